@@ -1,0 +1,6 @@
+export default {
+  displayName: 'runtime',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};
