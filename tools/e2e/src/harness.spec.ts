@@ -1,0 +1,69 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  createTestWorkspace,
+  e2eContext,
+  httpRequest,
+  npmInstall,
+  readWorkspaceJson,
+  removeTestWorkspace,
+  resolveFromWorkspace,
+  runNx,
+} from './setup';
+
+/**
+ * The harness itself, before any Topo feature: the registry serves what the global setup
+ * published, and a fresh workspace installs it from there.
+ */
+describe('e2e harness', () => {
+  const { registryUrl, published } = e2eContext();
+  let root: string;
+
+  beforeAll(async () => {
+    root = await createTestWorkspace('harness', registryUrl);
+  });
+
+  afterAll(() => {
+    if (root) removeTestWorkspace(root);
+  });
+
+  it('publishes every Topo package to the local registry under this run’s version', async () => {
+    for (const [name, version] of Object.entries(published.packages)) {
+      const response = await httpRequest<{ 'dist-tags': Record<string, string>; versions: Record<string, unknown> }>(
+        `${registryUrl}${name.replace('/', '%2f')}`,
+      );
+      expect(response.status).toBe(200);
+      expect(response.json?.['dist-tags'].latest).toBe(version);
+      expect(Object.keys(response.json?.versions ?? {})).toEqual([version]);
+    }
+  });
+
+  it('creates a workspace that uses the local registry', () => {
+    expect(readWorkspaceJson(root, 'package.json')).toMatchObject({ devDependencies: { nx: '23.2.1' } });
+    expect(fs.readFileSync(path.join(root, '.npmrc'), 'utf8')).toContain(`registry=${registryUrl}`);
+  });
+
+  it('installs the published packages into the workspace', async () => {
+    const specs = Object.entries(published.packages).map(([name, version]) => `${name}@${version}`);
+    await npmInstall(root, ['-D', ...specs], registryUrl);
+
+    const manifest = readWorkspaceJson<{ devDependencies: Record<string, string> }>(root, 'package.json');
+    for (const [name, version] of Object.entries(published.packages)) {
+      expect(manifest.devDependencies[name]).toBe(version);
+      const installed = readWorkspaceJson<{ version: string }>(root, `node_modules/${name}/package.json`);
+      expect(installed.version).toBe(version);
+    }
+    expect(resolveFromWorkspace(root, '@topo/runtime')).toBe(
+      fs.realpathSync(path.join(root, 'node_modules/@topo/runtime/dist/index.js')),
+    );
+    expect(resolveFromWorkspace(root, '@topo/nx')).toBe(
+      fs.realpathSync(path.join(root, 'node_modules/@topo/nx/dist/index.js')),
+    );
+  });
+
+  it('runs nx in the workspace without the daemon', async () => {
+    const result = await runNx(root, ['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('23.2.1');
+  });
+});

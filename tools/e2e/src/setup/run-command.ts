@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { childEnv } from './child-env';
+import { killProcessTree } from './process-tree';
+
+export interface CommandResult {
+  command: string;
+  cwd: string;
+  /** The exit code; `null` when the process was killed by a signal. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the command and everything it started after this long. Default 10 minutes. */
+  timeoutMs?: number;
+  /** Written to the command's stdin, then stdin is closed. */
+  input?: string;
+}
+
+/**
+ * Runs a command to completion and returns its output; never throws for a failing command.
+ * The command gets its own process group so that a timeout can kill everything it started.
+ */
+export function runCommand(file: string, args: readonly string[], options: RunOptions): Promise<CommandResult> {
+  const command = [file, ...args].join(' ');
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env ?? childEnv(),
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdin.end(options.input ?? '');
+
+    let timedOut = false;
+    const timeoutMs = options.timeoutMs ?? 10 * 60 * 1000;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) void killProcessTree(child.pid);
+    }, timeoutMs);
+
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`Could not start \`${command}\` in ${options.cwd}: ${error.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) stderr += `\n[e2e] \`${command}\` was killed after ${timeoutMs} ms.`;
+      resolve({ command, cwd: options.cwd, code, stdout, stderr, durationMs: Date.now() - start });
+    });
+  });
+}
+
+/** Like {@link runCommand}, but throws an error that shows the output when the command fails. */
+export async function runCommandOrThrow(
+  file: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<CommandResult> {
+  const result = await runCommand(file, args, options);
+  if (result.code !== 0) throw new Error(describeFailure(result));
+  return result;
+}
+
+/** A readable account of a command that failed, for a test's failure message. */
+export function describeFailure(result: CommandResult): string {
+  return [
+    `\`${result.command}\` in ${result.cwd} exited with ${result.code}.`,
+    '--- stdout (last 6000 characters) ---',
+    result.stdout.slice(-6000),
+    '--- stderr (last 6000 characters) ---',
+    result.stderr.slice(-6000),
+  ].join('\n');
+}
+
+/** Runs `npx nx <args>` in a workspace, with the daemon off. */
+export function runNx(cwd: string, args: readonly string[], options: Omit<RunOptions, 'cwd'> = {}): Promise<CommandResult> {
+  return runCommand('npx', ['nx', ...args], { ...options, cwd });
+}
+
+/** Like {@link runNx}, but throws with the output when nx fails. */
+export function runNxOrThrow(
+  cwd: string,
+  args: readonly string[],
+  options: Omit<RunOptions, 'cwd'> = {},
+): Promise<CommandResult> {
+  return runCommandOrThrow('npx', ['nx', ...args], { ...options, cwd });
+}

@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { childEnv } from './child-env';
+import { waitForHttp, HttpResponse } from './http';
+import {
+  describeProcesses,
+  killProcessTree,
+  listProcesses,
+  ProcessInfo,
+  processTree,
+  waitUntilGone,
+} from './process-tree';
+
+export interface StartServeOptions {
+  /** The URL that must answer before the server counts as started. */
+  readyUrl: string;
+  /** Which answer counts as ready. Default: any status below 500. */
+  ready?: (response: HttpResponse) => boolean;
+  /** How long to wait for the URL. Default 3 minutes (serve bundles before it listens). */
+  timeoutMs?: number;
+}
+
+export interface ServeHandle {
+  /** The pid of `npx nx serve`, which leads the process group. */
+  pid: number;
+  /** Everything nx has printed so far, stdout and stderr interleaved. */
+  output(): string;
+  /**
+   * Ctrl-C: sends SIGINT to the process group, as a terminal does, and waits until every
+   * process that serve started is gone. Throws, naming them, if any is left behind after
+   * `timeoutMs` (they are then killed, so nothing outlives the test either way).
+   */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Starts `npx nx serve <app> <args>` in its own process group and waits until `readyUrl`
+ * answers. Fails early, with nx's output, if serve exits first.
+ */
+export async function startServe(
+  cwd: string,
+  app: string,
+  args: readonly string[],
+  options: StartServeOptions,
+): Promise<ServeHandle> {
+  const child = spawn('npx', ['nx', 'serve', app, ...args], {
+    cwd,
+    env: childEnv(),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`Could not start \`nx serve ${app}\` in ${cwd}.`);
+  const pid = child.pid;
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  let exited: string | undefined;
+  child.on('exit', (code, signal) => (exited = `nx serve exited (${signal ?? code})`));
+
+  // Processes seen while serving; checked again after Ctrl-C, in case one left the group.
+  const seen = new Map<number, ProcessInfo>();
+  const remember = () => {
+    for (const p of processTree(pid, listProcesses())) seen.set(p.pid, p);
+  };
+
+  const handle: ServeHandle = {
+    pid,
+    output: () => output,
+    async stop(timeoutMs = 20_000) {
+      remember();
+      const tree = [...seen.values()];
+      try {
+        process.kill(-pid, 'SIGINT');
+      } catch {
+        // The group is already gone.
+      }
+      const remaining = await waitUntilGone(tree, timeoutMs);
+      if (remaining.length > 0) {
+        await killProcessTree(pid);
+        for (const p of remaining) {
+          try {
+            process.kill(p.pid, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
+        }
+        throw new Error(
+          `Ctrl-C on \`nx serve ${app} ${args.join(' ')}\` left processes running after ${timeoutMs} ms:\n` +
+            `${describeProcesses(remaining)}\n--- nx output ---\n${output.slice(-6000)}`,
+        );
+      }
+    },
+  };
+
+  try {
+    await waitForHttp(options.readyUrl, {
+      timeoutMs: options.timeoutMs ?? 3 * 60_000,
+      ready: options.ready,
+      abortReason: () => {
+        remember();
+        return exited;
+      },
+    });
+    remember();
+  } catch (error) {
+    await killProcessTree(pid);
+    for (const p of seen.values()) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    throw new Error(`${(error as Error).message}\n--- nx serve ${app} ${args.join(' ')} output ---\n${output.slice(-6000)}`);
+  }
+  return handle;
+}
