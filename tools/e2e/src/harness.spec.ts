@@ -4,11 +4,13 @@ import {
   createTestWorkspace,
   e2eContext,
   httpRequest,
+  isListening,
   npmInstall,
   readWorkspaceJson,
   removeTestWorkspace,
   resolveFromWorkspace,
   runNx,
+  startLocalRegistry,
 } from './setup';
 
 /**
@@ -49,7 +51,8 @@ describe('e2e harness', () => {
 
     const manifest = readWorkspaceJson<{ devDependencies: Record<string, string> }>(root, 'package.json');
     for (const [name, version] of Object.entries(published.packages)) {
-      expect(manifest.devDependencies[name]).toBe(version);
+      // npm saves a range (`^0.1.0-e2e.…`); the installed copy must be this run's build.
+      expect(manifest.devDependencies[name]).toContain(version);
       const installed = readWorkspaceJson<{ version: string }>(root, `node_modules/${name}/package.json`);
       expect(installed.version).toBe(version);
     }
@@ -59,6 +62,14 @@ describe('e2e harness', () => {
     expect(resolveFromWorkspace(root, '@topo/nx')).toBe(
       fs.realpathSync(path.join(root, 'node_modules/@topo/nx/dist/index.js')),
     );
+  });
+
+  it('stops a local registry completely', async () => {
+    const registry = await startLocalRegistry();
+    const port = Number(new URL(registry.url).port);
+    expect(await isListening(port)).toBe(true);
+    await registry.stop();
+    expect(await isListening(port)).toBe(false);
   });
 
   it('runs nx in the workspace without the daemon', async () => {

@@ -11,3 +11,4 @@ export * from './run-command';
 export * from './serve';
 export * from './temp-dir';
 export * from './test-workspace';
+export * from './project-graph';
