@@ -1,0 +1,56 @@
+/**
+ * Every problem the analysis finds is a value: what is wrong, where, and what to do.
+ * Callers decide how to surface them (a createNodes error, a generator refusal, an
+ * executor failure); `formatAnalysisErrors` is the one way to print them.
+ */
+export type AnalysisErrorCode =
+  | 'invalid-service-name'
+  | 'duplicate-service'
+  | 'nested-service'
+  | 'missing-service-export'
+  | 'non-literal-option'
+  | 'invalid-endpoint-option'
+  | 'endpoint-not-exported'
+  | 'duplicate-route'
+  | 'invalid-app-config'
+  | 'unknown-service'
+  | 'service-not-placed'
+  | 'service-placed-twice'
+  | 'unknown-topology'
+  | 'unknown-environment'
+  | 'topology-and-environment'
+  | 'app-without-services';
+
+export interface AnalysisError {
+  code: AnalysisErrorCode;
+  /** Workspace-relative, posix path of the file at fault. */
+  file: string;
+  /** 1-based line in `file`, when the problem has one. */
+  line?: number;
+  /** What is wrong. */
+  message: string;
+  /** What to do about it. */
+  fix: string;
+}
+
+/**
+ * Formats errors one per paragraph: `file:line: message` then the fix.
+ *
+ * @example
+ * if (errors.length) throw new Error(formatAnalysisErrors(errors));
+ */
+export function formatAnalysisErrors(errors: readonly AnalysisError[]): string {
+  return errors.map(formatAnalysisError).join('\n\n');
+}
+
+export function formatAnalysisError(error: AnalysisError): string {
+  const where = error.line ? `${error.file}:${error.line}` : error.file;
+  return `${where}: ${error.message}\n  ${error.fix}`;
+}
+
+export const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** Whether `name` can name a service: kebab-case, starting with a letter. */
+export function isValidServiceName(name: string): boolean {
+  return KEBAB_CASE.test(name);
+}

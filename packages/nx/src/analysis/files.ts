@@ -1,0 +1,85 @@
+import { visitNotIgnoredFiles, type Tree } from '@nx/devkit';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
+
+/**
+ * Where the analysis reads the workspace from: the disk (graph plugin, executors) or an
+ * Nx `Tree` (generators, so that they see their own pending changes). Paths are
+ * workspace-relative and posix.
+ */
+export interface SourceHost {
+  /** The file's text, or `undefined` when there is no such file. */
+  read(file: string): string | undefined;
+  /** Whether `file` is a file. */
+  isFile(file: string): boolean;
+  /** Every file below `dir` ('' for the whole workspace), outside ignored folders. */
+  list(dir?: string): string[];
+}
+
+/** Folders that never hold service code. */
+const IGNORED_FOLDERS = new Set(['node_modules', 'dist', 'tmp', 'out-tsc', 'coverage']);
+
+/** Whether a path runs through a folder the analysis never reads (node_modules, dist, dot folders...). */
+export function isIgnoredPath(file: string): boolean {
+  const segments = file.split('/');
+  segments.pop();
+  return segments.some((segment) => IGNORED_FOLDERS.has(segment) || segment.startsWith('.'));
+}
+
+/** Reads the workspace at `workspaceRoot` from the disk. */
+export function diskHost(workspaceRoot: string): SourceHost {
+  return {
+    read(file) {
+      try {
+        return readFileSync(join(workspaceRoot, file), 'utf-8');
+      } catch {
+        return undefined;
+      }
+    },
+    isFile(file) {
+      return statSync(join(workspaceRoot, file), { throwIfNoEntry: false })?.isFile() ?? false;
+    },
+    list(dir = '') {
+      const files: string[] = [];
+      walk(workspaceRoot, dir, files);
+      return files;
+    },
+  };
+}
+
+function walk(workspaceRoot: string, dir: string, files: string[]): void {
+  let entries;
+  try {
+    entries = readdirSync(join(workspaceRoot, dir), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = dir ? posix.join(dir, entry.name) : entry.name;
+    if (entry.isDirectory()) {
+      if (!IGNORED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(workspaceRoot, path, files);
+    } else if (entry.isFile()) {
+      files.push(path);
+    }
+  }
+}
+
+/** Reads the workspace through an Nx `Tree`, pending changes included. */
+export function treeHost(tree: Tree): SourceHost {
+  return {
+    read(file) {
+      return tree.isFile(file) ? (tree.read(file, 'utf-8') ?? undefined) : undefined;
+    },
+    isFile(file) {
+      return tree.isFile(file);
+    },
+    list(dir = '') {
+      const files: string[] = [];
+      visitNotIgnoredFiles(tree, dir, (file) => {
+        const path = file.replace(/^\.?\//, '');
+        if (!isIgnoredPath(path)) files.push(path);
+      });
+      return files;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The static analysis of Topo services: the one parser of service code that the graph
+ * plugin, the generators, the executors and the catalog all read.
+ */
+export {
+  type AnalysisError,
+  type AnalysisErrorCode,
+  formatAnalysisError,
+  formatAnalysisErrors,
+  isValidServiceName,
+} from './errors';
+export { diskHost, treeHost, type SourceHost } from './files';
+export { createModuleResolver, type ModuleResolver } from './resolve';
+export {
+  CLIENT_FILE,
+  SERVICE_FILE,
+  findServices,
+  isInside,
+  type FoundServices,
+  type ReadOptions,
+  type ServiceLocation,
+} from './services';
+export { contentHash, HTTP_METHODS, readFileFacts, RUNTIME_MODULE, type FileFacts, type FileFactsCache } from './syntax';
+export {
+  analyzeService,
+  analyzeWorkspace,
+  DEFAULT_METHODS,
+  pathParams,
+  type CallInfo,
+  type DatabaseInfo,
+  type EndpointInfo,
+  type ImportInfo,
+  type ServiceInfo,
+  type WorkspaceAnalysis,
+} from './workspace';
+export {
+  endpointSchemas,
+  requestSchemas,
+  responseSchemas,
+  type EndpointSchemas,
+  type JsonSchema,
+  type SchemaOptions,
+} from './schemas';
+export {
+  APP_CONFIG_FILE,
+  BUILT_IN_TOPOLOGIES,
+  groupName,
+  parseAppConfig,
+  readAppConfig,
+  resolveAppServices,
+  resolveTopology,
+  type AppConfig,
+  type ProcessGroup,
+  type ResolvedTopology,
+} from './app-config';

@@ -1,0 +1,268 @@
+import { dirname, join, posix } from 'node:path';
+import * as ts from 'typescript';
+import type { EndpointInfo, ServiceInfo } from './workspace';
+
+/** The subset of JSON Schema that request validation and the catalog use. */
+export type JsonSchema = {
+  type?: 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: JsonSchema;
+  items?: JsonSchema;
+  enum?: (string | number | boolean | null)[];
+  const?: string | number | boolean;
+  anyOf?: JsonSchema[];
+  description?: string;
+};
+
+export interface EndpointSchemas {
+  /** The handler's first parameter; `{}` when it takes none. */
+  request: JsonSchema;
+  /** What the handler's promise resolves to; `{}` for `void`. */
+  response: JsonSchema;
+}
+
+export interface SchemaOptions {
+  /**
+   * Workspace-relative tsconfig whose compiler options the program uses; default: the
+   * nearest tsconfig.json above the first service, else the root tsconfig.base.json.
+   */
+  tsconfig?: string;
+}
+
+/**
+ * Request and response schemas of every typed endpoint, keyed `"<service>.<exportName>"`.
+ * Builds one TypeScript program over the services' files, so call it once, when
+ * bundling or writing the catalog, not on every graph computation.
+ *
+ * @example
+ * const schemas = endpointSchemas(workspaceRoot, services);
+ * schemas.get('hello.h1')?.request; // { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] }
+ */
+export function endpointSchemas(
+  workspaceRoot: string,
+  services: readonly ServiceInfo[],
+  options: SchemaOptions = {},
+): Map<string, EndpointSchemas> {
+  const schemas = new Map<string, EndpointSchemas>();
+  const endpoints = services.flatMap((service) => service.endpoints).filter((e) => e.kind === 'typed');
+  if (endpoints.length === 0) return schemas;
+  const program = ts.createProgram({
+    rootNames: services.flatMap((service) => service.sourceFiles).map((file) => join(workspaceRoot, file)),
+    options: compilerOptions(workspaceRoot, services, options),
+  });
+  const checker = program.getTypeChecker();
+  for (const endpoint of endpoints) {
+    const sourceFile = program.getSourceFile(join(workspaceRoot, endpoint.file));
+    const handler = sourceFile && findHandler(sourceFile, endpoint);
+    const signature = handler && handlerSignature(checker, handler);
+    if (!signature) {
+      schemas.set(`${endpoint.service}.${endpoint.exportName}`, { request: {}, response: {} });
+      continue;
+    }
+    const converter = new SchemaConverter(checker, handler);
+    const parameter = signature.getParameters()[0];
+    const request = parameter ? converter.toSchema(checker.getTypeOfSymbolAtLocation(parameter, handler)) : {};
+    const returned = checker.getReturnTypeOfSignature(signature);
+    const response = converter.toSchema(checker.getAwaitedType(returned) ?? returned);
+    schemas.set(`${endpoint.service}.${endpoint.exportName}`, { request, response });
+  }
+  return schemas;
+}
+
+/**
+ * The request schema of every typed endpoint, keyed `"<service>.<exportName>"`.
+ *
+ * @example
+ * requestSchemas(workspaceRoot, services).get('hello.h1');
+ */
+export function requestSchemas(
+  workspaceRoot: string,
+  services: readonly ServiceInfo[],
+  options: SchemaOptions = {},
+): Map<string, JsonSchema> {
+  return new Map([...endpointSchemas(workspaceRoot, services, options)].map(([key, s]) => [key, s.request]));
+}
+
+/**
+ * The response schema of every typed endpoint, keyed `"<service>.<exportName>"`.
+ *
+ * @example
+ * responseSchemas(workspaceRoot, services).get('hello.h1');
+ */
+export function responseSchemas(
+  workspaceRoot: string,
+  services: readonly ServiceInfo[],
+  options: SchemaOptions = {},
+): Map<string, JsonSchema> {
+  return new Map([...endpointSchemas(workspaceRoot, services, options)].map(([key, s]) => [key, s.response]));
+}
+
+function compilerOptions(workspaceRoot: string, services: readonly ServiceInfo[], options: SchemaOptions): ts.CompilerOptions {
+  const configFile = options.tsconfig
+    ? join(workspaceRoot, options.tsconfig)
+    : nearestTsconfig(workspaceRoot, services[0]?.root ?? '.');
+  let parsed: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true };
+  if (configFile) {
+    const read = ts.readConfigFile(configFile, ts.sys.readFile);
+    if (!read.error) parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile)).options;
+  }
+  return {
+    ...parsed,
+    // Only the types matter here: never emit, and see `undefined` and `null` in unions.
+    noEmit: true,
+    composite: false,
+    incremental: false,
+    declaration: false,
+    emitDeclarationOnly: false,
+    tsBuildInfoFile: undefined,
+    strictNullChecks: true,
+    skipLibCheck: true,
+  };
+}
+
+function nearestTsconfig(workspaceRoot: string, root: string): string | undefined {
+  for (let dir = root; ; dir = posix.dirname(dir)) {
+    const candidate = join(workspaceRoot, dir, 'tsconfig.json');
+    if (dir !== '.' && ts.sys.fileExists(candidate)) return candidate;
+    if (dir === '.' || dir === '' || dir === '/') break;
+  }
+  const base = join(workspaceRoot, 'tsconfig.base.json');
+  if (ts.sys.fileExists(base)) return base;
+  const root_ = join(workspaceRoot, 'tsconfig.json');
+  return ts.sys.fileExists(root_) ? root_ : undefined;
+}
+
+/** The handler argument of the `api(...)` call declaring `endpoint`. */
+function findHandler(sourceFile: ts.SourceFile, endpoint: EndpointInfo): ts.Expression | undefined {
+  const statement = sourceFile.statements.find((s) => s.getStart(sourceFile) === endpoint.start);
+  if (!statement || !ts.isVariableStatement(statement)) return undefined;
+  const declarations = statement.declarationList.declarations;
+  const declaration =
+    declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === endpoint.exportName) ?? declarations[0];
+  let call = declaration?.initializer;
+  while (call && (ts.isParenthesizedExpression(call) || ts.isAsExpression(call) || ts.isSatisfiesExpression(call))) {
+    call = call.expression;
+  }
+  return call && ts.isCallExpression(call) ? call.arguments[1] : undefined;
+}
+
+function handlerSignature(checker: ts.TypeChecker, handler: ts.Expression): ts.Signature | undefined {
+  if (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) {
+    return checker.getSignatureFromDeclaration(handler);
+  }
+  return checker.getSignaturesOfType(checker.getTypeAtLocation(handler), ts.SignatureKind.Call)[0];
+}
+
+/** Converts TypeScript types to JSON Schema as `JSON.stringify` would see the values. */
+class SchemaConverter {
+  /** Object types being converted, to cut recursion. */
+  private readonly stack = new Set<ts.Type>();
+
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    private readonly location: ts.Node,
+  ) {}
+
+  toSchema(type: ts.Type): JsonSchema {
+    const flags = type.flags;
+    if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never)) return {};
+    if (flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return {};
+    if (flags & ts.TypeFlags.Null) return { type: 'null' };
+    if (type.isUnion()) return this.unionSchema(type.types);
+    if (type.isStringLiteral()) return { const: type.value };
+    if (type.isNumberLiteral()) return { const: type.value };
+    if (flags & ts.TypeFlags.BooleanLiteral) return { const: this.isTrue(type) };
+    if (flags & (ts.TypeFlags.String | ts.TypeFlags.TemplateLiteral | ts.TypeFlags.StringMapping)) return { type: 'string' };
+    if (flags & ts.TypeFlags.Number) return { type: 'number' };
+    if (flags & ts.TypeFlags.Boolean) return { type: 'boolean' };
+    if (flags & ts.TypeFlags.TypeParameter) {
+      const constraint = this.checker.getBaseConstraintOfType(type);
+      return constraint && constraint !== type ? this.toSchema(constraint) : {};
+    }
+    if (flags & ts.TypeFlags.NonPrimitive) return { type: 'object' };
+    if (type.isIntersection()) {
+      // A branded primitive (`string & { __brand: 'Id' }`) is the primitive on the wire.
+      const primitive = type.types.find((t) => t.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike));
+      if (primitive) return this.toSchema(primitive);
+    }
+    if (flags & ts.TypeFlags.Object || type.isIntersection()) return this.objectSchema(type);
+    return {};
+  }
+
+  private unionSchema(members: readonly ts.Type[]): JsonSchema {
+    const present = members.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+    const hasTrue = present.some((t) => t.flags & ts.TypeFlags.BooleanLiteral && this.isTrue(t));
+    const hasFalse = present.some((t) => t.flags & ts.TypeFlags.BooleanLiteral && !this.isTrue(t));
+    const schemas: JsonSchema[] = [];
+    if (hasTrue && hasFalse) schemas.push({ type: 'boolean' });
+    for (const member of present) {
+      if (hasTrue && hasFalse && member.flags & ts.TypeFlags.BooleanLiteral) continue;
+      schemas.push(this.toSchema(member));
+    }
+    if (schemas.length === 0) return {};
+    if (schemas.length === 1) return schemas[0];
+    if (schemas.some((s) => Object.keys(s).length === 0)) return {};
+    if (schemas.every((s) => s.const !== undefined || isNullSchema(s))) {
+      return { enum: schemas.map((s) => (s.const === undefined ? null : s.const)) };
+    }
+    return { anyOf: schemas };
+  }
+
+  private objectSchema(type: ts.Type): JsonSchema {
+    const name = type.getSymbol()?.getName();
+    if (name === 'Date') return { type: 'string' };
+    if (this.checker.isArrayType(type)) {
+      const [element] = this.checker.getTypeArguments(type as ts.TypeReference);
+      return { type: 'array', items: element ? this.within(type, () => this.toSchema(element)) : {} };
+    }
+    if (this.checker.isTupleType(type)) {
+      const elements = this.checker.getTypeArguments(type as ts.TypeReference);
+      const items = this.within(type, () => this.unionSchema(elements));
+      return { type: 'array', items };
+    }
+    if (this.stack.has(type)) return {};
+    const properties = this.checker.getPropertiesOfType(type);
+    const callable = this.checker.getSignaturesOfType(type, ts.SignatureKind.Call).length > 0;
+    if (callable && properties.length === 0) return {};
+    return this.within(type, () => {
+      const schema: JsonSchema = { type: 'object', properties: {}, required: [] };
+      for (const property of properties) {
+        const propertyType = this.checker.getTypeOfSymbolAtLocation(property, this.location);
+        // JSON drops functions and undefined.
+        if (this.checker.getSignaturesOfType(propertyType, ts.SignatureKind.Call).length > 0) continue;
+        const propertySchema = this.toSchema(propertyType);
+        const description = ts.displayPartsToString(property.getDocumentationComment(this.checker)).trim();
+        if (description) propertySchema.description = description;
+        schema.properties![property.getName()] = propertySchema;
+        const optional = (property.flags & ts.SymbolFlags.Optional) !== 0 || acceptsUndefined(propertyType);
+        if (!optional) schema.required!.push(property.getName());
+      }
+      const index = this.checker.getIndexInfosOfType(type).find((info) => info.keyType.flags & ts.TypeFlags.String);
+      if (index) schema.additionalProperties = this.toSchema(index.type);
+      return schema;
+    });
+  }
+
+  private isTrue(type: ts.Type): boolean {
+    return this.checker.typeToString(type) === 'true';
+  }
+
+  private within<T>(type: ts.Type, convert: () => T): T {
+    this.stack.add(type);
+    try {
+      return convert();
+    } finally {
+      this.stack.delete(type);
+    }
+  }
+}
+
+function isNullSchema(schema: JsonSchema): boolean {
+  return schema.type === 'null' && Object.keys(schema).length === 1;
+}
+
+function acceptsUndefined(type: ts.Type): boolean {
+  const members = type.isUnion() ? type.types : [type];
+  return members.some((t) => t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+}

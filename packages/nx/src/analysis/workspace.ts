@@ -1,0 +1,313 @@
+import { posix } from 'node:path';
+import type { AnalysisError } from './errors';
+import { diskHost, isIgnoredPath, type SourceHost } from './files';
+import { createModuleResolver, type ModuleResolver } from './resolve';
+import { CLIENT_FILE, findServices, isInside, type ReadOptions, type ServiceLocation } from './services';
+import { type FileFacts, type FileFactsCache, readFileFacts } from './syntax';
+
+/** The methods an endpoint answers when its options name none: the runtime's default. */
+export const DEFAULT_METHODS: readonly string[] = ['GET', 'POST'];
+
+export interface EndpointInfo {
+  service: string;
+  /** The name the endpoint is exported as; also its name in the service's client. */
+  exportName: string;
+  file: string;
+  line: number;
+  /** Offsets of the variable statement declaring the endpoint in `file`. */
+  start: number;
+  end: number;
+  /** `api(...)` is typed; `api.raw(...)` is an express-style handler. */
+  kind: 'typed' | 'raw';
+  /** Public (through the gateway) or private (other services only). */
+  expose: boolean;
+  /** Upper-case HTTP methods, or `['*']` for any. */
+  methods: string[];
+  path: string;
+  /** Names of the `:param` and final `*rest` segments of `path`, in order. */
+  pathParams: string[];
+}
+
+/** A call from one service to another through the callee's client: `hello.h1(...)`. */
+export interface CallInfo {
+  /** Calling service. */
+  from: string;
+  /** Called service. */
+  to: string;
+  /** Endpoint name, as the client's member. */
+  endpoint: string;
+  file: string;
+  line: number;
+  /** Offsets of the call expression in `file`. */
+  start: number;
+  end: number;
+}
+
+export interface DatabaseInfo {
+  service: string;
+  name: string;
+  /** `new SQLDatabase(...)` owns the database; `SQLDatabase.named(...)` shares another's. */
+  kind: 'owned' | 'shared';
+  file: string;
+  line: number;
+  /** Top-level variable holding the database, if any. */
+  variable?: string;
+  /** Workspace-relative folder of the migrations, for an owned database that has them. */
+  migrations?: string;
+}
+
+export interface ImportInfo {
+  file: string;
+  line: number;
+  /** Offsets of the import declaration in `file`. */
+  start: number;
+  end: number;
+  specifier: string;
+  /** The workspace file the specifier names; absent for packages and unresolvable ones. */
+  resolvedFile?: string;
+  typeOnly: boolean;
+  defaultName?: string;
+  namespaceName?: string;
+  named: { imported: string; local: string; typeOnly: boolean }[];
+}
+
+export interface ServiceInfo extends ServiceLocation {
+  /** `client.ts` beside `service.ts`, if present. */
+  clientFile?: string;
+  /** The service's .ts files, tests excluded, ordered. */
+  sourceFiles: string[];
+  /** The service's `*.spec.ts` / `*.test.ts` files. */
+  testFiles: string[];
+  endpoints: EndpointInfo[];
+  /** Calls this service makes to other services' clients. */
+  calls: CallInfo[];
+  databases: DatabaseInfo[];
+  /** Every import in `sourceFiles`. */
+  imports: ImportInfo[];
+}
+
+export interface WorkspaceAnalysis {
+  services: ServiceInfo[];
+  errors: AnalysisError[];
+}
+
+/**
+ * Reads every service of the workspace from its syntax: endpoints, client calls,
+ * databases, imports. Fast (no type checker) and cached per file by content hash.
+ *
+ * @example
+ * const { services, errors } = analyzeWorkspace(workspaceRoot);
+ * if (errors.length) throw new Error(formatAnalysisErrors(errors));
+ * services.flatMap((s) => s.endpoints).map((e) => `${e.methods} ${e.path}`);
+ */
+export function analyzeWorkspace(workspaceRoot: string, options: ReadOptions = {}): WorkspaceAnalysis {
+  const host = options.host ?? diskHost(workspaceRoot);
+  const files = (options.files ?? host.list()).filter((file) => !isIgnoredPath(file));
+  const found = findServices(workspaceRoot, { ...options, host, files });
+  const context: AnalysisContext = {
+    host,
+    cache: options.cache,
+    resolver: createModuleResolver(host),
+    services: found.services,
+    filesByService: assignFiles(files, found.services),
+  };
+  const errors = [...found.errors];
+  const services = found.services.map((service) => readService(service, context, errors));
+  errors.push(...duplicateRoutes(services));
+  return { services, errors };
+}
+
+/**
+ * Reads one service, given every service of the workspace (so that calls to their
+ * clients can be recognised).
+ *
+ * @example
+ * const { services } = findServices(workspaceRoot);
+ * const { service } = analyzeService(workspaceRoot, services[0], services);
+ */
+export function analyzeService(
+  workspaceRoot: string,
+  service: ServiceLocation,
+  allServices: readonly ServiceLocation[],
+  options: Omit<ReadOptions, 'files'> = {},
+): { service: ServiceInfo; errors: AnalysisError[] } {
+  const host = options.host ?? diskHost(workspaceRoot);
+  const files = host.list(service.root).filter((file) => !isIgnoredPath(file));
+  const context: AnalysisContext = {
+    host,
+    cache: options.cache,
+    resolver: createModuleResolver(host),
+    services: allServices,
+    filesByService: assignFiles(files, allServices),
+  };
+  const errors: AnalysisError[] = [];
+  return { service: readService(service, context, errors), errors };
+}
+
+interface AnalysisContext {
+  host: SourceHost;
+  cache?: FileFactsCache;
+  resolver: ModuleResolver;
+  services: readonly ServiceLocation[];
+  filesByService: Map<string, string[]>;
+}
+
+/** Gives each .ts file to the service whose root is its closest ancestor. */
+function assignFiles(files: readonly string[], services: readonly ServiceLocation[]): Map<string, string[]> {
+  const byRoot = new Map(services.map((service) => [service.root, service.name]));
+  const filesByService = new Map<string, string[]>(services.map((service) => [service.name, []]));
+  for (const file of files) {
+    if (!/\.tsx?$/.test(file) || file.endsWith('.d.ts')) continue;
+    for (let dir = posix.dirname(file); ; dir = posix.dirname(dir)) {
+      const owner = byRoot.get(dir);
+      if (owner) {
+        filesByService.get(owner)?.push(file);
+        break;
+      }
+      if (dir === '.' || dir === '') break;
+    }
+  }
+  return filesByService;
+}
+
+function isTestFile(file: string): boolean {
+  return /\.(spec|test)\.tsx?$/.test(file);
+}
+
+function readService(location: ServiceLocation, context: AnalysisContext, errors: AnalysisError[]): ServiceInfo {
+  const files = [...(context.filesByService.get(location.name) ?? [])].sort();
+  const clientFile = posix.join(location.root, CLIENT_FILE);
+  const service: ServiceInfo = {
+    ...location,
+    clientFile: context.host.isFile(clientFile) ? clientFile : undefined,
+    sourceFiles: files.filter((file) => !isTestFile(file)),
+    testFiles: files.filter(isTestFile),
+    endpoints: [],
+    calls: [],
+    databases: [],
+    imports: [],
+  };
+  for (const file of service.sourceFiles) {
+    const text = context.host.read(file);
+    if (text === undefined) continue;
+    const facts = readFileFacts(file, text, context.cache);
+    for (const problem of facts.problems) errors.push({ file, ...problem });
+    readEndpoints(service, file, facts);
+    readDatabases(service, file, facts);
+    const imports = facts.imports.map((i) => ({ file, ...i, resolvedFile: context.resolver.resolve(file, i.specifier) }));
+    service.imports.push(...imports);
+    readCalls(service, file, facts, imports, context);
+  }
+  return service;
+}
+
+function readEndpoints(service: ServiceInfo, file: string, facts: FileFacts): void {
+  for (const endpoint of facts.endpoints) {
+    // Without an export or a literal path no process can serve it; a problem says so.
+    const path = endpoint.path;
+    if (!endpoint.exported || path === undefined) continue;
+    service.endpoints.push({
+      service: service.name,
+      exportName: endpoint.exportName,
+      file,
+      line: endpoint.line,
+      start: endpoint.start,
+      end: endpoint.end,
+      kind: endpoint.kind,
+      expose: endpoint.expose,
+      methods: endpoint.methods ?? [...DEFAULT_METHODS],
+      path,
+      pathParams: pathParams(path),
+    });
+  }
+}
+
+/** `/users/:id/files/*rest` -> `['id', 'rest']`. */
+export function pathParams(path: string): string[] {
+  return path
+    .split('/')
+    .filter((segment) => segment.startsWith(':') || segment.startsWith('*'))
+    .map((segment) => segment.slice(1))
+    .filter(Boolean);
+}
+
+function readDatabases(service: ServiceInfo, file: string, facts: FileFacts): void {
+  for (const database of facts.databases) {
+    service.databases.push({
+      service: service.name,
+      name: database.name,
+      kind: database.kind,
+      file,
+      line: database.line,
+      variable: database.variable,
+      migrations: database.migrations === undefined ? undefined : posix.join(posix.dirname(file), database.migrations),
+    });
+  }
+}
+
+function readCalls(
+  service: ServiceInfo,
+  file: string,
+  facts: FileFacts,
+  imports: ImportInfo[],
+  context: AnalysisContext,
+): void {
+  // Local name -> called service, for value imports of another service's client.ts.
+  const clients = new Map<string, { service: string; namespace: boolean }>();
+  for (const declaration of imports) {
+    if (declaration.typeOnly || !declaration.resolvedFile) continue;
+    const callee = context.services.find((s) => posix.join(s.root, CLIENT_FILE) === declaration.resolvedFile);
+    if (!callee || callee.name === service.name) continue;
+    for (const { local, typeOnly } of declaration.named) {
+      if (!typeOnly) clients.set(local, { service: callee.name, namespace: false });
+    }
+    if (declaration.defaultName) clients.set(declaration.defaultName, { service: callee.name, namespace: false });
+    if (declaration.namespaceName) clients.set(declaration.namespaceName, { service: callee.name, namespace: true });
+  }
+  for (const call of facts.memberCalls) {
+    const client = clients.get(call.local);
+    if (!client || client.namespace !== (call.property !== undefined)) continue;
+    service.calls.push({
+      from: service.name,
+      to: client.service,
+      endpoint: call.member,
+      file,
+      line: call.line,
+      start: call.start,
+      end: call.end,
+    });
+  }
+}
+
+/** Two endpoints that answer the same method and path, in any services. */
+function duplicateRoutes(services: readonly ServiceInfo[]): AnalysisError[] {
+  const errors: AnalysisError[] = [];
+  const seen: EndpointInfo[] = [];
+  for (const endpoint of services.flatMap((service) => service.endpoints)) {
+    const shape = routeShape(endpoint.path);
+    const clash = seen.find(
+      (other) =>
+        routeShape(other.path) === shape &&
+        (other.methods.includes('*') || endpoint.methods.includes('*') || other.methods.some((m) => endpoint.methods.includes(m))),
+    );
+    if (clash) {
+      errors.push({
+        code: 'duplicate-route',
+        file: endpoint.file,
+        line: endpoint.line,
+        message: `Endpoint "${endpoint.service}.${endpoint.exportName}" answers the same route as "${clash.service}.${clash.exportName}" (${clash.file}:${clash.line}): ${endpoint.path}.`,
+        fix: 'Give one of them another path or method.',
+      });
+    }
+    seen.push(endpoint);
+  }
+  return errors;
+}
+
+/** The path with parameter names erased: `/a/:x` and `/a/:y` are the same route. */
+function routeShape(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? ':' : segment.startsWith('*') ? '*' : segment))
+    .join('/');
+}
