@@ -191,7 +191,10 @@ class SchemaConverter {
   }
 
   private unionSchema(members: readonly ts.Type[]): JsonSchema {
-    const present = members.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+    // null last, whatever order the checker keeps the members in.
+    const present = members
+      .filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)))
+      .sort((a, b) => (a.flags & ts.TypeFlags.Null ? 1 : 0) - (b.flags & ts.TypeFlags.Null ? 1 : 0));
     const hasTrue = present.some((t) => t.flags & ts.TypeFlags.BooleanLiteral && this.isTrue(t));
     const hasFalse = present.some((t) => t.flags & ts.TypeFlags.BooleanLiteral && !this.isTrue(t));
     const schemas: JsonSchema[] = [];
@@ -230,7 +233,8 @@ class SchemaConverter {
       for (const property of properties) {
         const propertyType = this.checker.getTypeOfSymbolAtLocation(property, this.location);
         // JSON drops functions and undefined.
-        if (this.checker.getSignaturesOfType(propertyType, ts.SignatureKind.Call).length > 0) continue;
+        const defined = this.checker.getNonNullableType(propertyType);
+        if (this.checker.getSignaturesOfType(defined, ts.SignatureKind.Call).length > 0) continue;
         const propertySchema = this.toSchema(propertyType);
         const description = ts.displayPartsToString(property.getDocumentationComment(this.checker)).trim();
         if (description) propertySchema.description = description;
