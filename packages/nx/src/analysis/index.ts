@@ -20,7 +20,7 @@ export {
   type ReadOptions,
   type ServiceLocation,
 } from './services';
-export { contentHash, HTTP_METHODS, readFileFacts, RUNTIME_MODULE, type FileFacts, type FileFactsCache } from './syntax';
+export { contentHash, HTTP_METHODS, readFileFacts, RUNTIME_MODULE, type CachedFileFacts, type FileFacts, type FileFactsCache } from './syntax';
 export {
   analyzeService,
   analyzeWorkspace,

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import * as ts from 'typescript';
+import { parseJson } from '@nx/devkit';
 import type { SourceHost } from './files';
 
 /** Resolves an import specifier to a workspace file, as TypeScript would for source files. */
@@ -53,8 +53,12 @@ function readPathMappings(host: SourceHost): { mappings: PathMapping[]; baseUrl?
   for (const config of ROOT_CONFIGS) {
     const text = host.read(config);
     if (text === undefined) continue;
-    const { config: json } = ts.parseConfigFileTextToJson(config, text);
-    const options = json?.compilerOptions;
+    let options;
+    try {
+      options = parseJson(text)?.compilerOptions;
+    } catch {
+      continue;
+    }
     if (!options) continue;
     if (typeof options.baseUrl === 'string') baseUrl = posix.normalize(options.baseUrl);
     const base = typeof options.baseUrl === 'string' ? posix.normalize(options.baseUrl) : '.';

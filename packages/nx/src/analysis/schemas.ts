@@ -1,5 +1,9 @@
 import { dirname, join, posix } from 'node:path';
-import * as ts from 'typescript';
+import type * as TS from 'typescript';
+import { typescript } from './typescript';
+
+// Set by the entry points below, so that TypeScript is loaded only when a file is parsed.
+let ts: typeof TS;
 import type { EndpointInfo, ServiceInfo } from './workspace';
 
 /** The subset of JSON Schema that request validation and the catalog use. */
@@ -47,6 +51,7 @@ export function endpointSchemas(
   const schemas = new Map<string, EndpointSchemas>();
   const endpoints = services.flatMap((service) => service.endpoints).filter((e) => e.kind === 'typed');
   if (endpoints.length === 0) return schemas;
+  ts = typescript();
   const program = ts.createProgram({
     rootNames: services.flatMap((service) => service.sourceFiles).map((file) => join(workspaceRoot, file)),
     options: compilerOptions(workspaceRoot, services, options),
@@ -98,11 +103,11 @@ export function responseSchemas(
   return new Map([...endpointSchemas(workspaceRoot, services, options)].map(([key, s]) => [key, s.response]));
 }
 
-function compilerOptions(workspaceRoot: string, services: readonly ServiceInfo[], options: SchemaOptions): ts.CompilerOptions {
+function compilerOptions(workspaceRoot: string, services: readonly ServiceInfo[], options: SchemaOptions): TS.CompilerOptions {
   const configFile = options.tsconfig
     ? join(workspaceRoot, options.tsconfig)
     : nearestTsconfig(workspaceRoot, services[0]?.root ?? '.');
-  let parsed: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true };
+  let parsed: TS.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true };
   if (configFile) {
     const read = ts.readConfigFile(configFile, ts.sys.readFile);
     if (!read.error) parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile)).options;
@@ -134,7 +139,7 @@ function nearestTsconfig(workspaceRoot: string, root: string): string | undefine
 }
 
 /** The handler argument of the `api(...)` call declaring `endpoint`. */
-function findHandler(sourceFile: ts.SourceFile, endpoint: EndpointInfo): ts.Expression | undefined {
+function findHandler(sourceFile: TS.SourceFile, endpoint: EndpointInfo): TS.Expression | undefined {
   const statement = sourceFile.statements.find((s) => s.getStart(sourceFile) === endpoint.start);
   if (!statement || !ts.isVariableStatement(statement)) return undefined;
   const declarations = statement.declarationList.declarations;
@@ -147,7 +152,7 @@ function findHandler(sourceFile: ts.SourceFile, endpoint: EndpointInfo): ts.Expr
   return call && ts.isCallExpression(call) ? call.arguments[1] : undefined;
 }
 
-function handlerSignature(checker: ts.TypeChecker, handler: ts.Expression): ts.Signature | undefined {
+function handlerSignature(checker: TS.TypeChecker, handler: TS.Expression): TS.Signature | undefined {
   if (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) {
     return checker.getSignatureFromDeclaration(handler);
   }
@@ -157,14 +162,14 @@ function handlerSignature(checker: ts.TypeChecker, handler: ts.Expression): ts.S
 /** Converts TypeScript types to JSON Schema as `JSON.stringify` would see the values. */
 class SchemaConverter {
   /** Object types being converted, to cut recursion. */
-  private readonly stack = new Set<ts.Type>();
+  private readonly stack = new Set<TS.Type>();
 
   constructor(
-    private readonly checker: ts.TypeChecker,
-    private readonly location: ts.Node,
+    private readonly checker: TS.TypeChecker,
+    private readonly location: TS.Node,
   ) {}
 
-  toSchema(type: ts.Type): JsonSchema {
+  toSchema(type: TS.Type): JsonSchema {
     const flags = type.flags;
     if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never)) return {};
     if (flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return {};
@@ -190,7 +195,7 @@ class SchemaConverter {
     return {};
   }
 
-  private unionSchema(members: readonly ts.Type[]): JsonSchema {
+  private unionSchema(members: readonly TS.Type[]): JsonSchema {
     // null last, whatever order the checker keeps the members in.
     const present = members
       .filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)))
@@ -212,15 +217,15 @@ class SchemaConverter {
     return { anyOf: schemas };
   }
 
-  private objectSchema(type: ts.Type): JsonSchema {
+  private objectSchema(type: TS.Type): JsonSchema {
     const name = type.getSymbol()?.getName();
     if (name === 'Date') return { type: 'string' };
     if (this.checker.isArrayType(type)) {
-      const [element] = this.checker.getTypeArguments(type as ts.TypeReference);
+      const [element] = this.checker.getTypeArguments(type as TS.TypeReference);
       return { type: 'array', items: element ? this.within(type, () => this.toSchema(element)) : {} };
     }
     if (this.checker.isTupleType(type)) {
-      const elements = this.checker.getTypeArguments(type as ts.TypeReference);
+      const elements = this.checker.getTypeArguments(type as TS.TypeReference);
       const items = this.within(type, () => this.unionSchema(elements));
       return { type: 'array', items };
     }
@@ -248,11 +253,11 @@ class SchemaConverter {
     });
   }
 
-  private isTrue(type: ts.Type): boolean {
+  private isTrue(type: TS.Type): boolean {
     return this.checker.typeToString(type) === 'true';
   }
 
-  private within<T>(type: ts.Type, convert: () => T): T {
+  private within<T>(type: TS.Type, convert: () => T): T {
     this.stack.add(type);
     try {
       return convert();
@@ -266,7 +271,7 @@ function isNullSchema(schema: JsonSchema): boolean {
   return schema.type === 'null' && Object.keys(schema).length === 1;
 }
 
-function acceptsUndefined(type: ts.Type): boolean {
+function acceptsUndefined(type: TS.Type): boolean {
   const members = type.isUnion() ? type.types : [type];
   return members.some((t) => t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Any | ts.TypeFlags.Unknown));
 }

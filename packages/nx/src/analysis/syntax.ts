@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import * as ts from 'typescript';
+import type * as TS from 'typescript';
+import { typescript } from './typescript';
+
+// Set by the entry points below, so that TypeScript is loaded only when a file is parsed.
+let ts: typeof TS;
 import type { AnalysisErrorCode } from './errors';
 
 /** The package that service code imports `Service`, `api`, `client` and `SQLDatabase` from. */
@@ -90,13 +94,14 @@ export interface ProblemFacts {
   fix: string;
 }
 
-interface CachedFacts {
+/** A file's facts with the hash of the content they were read from. */
+export interface CachedFileFacts {
   hash: string;
   facts: FileFacts;
 }
 
 /** Facts per file path, reused while the content hash is unchanged. */
-export type FileFactsCache = Map<string, CachedFacts>;
+export type FileFactsCache = Map<string, CachedFileFacts>;
 
 const defaultCache: FileFactsCache = new Map();
 
@@ -123,6 +128,7 @@ export function readFileFacts(file: string, text: string, cache: FileFactsCache 
 
 /** Parses a file's facts, uncached. */
 export function parseFileFacts(file: string, text: string): FileFacts {
+  ts = typescript();
   const kind = file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
   const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
   return new FactsReader(sourceFile).read();
@@ -149,7 +155,7 @@ class FactsReader {
   /** Local declaration name -> the names it is exported as (`export { a as b }`). */
   private readonly exportedAs = new Map<string, string[]>();
 
-  constructor(private readonly sourceFile: ts.SourceFile) {}
+  constructor(private readonly sourceFile: TS.SourceFile) {}
 
   read(): FileFacts {
     for (const statement of this.sourceFile.statements) {
@@ -164,15 +170,15 @@ class FactsReader {
     return this.facts;
   }
 
-  private line(node: ts.Node): number {
+  private line(node: TS.Node): number {
     return this.sourceFile.getLineAndCharacterOfPosition(node.getStart(this.sourceFile)).line + 1;
   }
 
-  private problem(node: ts.Node, code: AnalysisErrorCode, message: string, fix: string): void {
+  private problem(node: TS.Node, code: AnalysisErrorCode, message: string, fix: string): void {
     this.facts.problems.push({ code, line: this.line(node), message, fix });
   }
 
-  private readImport(declaration: ts.ImportDeclaration): void {
+  private readImport(declaration: TS.ImportDeclaration): void {
     if (!ts.isStringLiteral(declaration.moduleSpecifier)) return;
     const specifier = declaration.moduleSpecifier.text;
     const clause = declaration.importClause;
@@ -212,7 +218,7 @@ class FactsReader {
     this.facts.imports.push(facts);
   }
 
-  private readExportList(declaration: ts.ExportDeclaration): void {
+  private readExportList(declaration: TS.ExportDeclaration): void {
     if (declaration.moduleSpecifier || !declaration.exportClause || !ts.isNamedExports(declaration.exportClause)) return;
     for (const element of declaration.exportClause.elements) {
       const local = (element.propertyName ?? element.name).text;
@@ -223,7 +229,7 @@ class FactsReader {
   }
 
   /** Whether `expression` names the runtime export `name` (`api`, `topo.api`, an alias). */
-  private isRuntimeExport(expression: ts.Expression, name: string): boolean {
+  private isRuntimeExport(expression: TS.Expression, name: string): boolean {
     if (ts.isIdentifier(expression)) return this.runtime.named.get(expression.text) === name;
     return (
       ts.isPropertyAccessExpression(expression) &&
@@ -233,7 +239,7 @@ class FactsReader {
     );
   }
 
-  private endpointKind(call: ts.CallExpression): EndpointFacts['kind'] | undefined {
+  private endpointKind(call: TS.CallExpression): EndpointFacts['kind'] | undefined {
     const callee = call.expression;
     if (this.isRuntimeExport(callee, 'api')) return 'typed';
     if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'raw' && this.isRuntimeExport(callee.expression, 'api')) {
@@ -242,7 +248,7 @@ class FactsReader {
     return undefined;
   }
 
-  private readEndpoints(statement: ts.VariableStatement): void {
+  private readEndpoints(statement: TS.VariableStatement): void {
     const exportModifier = ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
     for (const declaration of statement.declarationList.declarations) {
       if (!ts.isIdentifier(declaration.name) || !declaration.initializer) continue;
@@ -274,7 +280,7 @@ class FactsReader {
     }
   }
 
-  private readEndpointOptions(call: ts.CallExpression, endpoint: EndpointFacts): void {
+  private readEndpointOptions(call: TS.CallExpression, endpoint: EndpointFacts): void {
     const options = call.arguments[0] && unwrap(call.arguments[0]);
     const name = endpoint.exportName;
     if (!options || !ts.isObjectLiteralExpression(options)) {
@@ -331,7 +337,7 @@ class FactsReader {
     }
   }
 
-  private checkMethods(property: ts.Node, endpoint: EndpointFacts, methods: string[]): void {
+  private checkMethods(property: TS.Node, endpoint: EndpointFacts, methods: string[]): void {
     const allowed = endpoint.kind === 'raw' ? [...HTTP_METHODS, '*'] : HTTP_METHODS;
     const unknown = methods.filter((method) => !allowed.includes(method));
     if (methods.length === 0 || unknown.length) {
@@ -350,7 +356,7 @@ class FactsReader {
 
   private readDefaultExport(): void {
     for (const statement of this.sourceFile.statements) {
-      let expression: ts.Node | undefined;
+      let expression: TS.Node | undefined;
       if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
         expression = statement.expression;
       } else if (
@@ -370,7 +376,7 @@ class FactsReader {
     }
   }
 
-  private readServiceExpression(statement: ts.Statement, exported: ts.Node): ServiceExportFacts {
+  private readServiceExpression(statement: TS.Statement, exported: TS.Node): ServiceExportFacts {
     const line = this.line(statement);
     const expression = ts.isIdentifier(exported) ? (this.topLevelInitializer(exported.text) ?? exported) : exported;
     const value = ts.isExpression(expression) ? unwrap(expression) : expression;
@@ -382,7 +388,7 @@ class FactsReader {
     return name === undefined ? { line, problem: 'non-literal-name' } : { line, name };
   }
 
-  private topLevelInitializer(variable: string): ts.Expression | undefined {
+  private topLevelInitializer(variable: string): TS.Expression | undefined {
     for (const statement of this.sourceFile.statements) {
       if (!ts.isVariableStatement(statement)) continue;
       for (const declaration of statement.declarationList.declarations) {
@@ -392,7 +398,7 @@ class FactsReader {
     return undefined;
   }
 
-  private visit(node: ts.Node): void {
+  private visit(node: TS.Node): void {
     if (ts.isCallExpression(node)) {
       this.readMemberCall(node);
       this.readSharedDatabase(node);
@@ -402,7 +408,7 @@ class FactsReader {
     ts.forEachChild(node, (child) => this.visit(child));
   }
 
-  private readMemberCall(call: ts.CallExpression): void {
+  private readMemberCall(call: TS.CallExpression): void {
     const callee = call.expression;
     if (!ts.isPropertyAccessExpression(callee)) return;
     const target = callee.expression;
@@ -423,7 +429,7 @@ class FactsReader {
     }
   }
 
-  private readOwnedDatabase(expression: ts.NewExpression): void {
+  private readOwnedDatabase(expression: TS.NewExpression): void {
     if (!this.isRuntimeExport(expression.expression, 'SQLDatabase')) return;
     const name = this.databaseName(expression, expression.arguments?.[0], 'new SQLDatabase');
     if (name === undefined) return;
@@ -448,7 +454,7 @@ class FactsReader {
     this.facts.databases.push(database);
   }
 
-  private readSharedDatabase(call: ts.CallExpression): void {
+  private readSharedDatabase(call: TS.CallExpression): void {
     const callee = call.expression;
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'named') return;
     if (!this.isRuntimeExport(callee.expression, 'SQLDatabase')) return;
@@ -457,7 +463,7 @@ class FactsReader {
     this.facts.databases.push({ name, kind: 'shared', line: this.line(call), variable: this.variableOf(call) });
   }
 
-  private databaseName(node: ts.Node, argument: ts.Expression | undefined, what: string): string | undefined {
+  private databaseName(node: TS.Node, argument: TS.Expression | undefined, what: string): string | undefined {
     const name = argument && stringLiteral(unwrap(argument));
     if (name === undefined) {
       this.problem(
@@ -470,7 +476,7 @@ class FactsReader {
     return name;
   }
 
-  private variableOf(node: ts.Node): string | undefined {
+  private variableOf(node: TS.Node): string | undefined {
     let current = node.parent;
     while (current && (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current))) {
       current = current.parent;
@@ -489,7 +495,7 @@ class FactsReader {
 }
 
 /** Strips parentheses, `as`, `satisfies` and `!` around an expression. */
-function unwrap(expression: ts.Expression): ts.Expression {
+function unwrap(expression: TS.Expression): TS.Expression {
   let current = expression;
   while (
     ts.isParenthesizedExpression(current) ||
@@ -503,11 +509,11 @@ function unwrap(expression: ts.Expression): ts.Expression {
   return current;
 }
 
-function stringLiteral(expression: ts.Expression): string | undefined {
+function stringLiteral(expression: TS.Expression): string | undefined {
   return ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression) ? expression.text : undefined;
 }
 
-function methodsLiteral(expression: ts.Expression): string[] | undefined {
+function methodsLiteral(expression: TS.Expression): string[] | undefined {
   const single = stringLiteral(expression);
   if (single !== undefined) return [single.toUpperCase()];
   if (!ts.isArrayLiteralExpression(expression)) return undefined;
@@ -520,6 +526,6 @@ function methodsLiteral(expression: ts.Expression): string[] | undefined {
   return methods;
 }
 
-function propertyName(name: ts.PropertyName): string | undefined {
+function propertyName(name: TS.PropertyName): string | undefined {
   return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
 }

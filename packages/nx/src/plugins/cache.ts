@@ -1,0 +1,66 @@
+import { readJsonFile, writeJsonFile } from '@nx/devkit';
+import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { CachedFileFacts, FileFactsCache } from '../analysis';
+
+/** Bumped whenever what the plugin caches changes shape, so old caches are ignored. */
+const CACHE_VERSION = 1;
+
+/**
+ * Where Nx keeps per-workspace data such as plugin caches (`.nx/workspace-data` unless
+ * NX_WORKSPACE_DATA_DIRECTORY says otherwise), for the workspace the plugin is asked
+ * about rather than the one this process started in.
+ */
+export function workspaceDataDirectory(workspaceRoot: string): string {
+  const configured = process.env.NX_WORKSPACE_DATA_DIRECTORY ?? process.env.NX_PROJECT_GRAPH_CACHE_DIRECTORY;
+  if (!configured) return join(workspaceRoot, '.nx', 'workspace-data');
+  return isAbsolute(configured) ? configured : join(workspaceRoot, configured);
+}
+
+/** What the plugin keeps between runs. */
+export interface PluginCache<T> {
+  version: number;
+  /** Parsed facts per file, reused while the file's content hash is unchanged. */
+  facts: Record<string, CachedFileFacts>;
+  /** Results per input hash. */
+  results: Record<string, T>;
+}
+
+/** Reads a cache file; empty when missing, unreadable, stale or disabled (NX_CACHE_PROJECT_GRAPH=false). */
+export function readPluginCache<T>(path: string): { facts: FileFactsCache; results: Record<string, T> } {
+  if (process.env.NX_CACHE_PROJECT_GRAPH !== 'false' && existsSync(path)) {
+    try {
+      const cache = readJsonFile<PluginCache<T>>(path);
+      if (cache.version === CACHE_VERSION) return { facts: new Map(Object.entries(cache.facts)), results: cache.results };
+    } catch {
+      // A broken cache is no cache.
+    }
+  }
+  return { facts: new Map(), results: {} };
+}
+
+/**
+ * Writes a cache file atomically, so a concurrent reader never sees half of it. Only the
+ * facts of `files` are kept, so files that were deleted or left the analysis drop out.
+ */
+export function writePluginCache<T>(
+  path: string,
+  facts: FileFactsCache,
+  files: ReadonlySet<string>,
+  results: Record<string, T>,
+): void {
+  const kept = Object.fromEntries([...facts].filter(([file]) => files.has(file)));
+  const cache: PluginCache<T> = { version: CACHE_VERSION, facts: kept, results };
+  const temporary = `${path}.${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeJsonFile(temporary, cache, { spaces: 0 });
+    renameSync(temporary, path);
+  } catch {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Nothing was written.
+    }
+  }
+}

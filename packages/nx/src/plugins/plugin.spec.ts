@@ -1,0 +1,215 @@
+import {
+  AggregateCreateNodesError,
+  type CreateDependenciesContext,
+  type CreateNodesContext,
+  type CreateNodesResult,
+  type ProjectConfiguration,
+  validateDependency,
+} from '@nx/devkit';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { clientFile, createTempWorkspace, serviceFile, type TempWorkspace } from '../analysis/__fixtures__/temp-workspace';
+import { createDependencies, createNodesV2, type TopoPluginOptions } from './plugin';
+
+const [pattern, createNodesFunction] = createNodesV2;
+
+describe('@topo/nx plugin', () => {
+  let workspace: TempWorkspace;
+  let context: CreateNodesContext;
+
+  beforeEach(() => {
+    workspace = createTempWorkspace({
+      'nx.json': '{}',
+      'apps/api/topo.json': JSON.stringify({ services: '*', port: 4000 }),
+      'apps/api/services/hello/service.ts': serviceFile('hello'),
+      'apps/api/services/hello/hello.ts': `import { api } from '@topo/runtime';
+export const h1 = api({ expose: true, method: 'GET', path: '/hello/:name' }, async ({ name }: { name: string }) => ({ message: name }));
+`,
+      'apps/api/services/hello/client.ts': clientFile('hello'),
+      'apps/api/services/yo/service.ts': serviceFile('yo'),
+      'apps/api/services/yo/yo.ts': `import { api } from '@topo/runtime';
+import { hello } from '../hello/client';
+export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async ({ name }: { name: string }) => hello.h1({ name }));
+`,
+    });
+    context = { workspaceRoot: workspace.root, nxJsonConfiguration: {} };
+  });
+
+  afterEach(() => workspace.remove());
+
+  async function createNodes(files: string[], options?: TopoPluginOptions) {
+    return Object.fromEntries(await createNodesFunction(files, options, context));
+  }
+
+  function projectsOf(results: Record<string, CreateNodesResult>) {
+    return Object.assign({}, ...Object.values(results).map((r) => r.projects ?? {})) as Record<string, ProjectConfiguration>;
+  }
+
+  describe('createNodesV2', () => {
+    it('matches service.ts and topo.json files', () => {
+      expect(pattern).toBe('**/{service.ts,topo.json}');
+    });
+
+    it('infers a library project per service, named after it and tagged topo:service', async () => {
+      const results = await createNodes(['apps/api/services/hello/service.ts', 'apps/api/services/yo/service.ts']);
+
+      expect(results['apps/api/services/hello/service.ts']).toEqual({
+        projects: {
+          'apps/api/services/hello': {
+            name: 'hello',
+            projectType: 'library',
+            tags: ['topo:service'],
+            metadata: { technologies: ['topo'], description: 'Topo service "hello".' },
+            targets: {},
+          },
+        },
+      });
+      expect(projectsOf(results)['apps/api/services/yo'].name).toBe('yo');
+    });
+
+    it('infers an application per topo.json with a continuous serve target', async () => {
+      const results = await createNodes(['apps/api/topo.json']);
+
+      expect(results['apps/api/topo.json']).toEqual({
+        projects: {
+          'apps/api': {
+            root: 'apps/api',
+            name: 'api',
+            projectType: 'application',
+            tags: ['topo:app'],
+            metadata: { technologies: ['topo'] },
+            targets: {
+              serve: {
+                executor: '@topo/nx:serve',
+                options: {},
+                continuous: true,
+                metadata: {
+                  technologies: ['topo'],
+                  description: expect.stringContaining('--topology or --env (default mono)'),
+                },
+              },
+            },
+          },
+        },
+      });
+    });
+
+    it('takes the app name from package.json or project.json, and the target name from the options', async () => {
+      workspace.write({
+        'apps/api/package.json': JSON.stringify({ name: '@acme/api', nx: { name: 'api-app' } }),
+        'apps/shop/topo.json': JSON.stringify({ services: [], port: 4001 }),
+        'apps/shop/project.json': JSON.stringify({ name: 'shop-app' }),
+      });
+
+      const projects = projectsOf(await createNodes(['apps/api/topo.json', 'apps/shop/topo.json'], { serveTargetName: 'dev' }));
+
+      expect(projects['apps/api'].name).toBe('api-app');
+      expect(projects['apps/shop'].name).toBe('shop-app');
+      expect(Object.keys(projects['apps/api'].targets!)).toEqual(['dev']);
+    });
+
+    it('leaves service.ts files that do not use the runtime alone', async () => {
+      workspace.write({ 'libs/angular/service.ts': 'export default class Service {}\n' });
+
+      expect(await createNodes(['libs/angular/service.ts'])).toEqual({ 'libs/angular/service.ts': {} });
+    });
+
+    it('reports duplicate services and broken topo.json per file, keeping the other projects', async () => {
+      workspace.write({
+        'apps/other/hello/service.ts': serviceFile('hello'),
+        'apps/bad/topo.json': '{ "services": "*", "port": 0 }',
+      });
+
+      const error = await createNodesFunction(
+        ['apps/api/services/hello/service.ts', 'apps/other/hello/service.ts', 'apps/bad/topo.json', 'apps/api/topo.json'],
+        {},
+        context,
+      ).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(AggregateCreateNodesError);
+      const { errors, partialResults } = error as AggregateCreateNodesError;
+      expect(errors.map(([file, e]) => [file, e.message])).toEqual([
+        [
+          'apps/other/hello/service.ts',
+          expect.stringContaining(
+            'Service name "hello" is declared twice: in apps/api/services/hello/service.ts and in apps/other/hello/service.ts.',
+          ),
+        ],
+        ['apps/bad/topo.json', expect.stringContaining('"port" must be an integer from 1 to 65535, not 0.')],
+      ]);
+      expect(partialResults.map(([file]) => file)).toEqual(['apps/api/services/hello/service.ts', 'apps/api/topo.json']);
+    });
+
+    it('caches its results in the workspace data directory and recomputes them when a file changes', async () => {
+      const files = ['apps/api/topo.json', 'apps/api/services/hello/service.ts'];
+      await createNodes(files);
+      const dataDirectory = join(workspace.root, '.nx', 'workspace-data');
+      const [cacheFile] = readdirSync(dataDirectory).filter((f) => f.startsWith('topo-nodes-'));
+      const cachePath = join(dataDirectory, cacheFile);
+      const cache = JSON.parse(readFileSync(cachePath, 'utf-8'));
+      expect(Object.keys(cache.facts)).toEqual(['apps/api/services/hello/service.ts']);
+      expect(Object.values(cache.results)).toHaveLength(1);
+
+      // Prove the cache is read: doctor the cached results, whose inputs have not changed.
+      for (const result of Object.values<any>(cache.results)) result.project.tags.push('from-cache');
+      cache.facts['apps/api/services/hello/service.ts'].facts.service.name = 'cached-name';
+      writeFileSync(cachePath, JSON.stringify(cache));
+      let projects = projectsOf(await createNodes(files));
+      expect(projects['apps/api'].tags).toEqual(['topo:app', 'from-cache']);
+      expect(projects['apps/api/services/hello'].name).toBe('cached-name');
+
+      // Changed content is parsed again.
+      workspace.write({
+        'apps/api/topo.json': JSON.stringify({ services: '*', port: 4100 }),
+        'apps/api/services/hello/service.ts': serviceFile('hello') + '\n',
+      });
+      projects = projectsOf(await createNodes(files));
+      expect(projects['apps/api'].tags).toEqual(['topo:app']);
+      expect(projects['apps/api/services/hello'].name).toBe('hello');
+    });
+  });
+
+  describe('createDependencies', () => {
+    it('adds app -> service edges from topo.json and service -> service edges from client calls', async () => {
+      const files = [
+        'nx.json',
+        'apps/api/topo.json',
+        'apps/api/services/hello/service.ts',
+        'apps/api/services/hello/hello.ts',
+        'apps/api/services/hello/client.ts',
+        'apps/api/services/yo/service.ts',
+        'apps/api/services/yo/yo.ts',
+      ];
+      const projects = projectsOf(await createNodes(files.filter((f) => /(service\.ts|topo\.json)$/.test(f))));
+      const byName = Object.fromEntries(
+        Object.entries(projects).map(([root, project]) => [project.name!, { ...project, root }]),
+      );
+      const owner = (file: string) =>
+        Object.values(byName)
+          .filter((p) => file.startsWith(`${p.root}/`))
+          .sort((a, b) => b.root.length - a.root.length)[0]?.name;
+      const dependenciesContext: CreateDependenciesContext = {
+        workspaceRoot: workspace.root,
+        nxJsonConfiguration: {},
+        externalNodes: {},
+        projects: byName,
+        fileMap: {
+          projectFileMap: Object.fromEntries(
+            Object.keys(byName).map((name) => [name, files.filter((f) => owner(f) === name).map((file) => ({ file, hash: '' }))]),
+          ),
+          nonProjectFiles: [{ file: 'nx.json', hash: '' }],
+        },
+        filesToProcess: { projectFileMap: {}, nonProjectFiles: [] },
+      };
+
+      const dependencies = await createDependencies({}, dependenciesContext);
+
+      expect(dependencies).toEqual([
+        { source: 'api', target: 'hello', sourceFile: 'apps/api/topo.json', type: 'static' },
+        { source: 'api', target: 'yo', sourceFile: 'apps/api/topo.json', type: 'static' },
+        { source: 'yo', target: 'hello', sourceFile: 'apps/api/services/yo/yo.ts', type: 'static' },
+      ]);
+      for (const dependency of dependencies) expect(() => validateDependency(dependency, dependenciesContext)).not.toThrow();
+    });
+  });
+});

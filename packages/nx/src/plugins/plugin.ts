@@ -1,0 +1,240 @@
+import {
+  type CreateDependencies,
+  type CreateDependenciesContext,
+  type CreateNodesContext,
+  type CreateNodesResult,
+  type CreateNodesV2,
+  createNodesFromFiles,
+  DependencyType,
+  hashArray,
+  type ProjectConfiguration,
+  type RawProjectGraphDependency,
+  type TargetConfiguration,
+} from '@nx/devkit';
+import { readFileSync } from 'node:fs';
+import { basename, join, posix } from 'node:path';
+import {
+  analyzeWorkspace,
+  APP_CONFIG_FILE,
+  findServices,
+  type FoundServices,
+  formatAnalysisErrors,
+  parseAppConfig,
+  resolveAppServices,
+  SERVICE_FILE,
+} from '../analysis';
+import { readPluginCache, workspaceDataDirectory, writePluginCache } from './cache';
+
+/** Options of the plugin in nx.json: `{ "plugin": "@topo/nx", "options": { ... } }`. */
+export interface TopoPluginOptions {
+  /** Name of the app target that runs it; default `serve`. */
+  serveTargetName?: string;
+}
+
+type NormalizedOptions = Required<TopoPluginOptions>;
+
+/** Tags that mark the projects Topo infers. */
+export const SERVICE_TAG = 'topo:service';
+export const APP_TAG = 'topo:app';
+
+/** What the plugin remembers about one topo.json: its project, or why there is none. */
+type AppNodeResult = { project: ProjectConfiguration } | { error: string };
+
+const TECHNOLOGIES = ['topo'];
+
+/**
+ * Infers a project per service (every `service.ts` that default-exports `new Service(...)`,
+ * tagged `topo:service`) and per app (every folder with a `topo.json`, tagged `topo:app`,
+ * with a `serve` target). Results are cached in the workspace data directory by the
+ * hash of the files and options they come from.
+ *
+ * @example
+ * // nx.json
+ * { "plugins": [{ "plugin": "@topo/nx", "options": { "serveTargetName": "serve" } }] }
+ */
+export const createNodesV2: CreateNodesV2<TopoPluginOptions> = [
+  `**/{${SERVICE_FILE},${APP_CONFIG_FILE}}`,
+  async (files, rawOptions, context) => {
+    const options = normalizeOptions(rawOptions);
+    const optionsHash = hashArray([JSON.stringify(options)]);
+    const cachePath = join(workspaceDataDirectory(context.workspaceRoot), `topo-nodes-${optionsHash}.hash`);
+    const cache = readPluginCache<AppNodeResult>(cachePath);
+    const results: Record<string, AppNodeResult> = {};
+    const serviceFiles = files.filter((file) => basename(file) === SERVICE_FILE);
+    try {
+      const found = findServices(context.workspaceRoot, { files: serviceFiles, cache: cache.facts });
+      return await createNodesFromFiles(
+        (file, _options, ctx) =>
+          basename(file) === APP_CONFIG_FILE
+            ? createAppNode(file, options, optionsHash, ctx, cache.results, results)
+            : createServiceNode(file, found),
+        files,
+        options,
+        context,
+      );
+    } finally {
+      writePluginCache(cachePath, cache.facts, new Set(serviceFiles), results);
+    }
+  },
+];
+
+/** The same function under the name newer Nx versions look for first. */
+export const createNodes = createNodesV2;
+
+function normalizeOptions(options: TopoPluginOptions | undefined): NormalizedOptions {
+  return { serveTargetName: options?.serveTargetName ?? 'serve' };
+}
+
+function createServiceNode(file: string, found: FoundServices): CreateNodesResult {
+  const service = found.services.find((s) => s.serviceFile === file);
+  if (!service) {
+    const errors = found.errors.filter((e) => e.file === file);
+    // A service.ts that does not use the runtime is not Topo's.
+    if (errors.length === 0) return {};
+    throw new Error(formatAnalysisErrors(errors));
+  }
+  return {
+    projects: {
+      [service.root]: {
+        name: service.name,
+        projectType: 'library',
+        tags: [SERVICE_TAG],
+        metadata: { technologies: TECHNOLOGIES, description: `Topo service "${service.name}".` },
+        targets: {},
+      },
+    },
+  };
+}
+
+function createAppNode(
+  file: string,
+  options: NormalizedOptions,
+  optionsHash: string,
+  context: CreateNodesContext,
+  cached: Record<string, AppNodeResult>,
+  results: Record<string, AppNodeResult>,
+): CreateNodesResult {
+  const root = posix.dirname(file);
+  const read = (path: string) => readText(join(context.workspaceRoot, root, path));
+  const text = read(APP_CONFIG_FILE) ?? '';
+  // The name comes from project.json or package.json when the app has one.
+  const projectJson = read('project.json');
+  const packageJson = read('package.json');
+  const hash = hashArray([file, text, projectJson ?? '', packageJson ?? '', optionsHash]);
+  const result = (results[hash] =
+    cached[hash] ?? appNodeResult(file, root, text, projectJson, packageJson, options, context.workspaceRoot));
+  if ('error' in result) throw new Error(result.error);
+  return { projects: { [root]: result.project } };
+}
+
+function appNodeResult(
+  file: string,
+  root: string,
+  text: string,
+  projectJson: string | undefined,
+  packageJson: string | undefined,
+  options: NormalizedOptions,
+  workspaceRoot: string,
+): AppNodeResult {
+  const { errors } = parseAppConfig(file, text);
+  if (errors.length) return { error: formatAnalysisErrors(errors) };
+  const serve: TargetConfiguration = {
+    executor: '@topo/nx:serve',
+    options: {},
+    continuous: true,
+    metadata: {
+      technologies: TECHNOLOGIES,
+      description: `Runs the app's services, in the topology of --topology or --env (default mono), on the port of ${APP_CONFIG_FILE}.`,
+    },
+  };
+  return {
+    project: {
+      root,
+      name: projectName(root, projectJson, packageJson, workspaceRoot),
+      projectType: 'application',
+      tags: [APP_TAG],
+      metadata: { technologies: TECHNOLOGIES },
+      targets: { [options.serveTargetName]: serve },
+    },
+  };
+}
+
+/** The name Nx gives the project at `root` from its project.json or package.json, else the folder's. */
+function projectName(
+  root: string,
+  projectJson: string | undefined,
+  packageJson: string | undefined,
+  workspaceRoot: string,
+): string {
+  const fromJson = (text: string | undefined, pick: (json: Record<string, any>) => unknown) => {
+    try {
+      const name = text === undefined ? undefined : pick(JSON.parse(text));
+      return typeof name === 'string' && name ? name : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return (
+    fromJson(projectJson, (json) => json.name) ??
+    fromJson(packageJson, (json) => json.nx?.name ?? json.name) ??
+    posix.basename(root === '.' ? workspaceRoot : root)
+  );
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf-8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Adds the edges the analysis sees: an app depends on each of its services (from its
+ * topo.json), and a service on each service whose client it calls (from the calling
+ * file). Both are static, so Nx checks that the source file belongs to the source project.
+ *
+ * @example
+ * // apps/api/services/yo/yo.ts: `await hello.h1({ name })` gives yo -> hello, sourceFile yo.ts
+ */
+export const createDependencies: CreateDependencies<TopoPluginOptions> = (_options, context) => {
+  const cachePath = join(workspaceDataDirectory(context.workspaceRoot), 'topo-dependencies.hash');
+  const cache = readPluginCache<never>(cachePath);
+  const owners = fileOwners(context);
+  try {
+    const { services } = analyzeWorkspace(context.workspaceRoot, { files: [...owners.keys()], cache: cache.facts });
+    const projectAt = new Map(Object.entries(context.projects).map(([name, project]) => [project.root, name]));
+    const dependencies = new Map<string, RawProjectGraphDependency>();
+    const add = (source: string | undefined, target: string | undefined, sourceFile: string) => {
+      if (!source || !target || source === target || owners.get(sourceFile) !== source) return;
+      dependencies.set(`${source}\0${target}\0${sourceFile}`, { source, target, sourceFile, type: DependencyType.static });
+    };
+    for (const [name, project] of Object.entries(context.projects)) {
+      if (!project.tags?.includes(APP_TAG)) continue;
+      const file = posix.join(project.root, APP_CONFIG_FILE);
+      const text = readText(join(context.workspaceRoot, file));
+      const { config } = parseAppConfig(file, text ?? '');
+      if (!config) continue;
+      for (const service of resolveAppServices(config, services).services) add(name, projectAt.get(service.root), file);
+    }
+    for (const service of services) {
+      for (const call of service.calls) {
+        const callee = services.find((s) => s.name === call.to);
+        add(owners.get(call.file), callee && projectAt.get(callee.root), call.file);
+      }
+    }
+    return [...dependencies.values()];
+  } finally {
+    writePluginCache(cachePath, cache.facts, new Set(owners.keys()), {});
+  }
+};
+
+/** Every file of the workspace, mapped to the project it belongs to ('' for none). */
+function fileOwners(context: CreateDependenciesContext): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const [project, files] of Object.entries(context.fileMap.projectFileMap)) {
+    for (const { file } of files) owners.set(file, project);
+  }
+  for (const { file } of context.fileMap.nonProjectFiles) owners.set(file, '');
+  return owners;
+}
