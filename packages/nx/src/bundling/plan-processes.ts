@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import type { GatewayRoute, JsonSchema, PlannedService, ProcessPlan } from './process-plan';
+
+/** The parts of the static analysis a process plan needs. */
+export interface PlanInputService {
+  name: string;
+  serviceFile: string;
+  endpoints: PlanInputEndpoint[];
+}
+
+export interface PlanInputEndpoint {
+  exportName: string;
+  file: string;
+  expose: boolean;
+  methods: string[];
+  path: string;
+}
+
+export interface ProcessGroup {
+  name: string;
+  services: string[];
+}
+
+/**
+ * Turns a resolved topology into what each process runs. One group holding every service is
+ * the monolith: it faces clients itself and needs no gateway. Any other layout gets a gateway
+ * routing each public endpoint to its service. Files in the input are workspace-relative.
+ */
+export function planProcesses(
+  workspaceRoot: string,
+  groups: ProcessGroup[],
+  services: PlanInputService[],
+  schemas: ReadonlyMap<string, JsonSchema>,
+): ProcessPlan[] {
+  const byName = new Map(services.map((service) => [service.name, service]));
+  const standalone = groups.length === 1;
+  const plans: ProcessPlan[] = groups.map((group) => ({
+    kind: 'process',
+    name: group.name,
+    edge: standalone,
+    services: group.services.map((name) => planService(workspaceRoot, byName.get(name)!, schemas)),
+  }));
+  if (!standalone) plans.push({ kind: 'gateway', name: 'gateway', routes: gatewayRoutes(groups, byName) });
+  return plans;
+}
+
+function planService(workspaceRoot: string, service: PlanInputService, schemas: ReadonlyMap<string, JsonSchema>): PlannedService {
+  return {
+    name: service.name,
+    serviceFile: join(workspaceRoot, service.serviceFile),
+    endpoints: service.endpoints.map((endpoint) => ({
+      exportName: endpoint.exportName,
+      file: join(workspaceRoot, endpoint.file),
+      schema: schemas.get(`${service.name}.${endpoint.exportName}`),
+    })),
+  };
+}
+
+function gatewayRoutes(groups: ProcessGroup[], byName: ReadonlyMap<string, PlanInputService>): GatewayRoute[] {
+  const routes: GatewayRoute[] = [];
+  for (const group of groups) {
+    for (const name of group.services) {
+      for (const endpoint of byName.get(name)!.endpoints) {
+        if (!endpoint.expose) continue;
+        for (const method of endpoint.methods) routes.push({ method, path: endpoint.path, service: name });
+      }
+    }
+  }
+  return routes;
+}

@@ -1,0 +1,41 @@
+/**
+ * What one process of an app runs: the plan that the serve and build executors turn into
+ * an entry module, a bundle and a running process. Paths are absolute.
+ */
+export type JsonSchema = Record<string, unknown>;
+
+export interface PlannedEndpoint {
+  exportName: string;
+  file: string;
+  schema?: JsonSchema;
+}
+
+export interface PlannedService {
+  name: string;
+  serviceFile: string;
+  endpoints: PlannedEndpoint[];
+}
+
+export interface GatewayRoute {
+  method: string;
+  path: string;
+  service: string;
+}
+
+/** A process group: one or more services in one process. */
+export interface ServiceProcessPlan {
+  kind: 'process';
+  name: string;
+  /** True when the process faces clients itself (mono): private paths answer 404 there. */
+  edge: boolean;
+  services: PlannedService[];
+}
+
+/** The gateway in front of the process groups. */
+export interface GatewayPlan {
+  kind: 'gateway';
+  name: 'gateway';
+  routes: GatewayRoute[];
+}
+
+export type ProcessPlan = ServiceProcessPlan | GatewayPlan;

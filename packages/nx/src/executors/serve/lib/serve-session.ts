@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { logger } from '@nx/devkit';
+import { ProcessBundles } from '../../../bundling/process-bundles';
+import { planProcesses } from '../../../bundling/plan-processes';
+import type { ProcessPlan } from '../../../bundling/process-plan';
+import type { LoadedApp } from './load-app';
+import { assertPortFree, findFreePorts, waitForPort } from './ports';
+import { renderProcessTable } from './process-table';
+import { SupervisedProcess } from './supervisor';
+import type { NormalizedServeOptions } from './normalize-options';
+
+const START_TIMEOUT_MS = 20_000;
+const WATCH_DEBOUNCE_MS = 150;
+
+interface RunningProcess {
+  plan: ProcessPlan;
+  port: number;
+  process: SupervisedProcess;
+}
+
+/**
+ * One `nx serve`: the app's processes, their bundles and the watcher that restarts a process
+ * whose code changed. Created by {@link startServeSession}; {@link ServeSession.stop} ends it all.
+ */
+export class ServeSession {
+  private running: RunningProcess[] = [];
+  private layout = '';
+  private watchers: FSWatcher[] = [];
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private readonly secret = process.env.TOPO_SECRET || randomBytes(32).toString('hex');
+  private readonly bundles: ProcessBundles;
+
+  constructor(
+    private readonly options: NormalizedServeOptions,
+    private readonly load: () => LoadedApp,
+  ) {
+    this.bundles = new ProcessBundles(
+      options.appName,
+      options.workspaceRoot,
+      join(options.workspaceRoot, 'node_modules', '.cache', 'topo', 'serve', options.appName),
+    );
+  }
+
+  get baseUrl(): string {
+    return `http://${displayHost(this.options.host)}:${this.options.port}`;
+  }
+
+  /** The processes running now: name, port and PID. */
+  get processes(): { name: string; port: number; pid: number | undefined }[] {
+    return this.running.map((r) => ({ name: r.plan.name, port: r.port, pid: r.process.pid }));
+  }
+
+  async start(): Promise<void> {
+    const app = this.load();
+    const plans = planProcesses(this.options.workspaceRoot, app.groups, app.services, app.schemas);
+    await assertPortFree(this.options.port, this.options.host);
+    const built = await this.bundles.build(plans);
+    await this.launch(plans, built.map((b) => b.bundleFile), app.topology);
+    if (this.options.watch) this.watchSources();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.refreshTimer);
+    for (const watcher of this.watchers) watcher.close();
+    await this.refreshing.catch(() => undefined);
+    await Promise.all(this.running.map((r) => r.process.stop()));
+    await this.bundles.dispose();
+  }
+
+  /** Synchronous last resort for process exit: kills whatever is still running. */
+  killNow(): void {
+    for (const r of this.running) r.process.killNow();
+  }
+
+  private async launch(plans: ProcessPlan[], bundleFiles: string[], topology: string): Promise<void> {
+    const services = plans.filter((p) => p.kind === 'process');
+    const ports = services.length === 1 ? [this.options.port] : [...(await findFreePorts(services.length, this.options.host)), this.options.port];
+    const discovery: Record<string, string> = {};
+    plans.forEach((plan, i) => {
+      if (plan.kind === 'process') for (const s of plan.services) discovery[s.name] = `http://${displayHost(this.options.host)}:${ports[i]}`;
+    });
+    this.layout = layoutKey(plans);
+    this.running = plans.map((plan, i) => ({
+      plan,
+      port: ports[i],
+      process: new SupervisedProcess({
+        name: plan.name,
+        bundleFile: bundleFiles[i],
+        cwd: this.options.workspaceRoot,
+        env: {
+          ...process.env,
+          PORT: String(ports[i]),
+          HOST: this.options.host,
+          TOPO_SECRET: this.secret,
+          TOPO_DISCOVERY: JSON.stringify(discovery),
+        },
+      }),
+    }));
+    for (const r of this.running) r.process.start();
+    await Promise.all(this.running.map((r) => waitForPort(r.port, this.options.host, START_TIMEOUT_MS)));
+    logger.info(renderProcessTable(this.options.appName, topology, this.running.map((r) => ({ plan: r.plan, url: `http://${displayHost(this.options.host)}:${r.port}` }))));
+  }
+
+  private watchSources(): void {
+    const roots = new Set<string>([this.options.appRoot]);
+    for (const file of this.bundles.inputFiles()) {
+      if (file.includes(`${sep}node_modules${sep}`) || !relative(this.options.appRoot, file).startsWith('..')) continue;
+      roots.add(dirname(file));
+    }
+    for (const root of roots) {
+      const recursive = root === this.options.appRoot;
+      const watcher = watch(root, { recursive }, (_event, file) => {
+        if (file && /(^|[\\/])(node_modules|dist|tmp)([\\/]|$)/.test(String(file))) return;
+        this.scheduleRefresh();
+      });
+      watcher.on('error', (error) => logger.warn(`topo: cannot watch ${root}: ${error.message}`));
+      this.watchers.push(watcher);
+    }
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshing = this.refreshing.then(() => this.refresh()).catch((error: Error) => logger.error(`topo: ${error.message}`));
+    }, WATCH_DEBOUNCE_MS);
+  }
+
+  /** After an edit: rebuild every bundle and restart the processes whose bundle changed. */
+  private async refresh(): Promise<void> {
+    if (this.stopped) return;
+    const app = this.load();
+    const plans = planProcesses(this.options.workspaceRoot, app.groups, app.services, app.schemas);
+    const built = await this.bundles.build(plans);
+    if (layoutKey(plans) !== this.layout) {
+      logger.info('topo: the services or their process groups changed; restarting every process');
+      await Promise.all(this.running.map((r) => r.process.stop()));
+      await this.launch(plans, built.map((b) => b.bundleFile), app.topology);
+      return;
+    }
+    const changed = built.filter((b) => b.changed).map((b) => b.name);
+    if (changed.length === 0) return;
+    logger.info(`topo: code changed; restarting ${changed.join(', ')}`);
+    await Promise.all(this.running.filter((r) => changed.includes(r.plan.name)).map((r) => r.process.restart()));
+  }
+}
+
+function layoutKey(plans: ProcessPlan[]): string {
+  return JSON.stringify(plans.map((p) => [p.name, p.kind === 'process' ? p.services.map((s) => s.name) : []]));
+}
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' ? '127.0.0.1' : host;
+}

@@ -1,0 +1,95 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { logger } from '@nx/devkit';
+
+export interface SupervisedProcessOptions {
+  name: string;
+  bundleFile: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const RESTART_DELAYS_MS = [200, 500, 1000, 2000, 5000];
+const STOP_GRACE_MS = 5000;
+
+/**
+ * Keeps one process of the app running: prefixes its output, restarts it when it crashes
+ * (with a growing delay while it keeps crashing) and when asked to after a code change.
+ */
+export class SupervisedProcess {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  private crashes = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: SupervisedProcessOptions) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): void {
+    this.stopping = false;
+    const child = spawn(process.execPath, ['--enable-source-maps', this.options.bundleFile], {
+      cwd: this.options.cwd,
+      env: this.options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    pipeWithPrefix(child.stdout!, process.stdout, this.options.name);
+    pipeWithPrefix(child.stderr!, process.stderr, this.options.name);
+    const startedAt = Date.now();
+    child.once('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      if (this.stopping) return;
+      if (Date.now() - startedAt > 10_000) this.crashes = 0;
+      const delay = RESTART_DELAYS_MS[Math.min(this.crashes, RESTART_DELAYS_MS.length - 1)];
+      this.crashes += 1;
+      logger.warn(`topo: process ${this.options.name} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
+      this.restartTimer = setTimeout(() => this.start(), delay);
+    });
+  }
+
+  /** Stops the process and starts it again: after its code changed. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.crashes = 0;
+    this.start();
+  }
+
+  /** Sends SIGTERM, waits for the process to finish its requests, then SIGKILL after a grace period. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(killer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+
+  /** Last resort on exit of the executor: no process may outlive it. */
+  killNow(): void {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    this.child?.kill('SIGKILL');
+  }
+}
+
+function pipeWithPrefix(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, name: string): void {
+  let pending = '';
+  from.setEncoding('utf8');
+  from.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) to.write(`[${name}] ${line}\n`);
+  });
+  from.on('end', () => {
+    if (pending) to.write(`[${name}] ${pending}\n`);
+  });
+}

@@ -1,0 +1,7 @@
+export interface ServeExecutorOptions {
+  topology?: string;
+  env?: string;
+  port?: number;
+  host?: string;
+  watch?: boolean;
+}

@@ -1,0 +1,89 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { findFreePorts } from './lib/ports';
+
+const REPO_ROOT = join(__dirname, '../../../../..');
+
+jest.setTimeout(120_000);
+
+function get(port: number, path: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** Starts `nx serve demo` in its own process group, as a terminal would, and waits for its table. */
+async function startNxServe(args: string[]): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn('npx', ['nx', 'serve', 'demo', ...args], {
+    cwd: REPO_ROOT,
+    detached: true,
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 90_000;
+  while (!/listening on[\s\S]*http:\/\/127\.0\.0\.1:\d+\s*$/m.test(output) || !output.includes('Topo app demo')) {
+    if (child.exitCode !== null) throw new Error(`nx serve exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`nx serve did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, output: () => output };
+}
+
+function processesInGroup(pgid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '-g', String(pgid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => Number(line.trim()))
+      .filter((pid) => pid > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** Sends SIGINT to the whole group, as Ctrl-C does, and waits until every process in it is gone. */
+async function interrupt(child: ChildProcess): Promise<number[]> {
+  process.kill(-child.pid!, 'SIGINT');
+  const deadline = Date.now() + 20_000;
+  while (processesInGroup(child.pid!).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  return processesInGroup(child.pid!);
+}
+
+describe('nx serve demo, through the Nx CLI', () => {
+  it.each(['mono', 'micro'])('serves the demo in %s and Ctrl-C leaves no process behind', async (topology) => {
+    const [port] = await findFreePorts(1, '127.0.0.1');
+    const { child, output } = await startNxServe([`--topology=${topology}`, `--port=${port}`]);
+    try {
+      expect(await get(port, '/hello/Ada')).toEqual({ status: 200, body: { message: 'Hello, Ada!' } });
+      expect(await get(port, '/yo/Ada')).toEqual({ status: 200, body: { message: 'Yo, Ada!' } });
+      expect(output()).toContain(`topology ${topology}`);
+    } finally {
+      const left = await interrupt(child);
+      if (left.length > 0) process.kill(-child.pid!, 'SIGKILL');
+      expect(left).toEqual([]);
+    }
+    await expect(get(port, '/hello/Ada')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('refuses an unknown topology with a message naming the known ones', () => {
+    let message = '';
+    try {
+      execFileSync('npx', ['nx', 'serve', 'demo', '--topology=nope'], { cwd: REPO_ROOT, env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' }, encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      const e = error as { stdout: string; stderr: string };
+      message = e.stdout + e.stderr;
+    }
+    expect(message).toMatch(/nope/);
+    expect(message).toMatch(/mono/);
+    expect(message).toMatch(/micro/);
+  });
+});
