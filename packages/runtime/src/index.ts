@@ -1,1 +1,19 @@
-export {};
+/**
+ * `@topo/runtime`: what service code imports. Services, endpoints, errors and typed clients;
+ * the host (`@topo/runtime/host`) and the gateway (`@topo/runtime/gateway`) serve them.
+ */
+export { Service, type ServiceOptions, type Middleware } from './service';
+export {
+  api,
+  DEFAULT_METHODS,
+  type ApiOptions,
+  type RawApiOptions,
+  type RawHandler,
+  type Method,
+  type Endpoint,
+  type RawEndpoint,
+} from './api';
+export { APIError, ErrCode, type ErrorBody } from './errors';
+export { client, type Client } from './client';
+export { jsonCopy } from './json-copy';
+export type { JsonSchema, JsonType } from './validation';

@@ -1,0 +1,226 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseLegacyUrl } from 'node:url';
+import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
+import { INTERNAL_HEADER_PREFIX } from '../credential';
+import { ConfigError, type Discovery } from '../environment';
+import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
+import { pathOf } from '../http/incoming';
+import { drain, listen, type Drainable } from '../http/lifecycle';
+import { CONNECT_TIMEOUT_MS, keepAliveAgent, limitConnectTime } from '../http/outgoing';
+import { sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
+import { RouteTable } from '../router';
+
+/** One public route: `{ method: 'GET', path: '/hello/:name', service: 'hello' }`; method `*` for any. */
+export interface GatewayRoute {
+  method: string;
+  path: string;
+  service: string;
+}
+
+/** Configuration of a gateway. */
+export interface GatewayConfig {
+  app: string;
+  /** The public endpoints of every service, as the serve and build executors list them. */
+  routes: GatewayRoute[];
+  /** Where each service listens; every service of `routes` needs an entry. */
+  discovery?: Record<string, string>;
+}
+
+/** A gateway: its server, started and stopped by the caller. */
+export interface Gateway {
+  readonly server: http.Server;
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  close(timeoutMs?: number): Promise<boolean>;
+}
+
+/** Where a route leads: the service, and the proxy to the process hosting it. */
+interface Upstream {
+  readonly service: string;
+  readonly baseUrl: string;
+  readonly proxy: RequestHandler;
+}
+
+/** The service a request is being proxied to, for the 503 that names it. */
+const UPSTREAM = Symbol('topo.upstream');
+
+interface ProxiedRequest extends IncomingMessage {
+  [UPSTREAM]?: Upstream;
+}
+
+const HEALTH_PATH = '/__topo/health';
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/**
+ * Creates the gateway without starting it: it routes each public path to the process hosting
+ * its service, through http-proxy-middleware mounted straight on node:http (one proxy and
+ * keep-alive agent per process), and answers like a monolith would for everything else:
+ * 404 for unknown and private paths, 405 with `Allow`. A service that is down answers 503
+ * `unavailable` within a second while the others keep serving.
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway({
+ *   app: 'demo',
+ *   routes: [{ method: 'GET', path: '/hello/:name', service: 'hello' }],
+ *   discovery: { hello: 'http://127.0.0.1:4101' },
+ * });
+ * const { port } = await gateway.listen(0, '127.0.0.1');
+ * await gateway.close();
+ * ```
+ */
+export function createGateway(config: GatewayConfig): Gateway {
+  const settings = normalizeGatewayConfig(config);
+  const upstreams = createUpstreams(settings.discovery, settings.services);
+  const routes = new RouteTable<Upstream>();
+  for (const route of settings.routes) routes.add(route.method, route.path, upstreams.get(route.service)!, `${route.service} (${route.method} ${route.path})`);
+  const health = JSON.stringify({ status: 'ok', app: settings.app, process: 'gateway', services: settings.services });
+  const state: Drainable = { server: http.createServer(), draining: false };
+
+  state.server.on('request', function routeRequest(req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method ?? 'GET';
+    let path = '/';
+    try {
+      if (state.draining) res.setHeader('connection', 'close');
+      path = pathOf(req.url ?? '/');
+      if (path === HEALTH_PATH && (method === 'GET' || method === 'HEAD')) return sendJson(res, 200, health);
+      const match = routes.lookup(path);
+      if (match === undefined) return sendNotFound(res, method, path);
+      const upstream = match.table.select(method);
+      if (upstream === undefined) return sendMethodNotAllowed(res, method, path, match.table.allow);
+      forward(upstream, req as ProxiedRequest, res, path);
+    } catch (error) {
+      logUnexpectedError(`gateway request ${method} ${path}`, error);
+      sendError(res, internalError());
+    }
+  });
+
+  return {
+    server: state.server,
+    listen: (port = 0, host = '127.0.0.1') => listen(state.server, port, host),
+    close: (timeoutMs = CLOSE_TIMEOUT_MS) => drain(state, timeoutMs),
+  };
+}
+
+interface GatewaySettings {
+  readonly app: string;
+  readonly routes: readonly GatewayRoute[];
+  readonly services: readonly string[];
+  readonly discovery: Discovery;
+}
+
+function normalizeGatewayConfig(config: GatewayConfig): GatewaySettings {
+  if (typeof config !== 'object' || config === null) throw new ConfigError('createGateway(config): config must be an object { app, routes }');
+  if (typeof config.app !== 'string' || config.app === '') throw new ConfigError('gateway config: "app" must be a non-empty string');
+  if (!Array.isArray(config.routes)) throw new ConfigError('gateway config: "routes" must be an array of { method, path, service }');
+  config.routes.forEach((route, index) => {
+    if (typeof route?.method !== 'string' || typeof route.path !== 'string' || typeof route.service !== 'string') {
+      throw new ConfigError(`gateway config: routes[${index}] must be { method, path, service } strings, got ${JSON.stringify(route)}`);
+    }
+  });
+  const services = [...new Set(config.routes.map((route) => route.service))];
+  const discovery = config.discovery ?? {};
+  const missing = services.filter((service) => discovery[service] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `the gateway has no address for service${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: ` +
+        `set TOPO_DISCOVERY to a JSON object from service name to base URL, e.g. {"${missing[0]}":"http://127.0.0.1:4101"}`,
+    );
+  }
+  return { app: config.app, routes: config.routes, services, discovery };
+}
+
+/** One proxy (and keep-alive agent) per process address, shared by the services it hosts. */
+function createUpstreams(discovery: Discovery, services: readonly string[]): Map<string, Upstream> {
+  const proxies = new Map<string, RequestHandler>();
+  const failing = new Set<string>();
+  const upstreams = new Map<string, Upstream>();
+  for (const service of services) {
+    const baseUrl = discovery[service];
+    let proxy = proxies.get(baseUrl);
+    if (proxy === undefined) proxies.set(baseUrl, (proxy = createProxy(baseUrl, failing)));
+    upstreams.set(service, { service, baseUrl, proxy });
+  }
+  return upstreams;
+}
+
+function createProxy(baseUrl: string, failing: Set<string>): RequestHandler {
+  const target = parseLegacyUrl(baseUrl);
+  return createProxyMiddleware({
+    // Parsed once here; http-proxy would otherwise parse the target string on every request.
+    target,
+    agent: keepAliveAgent(target.protocol ?? 'http:'),
+    xfwd: true,
+    // req.url is already the origin-form path (the gateway rewrites nothing), so http-proxy
+    // can use it as is instead of parsing it again.
+    toProxy: true,
+    // The default plugins log through a URL built per request and answer errors in text; ours
+    // answer in the JSON shape and add nothing to the hot path.
+    ejectPlugins: true,
+    plugins: [topoProxyPlugin(failing)],
+  });
+}
+
+/**
+ * Forwards a request: drops internal headers a client may have forged, remembers the
+ * service for error answers, hands over to the proxy.
+ */
+function forward(upstream: Upstream, req: ProxiedRequest, res: ServerResponse, path: string): void {
+  stripInternalHeaders(req);
+  req[UPSTREAM] = upstream;
+  // An absolute-form request target would be sent on as is (toProxy): send its path instead.
+  if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) req.url = path;
+  upstream.proxy(req, res, (error?: unknown) => {
+    logUnexpectedError(`gateway proxy to ${upstream.service}`, error);
+    sendError(res, internalError());
+  });
+}
+
+/** Only services mint `x-topo-*` headers; one arriving from a client is a forgery. */
+function stripInternalHeaders(req: IncomingMessage): void {
+  const { headers } = req;
+  for (const name in headers) {
+    if (name.charCodeAt(0) === 120 /* x */ && name.startsWith(INTERNAL_HEADER_PREFIX)) delete headers[name];
+  }
+}
+
+/**
+ * The gateway's handling of http-proxy events: a connect deadline, a 503 naming the service
+ * when its process cannot be reached, and clean-up when the client goes away mid-answer.
+ * `failing` holds the addresses currently failing, so a dead service is logged once, not
+ * once per request.
+ */
+const topoProxyPlugin = (failing: Set<string>): Plugin => (proxyServer) => {
+  proxyServer.on('proxyReq', (proxyReq) => limitConnectTime(proxyReq, CONNECT_TIMEOUT_MS));
+  proxyServer.on('proxyRes', (proxyRes, req, res) => {
+    const upstream = (req as ProxiedRequest)[UPSTREAM];
+    if (upstream !== undefined && failing.delete(upstream.baseUrl)) {
+      process.stdout.write(`topo: gateway: service ${upstream.service} at ${upstream.baseUrl} is reachable again\n`);
+    }
+    // A client that leaves before the answer is complete: stop reading the service's answer.
+    res.once('close', () => {
+      if (!res.writableEnded) proxyRes.destroy();
+    });
+  });
+  proxyServer.on('error', (error: NodeJS.ErrnoException, req, res) => {
+    const upstream = (req as ProxiedRequest)[UPSTREAM];
+    const service = upstream?.service ?? 'unknown';
+    if (upstream !== undefined && !failing.has(upstream.baseUrl)) {
+      failing.add(upstream.baseUrl);
+      process.stderr.write(`topo: gateway: service ${service} at ${upstream.baseUrl} is unavailable (${error.code ?? error.message})\n`);
+    }
+    if (!isResponse(res)) {
+      res.destroy();
+      return;
+    }
+    sendError(res, new APIError(ErrCode.Unavailable, `service ${service} is unavailable`));
+  });
+  proxyServer.on('econnreset', (_error, _req, res) => {
+    // The client went away: nobody is left to answer.
+    if (isResponse(res)) res.destroy();
+  });
+};
+
+function isResponse(res: unknown): res is ServerResponse {
+  return typeof (res as ServerResponse | undefined)?.writeHead === 'function';
+}

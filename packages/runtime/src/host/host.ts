@@ -1,0 +1,225 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { INTERNAL_CALL_PREFIX, noSuchEndpoint } from '../client';
+import { AUTH_HEADER, Credentials } from '../credential';
+import type { Discovery } from '../environment';
+import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
+import { pathOf } from '../http/incoming';
+import { drain, listen, type Drainable } from '../http/lifecycle';
+import { sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
+import { registerServices } from '../registry';
+import { RESERVED_PREFIX } from '../router';
+import { createExpressDispatch, type ExpressDispatch } from './express-apps';
+import { planHost, type HostPlan, type HostedService, type Route, type TypedRoute } from './plan';
+import { serveInternalCall, serveTyped } from './serve-typed';
+
+/** Configuration of a host: what the generated entry module passes, plus what tests set. */
+export interface HostConfig {
+  /** The app's name, for health answers and messages. */
+  app: string;
+  /** This process group's name (`hello`, or `mono` for the monolith). */
+  process: string;
+  /**
+   * Whether this process faces clients itself (the monolith): then a private endpoint
+   * without a valid credential answers 404 as an unknown path does, as the gateway would.
+   */
+  edge: boolean;
+  services: HostedService[];
+  /** The app secret internal-call credentials derive from. Without it, private endpoints and internal calls are refused. */
+  secret?: string;
+  /** Where the services this process does not host listen. */
+  discovery?: Record<string, string>;
+  /**
+   * Registers the hosted services for in-process client calls (what `runProcess` does).
+   * Default false, so tests can run a host and call it over HTTP from the same process.
+   */
+  register?: boolean;
+}
+
+/** A host: its server, started and stopped by the caller. */
+export interface Host {
+  readonly server: http.Server;
+  /** Starts listening (port 0: the system picks); resolves with the bound address. */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /**
+   * Stops accepting connections, closes idle ones, lets requests in flight finish; after
+   * `timeoutMs` cuts off what remains. Resolves true when nothing had to be cut off.
+   */
+  close(timeoutMs?: number): Promise<boolean>;
+}
+
+const HEALTH_PATH = '/__topo/health';
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/**
+ * Creates the HTTP host of a process without starting it: the routing table, checks and
+ * express apps are built here, once. `runProcess` is this plus the environment, the log
+ * line and signal handling.
+ *
+ * @example
+ * ```ts
+ * const host = createHost({ app: 'demo', process: 'hello', edge: true, services: [{ service, endpoints: [{ name: 'h1', endpoint: h1 }] }] });
+ * const { port } = await host.listen(0, '127.0.0.1');
+ * // ... requests to http://127.0.0.1:${port}
+ * await host.close();
+ * ```
+ */
+export function createHost(config: HostConfig): Host {
+  const settings = normalizeHostConfig(config);
+  const plan = planHost(settings.services);
+  const dispatchExpress = createExpressDispatch(plan.expressServices, plan.rawRoutes);
+  const credentials = settings.secret === undefined ? undefined : new Credentials(settings.secret);
+  const health = JSON.stringify({ status: 'ok', app: settings.app, process: settings.process, services: plan.services.map((service) => service.name) });
+  const state: Drainable = { server: http.createServer(), draining: false };
+
+  const handleRequest = createRequestHandler({ plan, credentials, edge: settings.edge, health, dispatchExpress, state });
+  state.server.on('request', handleRequest);
+  state.server.on('clientError', answerClientError);
+
+  const unregister = settings.register
+    ? registerServices(plan.local, { caller: callerName(settings.process, plan), credentials, discovery: settings.discovery })
+    : undefined;
+
+  return {
+    server: state.server,
+    listen: (port = 0, host = '127.0.0.1') => listen(state.server, port, host),
+    close: async (timeoutMs = CLOSE_TIMEOUT_MS) => {
+      unregister?.();
+      return drain(state, timeoutMs);
+    },
+  };
+}
+
+interface HostSettings {
+  readonly app: string;
+  readonly process: string;
+  readonly edge: boolean;
+  readonly services: readonly HostedService[];
+  readonly secret: string | undefined;
+  readonly discovery: Discovery;
+  readonly register: boolean;
+}
+
+function normalizeHostConfig(config: HostConfig): HostSettings {
+  if (typeof config !== 'object' || config === null) throw new Error('createHost(config): config must be an object { app, process, edge, services }');
+  for (const key of ['app', 'process'] as const) {
+    if (typeof config[key] !== 'string' || config[key] === '') throw new Error(`host config: "${key}" must be a non-empty string`);
+  }
+  if (typeof config.edge !== 'boolean') throw new Error('host config: "edge" must be true (the process faces clients) or false (behind a gateway)');
+  return {
+    app: config.app,
+    process: config.process,
+    edge: config.edge,
+    services: config.services,
+    secret: config.secret === '' ? undefined : config.secret,
+    discovery: Object.freeze({ ...(config.discovery ?? {}) }),
+    register: config.register ?? false,
+  };
+}
+
+/** `x-topo-caller` of calls from this process: its service, or the process name when it hosts several. */
+function callerName(processName: string, plan: HostPlan): string {
+  return plan.services.length === 1 ? plan.services[0].name : processName;
+}
+
+interface RequestContext {
+  readonly plan: HostPlan;
+  readonly credentials: Credentials | undefined;
+  readonly edge: boolean;
+  readonly health: string;
+  readonly dispatchExpress: ExpressDispatch | undefined;
+  readonly state: Drainable;
+}
+
+/** The request listener: Topo's own paths, then the route table; never throws. */
+function createRequestHandler(context: RequestContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const { plan, credentials, edge, state } = context;
+
+  function hasValidCredential(req: IncomingMessage, method: string, path: string): boolean {
+    return credentials !== undefined && credentials.verify(req.headers[AUTH_HEADER], method, path);
+  }
+
+  function serveRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string): void {
+    // An edge process shows clients only public routes, exactly as the gateway does; a caller
+    // holding a credential sees them all.
+    const trusted = edge && req.headers[AUTH_HEADER] !== undefined && hasValidCredential(req, method, path);
+    const routes = edge && !trusted ? plan.publicRoutes : plan.routes;
+    const match = routes.lookup(path);
+    if (match === undefined) return sendNotFound(res, method, path);
+    const route = match.table.select(method);
+    if (route === undefined) return sendMethodNotAllowed(res, method, path, match.table.allow);
+    if (!route.expose && !edge && !hasValidCredential(req, method, path)) return refusePrivate(res, credentials);
+    if (route.viaExpress) return context.dispatchExpress!(req, res, route, method, match.params);
+    serveTyped(route as TypedRoute, req, res, method, match.params);
+  }
+
+  function serveTopo(req: IncomingMessage, res: ServerResponse, method: string, path: string): void {
+    if (path === HEALTH_PATH && (method === 'GET' || method === 'HEAD')) return sendJson(res, 200, context.health);
+    if (path.startsWith(INTERNAL_CALL_PREFIX)) return serveCall(req, res, method, path);
+    sendNotFound(res, method, path);
+  }
+
+  function serveCall(req: IncomingMessage, res: ServerResponse, method: string, path: string): void {
+    if (method !== 'POST') return sendMethodNotAllowed(res, method, path, 'POST');
+    if (!hasValidCredential(req, method, path)) return refuseInternalCall(res, credentials);
+    const [service, name, extra] = path.slice(INTERNAL_CALL_PREFIX.length).split('/');
+    const endpoints = plan.callable.get(service);
+    if (endpoints === undefined || name === undefined || extra !== undefined) {
+      return sendError(res, new APIError(ErrCode.NotFound, `service "${service}" is not hosted by this process; check TOPO_DISCOVERY of the caller`));
+    }
+    const route = endpoints.get(name);
+    if (route === undefined) {
+      if (plan.rawNames.get(service)?.has(name)) {
+        return sendError(res, new APIError(ErrCode.NotFound, `${service}.${name} is a raw endpoint: clients cannot call it; send it an HTTP request`));
+      }
+      return sendError(res, noSuchEndpoint(service, name));
+    }
+    serveInternalCall(route, req, res);
+  }
+
+  return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method ?? 'GET';
+    let path = '/';
+    try {
+      if (state.draining) res.setHeader('connection', 'close');
+      path = pathOf(req.url ?? '/');
+      if (path.startsWith(RESERVED_PREFIX)) serveTopo(req, res, method, path);
+      else serveRoute(req, res, method, path);
+    } catch (error) {
+      // A bug of ours or a handler that threw synchronously where we did not expect it: the
+      // process keeps serving.
+      logUnexpectedError(`request ${method} ${path}`, error);
+      sendError(res, internalError());
+    }
+  };
+}
+
+function refusePrivate(res: ServerResponse, credentials: Credentials | undefined): void {
+  const message =
+    credentials === undefined
+      ? 'private endpoint: this process has no TOPO_SECRET to check internal-call credentials with; set TOPO_SECRET to the app secret'
+      : 'private endpoint: a valid internal-call credential is required';
+  sendError(res, new APIError(ErrCode.Unauthenticated, message));
+}
+
+function refuseInternalCall(res: ServerResponse, credentials: Credentials | undefined): void {
+  const message =
+    credentials === undefined
+      ? 'internal call refused: this process has no TOPO_SECRET to check credentials with; set TOPO_SECRET to the same app secret in every process'
+      : 'internal call refused: a valid internal-call credential is required (x-topo-auth, signed with the app secret, under five minutes old)';
+  sendError(res, new APIError(ErrCode.Unauthenticated, message));
+}
+
+/** A request node could not even parse: answer in our JSON shape rather than node's bare 400. */
+function answerClientError(error: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify(new APIError(ErrCode.InvalidArgument, `malformed HTTP request (${error.code ?? 'parse error'})`));
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,52 @@
+import type { NextFunction, Request, Response } from 'express';
+
+/** An express-style middleware, run before the endpoints of its service on HTTP requests. */
+export type Middleware = (req: Request, res: Response, next: NextFunction) => unknown;
+
+/** Options of a service. */
+export interface ServiceOptions {
+  /**
+   * express middleware for every HTTP request to this service's endpoints (typed and raw).
+   * Calls from other services, in-process or through `/__topo/call`, do not run it.
+   */
+  middleware?: Middleware[];
+}
+
+const SERVICE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/**
+ * A service: the default export of `service.ts`. Everything in its folder belongs to it.
+ *
+ * @example
+ * ```ts
+ * // hello/service.ts
+ * import { Service } from '@topo/runtime';
+ * export default new Service('hello');
+ * ```
+ */
+export class Service {
+  readonly name: string;
+  readonly middleware: readonly Middleware[];
+
+  constructor(name: string, options: ServiceOptions = {}) {
+    assertServiceName(name);
+    const middleware = options.middleware ?? [];
+    middleware.forEach((entry, index) => {
+      if (typeof entry !== 'function') {
+        throw new Error(`service "${name}": middleware[${index}] is ${typeof entry}, not a function; pass express-style (req, res, next) functions`);
+      }
+    });
+    this.name = name;
+    this.middleware = Object.freeze([...middleware]);
+  }
+}
+
+/** Service names are kebab-case: they become process names, URLs and container names. */
+export function assertServiceName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !SERVICE_NAME.test(name)) {
+    throw new Error(
+      `invalid service name ${JSON.stringify(name)}: service names are kebab-case (lowercase letters and digits, ` +
+        `starting with a letter, words joined by single "-"), e.g. "billing" or "user-profile"`,
+    );
+  }
+}
