@@ -1,4 +1,4 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import type { ServeExecutorOptions } from './schema';
 import { loadApp, readAppPort } from './lib/load-app';
 import { normalizeOptions } from './lib/normalize-options';
@@ -19,9 +19,7 @@ export default async function* serveExecutor(
     const normalized = normalizeOptions(options, context, readAppPort(context.root, project?.root ?? ''));
     session = new ServeSession(normalized, () => loadApp(normalized));
   } catch (error) {
-    logger.error((error as Error).message);
-    yield { success: false };
-    return;
+    throw withoutStack(error as Error);
   }
 
   const stopped = new Promise<void>((resolve) => {
@@ -35,11 +33,16 @@ export default async function* serveExecutor(
   try {
     await session.start();
   } catch (error) {
-    logger.error((error as Error).message);
     await session.stop();
-    yield { success: false };
-    return;
+    throw withoutStack(error as Error);
   }
   yield { success: true, baseUrl: session.baseUrl };
   await stopped;
+}
+
+/** A refusal is a message for the user, not a crash: Nx prints the stack of what it is thrown. */
+function withoutStack(error: Error): Error {
+  const refusal = new Error(error.message);
+  refusal.stack = error.message;
+  return refusal;
 }
