@@ -11,7 +11,12 @@ import {
   resolveFromWorkspace,
   runNx,
   startLocalRegistry,
+  startServe,
+  findFreePort,
+  getJson,
+  listProcesses,
 } from './setup';
+import { addFakeServerProject } from './support/fake-server';
 
 /**
  * The harness itself, before any Topo feature: the registry serves what the global setup
@@ -76,5 +81,27 @@ describe('e2e harness', () => {
     const result = await runNx(root, ['--version']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('23.2.1');
+  });
+
+  it('stops a server and every process it started with Ctrl-C, and says when one is left behind', async () => {
+    const port = await findFreePort();
+    addFakeServerProject(root, 'well-behaved', port, false);
+    const server = await startServe(root, 'well-behaved', [], { readyUrl: `http://127.0.0.1:${port}/` });
+    const pids = (await getJson<{ server: number; child: number }>(`http://127.0.0.1:${port}/`)).json!;
+    const running = new Set(listProcesses().map((p) => p.pid));
+    expect(running.has(pids.server) && running.has(pids.child)).toBe(true);
+
+    await server.stop();
+    const after = new Set(listProcesses().map((p) => p.pid));
+    expect([after.has(server.pid), after.has(pids.server), after.has(pids.child)]).toEqual([false, false, false]);
+    expect(await isListening(port)).toBe(false);
+
+    const stubbornPort = await findFreePort();
+    addFakeServerProject(root, 'leaves-a-child', stubbornPort, true);
+    const stubborn = await startServe(root, 'leaves-a-child', [], { readyUrl: `http://127.0.0.1:${stubbornPort}/` });
+    const stubbornPids = (await getJson<{ server: number; child: number }>(`http://127.0.0.1:${stubbornPort}/`)).json!;
+    await expect(stubborn.stop(3_000)).rejects.toThrow(new RegExp(`left processes running[\\s\\S]*pid ${stubbornPids.child}\\b`));
+    // The handle kills what was left, so that nothing outlives the test either way.
+    expect(listProcesses().some((p) => p.pid === stubbornPids.child)).toBe(false);
   });
 });

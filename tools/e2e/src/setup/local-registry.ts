@@ -51,7 +51,7 @@ async function startVerdaccio(uplink: string, port: number): Promise<LocalRegist
   const child = spawn(process.execPath, [verdaccioBin(), '--config', configFile, '--listen', `127.0.0.1:${port}`], {
     cwd: dir,
     env: childEnv(),
-    detached: true,
+    // Not detached: Ctrl-C on Jest stops the registry as well.
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

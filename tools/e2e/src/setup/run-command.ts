@@ -23,7 +23,8 @@ export interface RunOptions {
 
 /**
  * Runs a command to completion and returns its output; never throws for a failing command.
- * The command gets its own process group so that a timeout can kill everything it started.
+ * The command stays in the test runner's process group, so that Ctrl-C on Jest stops it too;
+ * a timeout kills it and everything below it.
  */
 export function runCommand(file: string, args: readonly string[], options: RunOptions): Promise<CommandResult> {
   const command = [file, ...args].join(' ');
@@ -32,7 +33,6 @@ export function runCommand(file: string, args: readonly string[], options: RunOp
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: options.env ?? childEnv(),
-      detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

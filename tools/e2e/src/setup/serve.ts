@@ -50,6 +50,9 @@ export async function startServe(
   });
   if (child.pid === undefined) throw new Error(`Could not start \`nx serve ${app}\` in ${cwd}.`);
   const pid = child.pid;
+  liveServeGroups.add(pid);
+  child.on('exit', () => liveServeGroups.delete(pid));
+  stopServeGroupsWhenInterrupted();
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -113,4 +116,29 @@ export async function startServe(
     throw new Error(`${(error as Error).message}\n--- nx serve ${app} ${args.join(' ')} output ---\n${output.slice(-6000)}`);
   }
   return handle;
+}
+
+/**
+ * A serve runs in a process group of its own, which Ctrl-C on Jest does not reach: when
+ * the test runner is interrupted, kill the groups still running, then let the signal
+ * take its usual course.
+ */
+const liveServeGroups = new Set<number>();
+let interruptHandlersInstalled = false;
+
+function stopServeGroupsWhenInterrupted(): void {
+  if (interruptHandlersInstalled) return;
+  interruptHandlersInstalled = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const pgid of liveServeGroups) {
+        try {
+          process.kill(-pgid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+      process.kill(process.pid, signal);
+    });
+  }
 }
