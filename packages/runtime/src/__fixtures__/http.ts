@@ -13,6 +13,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** A string is sent as is; anything else as JSON. */
   body?: unknown;
+  /** Sent one write each, with chunked transfer encoding (no content-length). */
+  chunks?: string[];
 }
 
 /**
@@ -51,7 +53,12 @@ export function request(port: number, method: string, path: string, options: Req
       },
     );
     req.on('error', reject);
-    req.end(body);
+    if (options.chunks === undefined) {
+      req.end(body);
+    } else {
+      for (const chunk of options.chunks) req.write(chunk);
+      req.end();
+    }
   });
 }
 
