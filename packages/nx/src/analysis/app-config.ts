@@ -289,6 +289,33 @@ export function resolveTopology(
   };
 }
 
+/**
+ * The Nx project name of the app at `root`: from its project.json, else its package.json
+ * (`nx.name`, then `name`), else its folder's name; the same name Nx itself gives it.
+ *
+ * @example
+ * appProjectName('apps/api', { packageJson: '{ "name": "@acme/api" }' }); // '@acme/api'
+ */
+export function appProjectName(
+  root: string,
+  manifests: { projectJson?: string; packageJson?: string },
+  workspaceRoot = '',
+): string {
+  const fromJson = (text: string | undefined, pick: (json: Record<string, any>) => unknown) => {
+    try {
+      const name = text === undefined ? undefined : pick(JSON.parse(text));
+      return typeof name === 'string' && name ? name : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return (
+    fromJson(manifests.projectJson, (json) => json.name) ??
+    fromJson(manifests.packageJson, (json) => json.nx?.name ?? json.name) ??
+    posix.basename(root === '.' || root === '' ? workspaceRoot.replace(/\\/g, '/') : root)
+  );
+}
+
 /** A process group's name: its service, or its services joined with '+'. */
 export function groupName(services: readonly string[]): string {
   return services.join('+');

@@ -43,6 +43,7 @@ export {
 } from './schemas';
 export {
   APP_CONFIG_FILE,
+  appProjectName,
   BUILT_IN_TOPOLOGIES,
   groupName,
   parseAppConfig,

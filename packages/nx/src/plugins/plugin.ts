@@ -16,6 +16,7 @@ import { basename, join, posix } from 'node:path';
 import {
   analyzeWorkspace,
   APP_CONFIG_FILE,
+  appProjectName,
   findServices,
   type FoundServices,
   formatAnalysisErrors,
@@ -150,35 +151,13 @@ function appNodeResult(
   return {
     project: {
       root,
-      name: projectName(root, projectJson, packageJson, workspaceRoot),
+      name: appProjectName(root, { projectJson, packageJson }, workspaceRoot),
       projectType: 'application',
       tags: [APP_TAG],
       metadata: { technologies: TECHNOLOGIES },
       targets: { [options.serveTargetName]: serve },
     },
   };
-}
-
-/** The name Nx gives the project at `root` from its project.json or package.json, else the folder's. */
-function projectName(
-  root: string,
-  projectJson: string | undefined,
-  packageJson: string | undefined,
-  workspaceRoot: string,
-): string {
-  const fromJson = (text: string | undefined, pick: (json: Record<string, any>) => unknown) => {
-    try {
-      const name = text === undefined ? undefined : pick(JSON.parse(text));
-      return typeof name === 'string' && name ? name : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  return (
-    fromJson(projectJson, (json) => json.name) ??
-    fromJson(packageJson, (json) => json.nx?.name ?? json.name) ??
-    posix.basename(root === '.' ? workspaceRoot : root)
-  );
 }
 
 function readText(path: string): string | undefined {

@@ -1,5 +1,5 @@
 import { addDependenciesToPackageJson, type GeneratorCallback, type Tree } from '@nx/devkit';
-import { topoVersion } from '../../utils/versions';
+import { topoVersion } from '../../utils/package-files';
 
 /**
  * Adds `@topo/runtime` (imported by service code) and `@topo/nx` (this plugin) at the

@@ -9,7 +9,8 @@ import {
   updateJson,
   writeJson,
 } from '@nx/devkit';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
+import { templatesOf } from '../../utils/package-files';
 import { isTsSolutionSetup, usesPackageManagerWorkspaces, workspacePatternIncludes, workspacePatterns } from '../../utils/workspace';
 
 /** The app init creates, normalised. */
@@ -28,7 +29,7 @@ export interface NewApp {
  * package-manager workspaces only, a workspace package; otherwise a project.json.
  */
 export function createApp(tree: Tree, app: NewApp): void {
-  generateFiles(tree, join(__dirname, '..', 'files', 'app'), app.directory, { port: app.port, tmpl: '' });
+  generateFiles(tree, templatesOf('init', 'app'), app.directory, { port: app.port, tmpl: '' });
   if (usesPackageManagerWorkspaces(tree)) {
     writePackageJson(tree, app);
     includeInWorkspaces(tree, app.directory);
