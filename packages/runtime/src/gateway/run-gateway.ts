@@ -34,9 +34,10 @@ export function runGateway(config: RunGatewayConfig): Promise<Gateway> {
     const hostname = resolveHost(config.host, env);
     const shutdownTimeout = resolveShutdownTimeout(env);
     const gateway = createGateway({ app: config.app, routes: config.routes, discovery: { ...resolveDiscovery(config.discovery, env) } });
+    // Before the line that says we listen: whoever reads it may signal at once.
+    exitOnSignals('gateway', () => gateway.close(shutdownTimeout), shutdownTimeout);
     const address = await gateway.listen(port, hostname);
     process.stdout.write(`topo: gateway of ${config.app} listening on ${formatAddress(hostname, address.port)}\n`);
-    exitOnSignals('gateway', () => gateway.close(shutdownTimeout), shutdownTimeout);
     return gateway;
   });
 }

@@ -160,8 +160,8 @@ function createRequestHandler(context: RequestContext): (req: IncomingMessage, r
   }
 
   function serveCall(req: IncomingMessage, res: ServerResponse, method: string, path: string): void {
-    if (method !== 'POST') return sendMethodNotAllowed(res, method, path, 'POST');
     if (!hasValidCredential(req, method, path)) return refuseInternalCall(res, credentials);
+    if (method !== 'POST') return sendMethodNotAllowed(res, method, path, 'POST');
     const [service, name, extra] = path.slice(INTERNAL_CALL_PREFIX.length).split('/');
     const endpoints = plan.callable.get(service);
     if (endpoints === undefined || name === undefined || extra !== undefined) {

@@ -54,10 +54,11 @@ export function runProcess(config: ProcessConfig): Promise<Host> {
       discovery: { ...resolveDiscovery(config.discovery, env) },
       register: true,
     });
+    // Before the line that says we listen: whoever reads it may signal at once.
+    exitOnSignals(name, () => host.close(shutdownTimeout), shutdownTimeout);
     const address = await host.listen(port, hostname);
     const services = config.services.map((hosted) => hosted.service.name).join(', ');
     process.stdout.write(`topo: process ${config.process} (${services}) listening on ${formatAddress(hostname, address.port)}\n`);
-    exitOnSignals(name, () => host.close(shutdownTimeout), shutdownTimeout);
     return host;
   });
 }

@@ -1,0 +1,192 @@
+import { closedPort, request } from '../__fixtures__/http';
+import { helloService } from '../__fixtures__/services';
+import { api } from '../api';
+import { AUTH_HEADER, CALLER_HEADER, Credentials } from '../credential';
+import { createHost, type Host } from '../host/host';
+import type { HostedService } from '../host/plan';
+import { Service } from '../service';
+import { createGateway, type Gateway, type GatewayRoute } from './gateway';
+
+const SECRET = 'gateway-spec-secret';
+const credentials = new Credentials(SECRET);
+
+function headersService(): HostedService {
+  return {
+    service: new Service('mirror'),
+    endpoints: [
+      {
+        name: 'headers',
+        endpoint: api.raw({ expose: true, method: 'GET', path: '/mirror/headers' }, (req, res) => {
+          res.json(req.headers);
+        }),
+      },
+      {
+        name: 'upload',
+        endpoint: api({ expose: true, method: 'POST', path: '/mirror/upload' }, async (req: { data: string }) => ({ size: req.data.length })),
+      },
+    ],
+  };
+}
+
+/** The public routes of hosted services, as the executors list them for the gateway. */
+function publicRoutes(...services: HostedService[]): GatewayRoute[] {
+  const routes: GatewayRoute[] = [];
+  for (const { service, endpoints } of services) {
+    for (const { endpoint } of endpoints) {
+      const info = (endpoint as unknown as Record<symbol, { expose: boolean; methods: string[] | '*'; path: string }>)[Symbol.for('@topo/runtime.endpoint')];
+      if (!info.expose) continue;
+      for (const method of info.methods === '*' ? ['*'] : info.methods) routes.push({ method, path: info.path, service: service.name });
+    }
+  }
+  return routes;
+}
+
+async function quietly<T>(run: () => Promise<T>): Promise<T> {
+  const original = { out: process.stdout.write, err: process.stderr.write };
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    return await run();
+  } finally {
+    process.stdout.write = original.out;
+    process.stderr.write = original.err;
+  }
+}
+
+describe('gateway', () => {
+  let hello: Host;
+  let mirror: Host;
+  let mono: Host;
+  let gateway: Gateway;
+  let helloPort: number;
+  let gatewayPort: number;
+  let monoPort: number;
+
+  beforeAll(async () => {
+    hello = createHost({ app: 'demo', process: 'hello', edge: false, secret: SECRET, services: [helloService()] });
+    mirror = createHost({ app: 'demo', process: 'mirror', edge: false, secret: SECRET, services: [headersService()] });
+    mono = createHost({ app: 'demo', process: 'mono', edge: true, secret: SECRET, services: [helloService(), headersService()] });
+    helloPort = (await hello.listen(0, '127.0.0.1')).port;
+    const mirrorPort = (await mirror.listen(0, '127.0.0.1')).port;
+    monoPort = (await mono.listen(0, '127.0.0.1')).port;
+    gateway = createGateway({
+      app: 'demo',
+      routes: publicRoutes(helloService(), headersService()),
+      discovery: { hello: `http://127.0.0.1:${helloPort}`, mirror: `http://127.0.0.1:${mirrorPort}` },
+    });
+    gatewayPort = (await gateway.listen(0, '127.0.0.1')).port;
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await Promise.all([hello.close(), mirror.close(), mono.close()]);
+  });
+
+  it('routes public paths to their service, unchanged', async () => {
+    expect(await request(gatewayPort, 'GET', '/hello/ada')).toMatchObject({ status: 200, json: { message: 'Hello, ada!' } });
+    expect(await request(gatewayPort, 'GET', '/search?q=x&limit=2')).toMatchObject({ status: 200, json: { q: 'x', limit: 2 } });
+    expect(await request(gatewayPort, 'POST', '/items/3', { body: { count: 1 } })).toMatchObject({ status: 200, json: { id: 3, count: 1 } });
+    expect(await request(gatewayPort, 'POST', '/mirror/upload', { body: { data: 'abc' } })).toMatchObject({ status: 200, json: { size: 3 } });
+  });
+
+  it('passes the service errors through', async () => {
+    expect(await request(gatewayPort, 'GET', '/users/1')).toMatchObject({ status: 404, json: { code: 'not_found', message: 'no such user' } });
+    expect(await request(gatewayPort, 'GET', '/age?age=x')).toMatchObject({ status: 400, json: { code: 'invalid_argument' } });
+  });
+
+  it('answers exactly as the monolith for unknown paths, private paths and wrong methods', async () => {
+    for (const [method, path] of [
+      ['GET', '/nope'],
+      ['GET', '/secret'],
+      ['POST', '/whisper'],
+      ['DELETE', '/hello/ada'],
+      ['POST', '/mixed'],
+    ]) {
+      const viaGateway = await request(gatewayPort, method, path, { body: method === 'GET' ? undefined : {} });
+      const viaMono = await request(monoPort, method, path, { body: method === 'GET' ? undefined : {} });
+      expect({ path, status: viaGateway.status, json: viaGateway.json, allow: viaGateway.headers.allow }).toEqual({
+        path,
+        status: viaMono.status,
+        json: viaMono.json,
+        allow: viaMono.headers.allow,
+      });
+    }
+    expect((await request(gatewayPort, 'GET', '/secret')).json).toEqual({ code: 'not_found', message: 'no endpoint for GET /secret' });
+  });
+
+  it('does not route internal calls: they go from service to service, never through the gateway', async () => {
+    expect(await request(gatewayPort, 'POST', '/__topo/call/hello/whisper', { body: { words: 'x' } })).toMatchObject({
+      status: 404,
+      json: { code: 'not_found', message: 'no endpoint for POST /__topo/call/hello/whisper' },
+    });
+  });
+
+  it('does not open private paths to a client that forges a credential', async () => {
+    const forged = { [AUTH_HEADER]: credentials.sign('GET', '/secret'), [CALLER_HEADER]: 'hello' };
+    expect((await request(gatewayPort, 'GET', '/secret', { headers: forged })).status).toBe(404);
+  });
+
+  it('drops every x-topo-* header a client sends, and adds x-forwarded-*', async () => {
+    const answer = await request(gatewayPort, 'GET', '/mirror/headers', {
+      headers: { [AUTH_HEADER]: credentials.sign('GET', '/mirror/headers'), [CALLER_HEADER]: 'evil', 'X-Topo-Anything': '1', 'x-kept': 'yes' },
+    });
+    expect(answer.status).toBe(200);
+    const forwarded = answer.json as Record<string, string>;
+    expect(Object.keys(forwarded).filter((name) => name.startsWith('x-topo-'))).toEqual([]);
+    expect(forwarded['x-kept']).toBe('yes');
+    expect(forwarded['x-forwarded-for']).toBe('127.0.0.1');
+  });
+
+  it('serves /__topo/health itself', async () => {
+    expect(await request(gatewayPort, 'GET', '/__topo/health')).toMatchObject({
+      status: 200,
+      json: { status: 'ok', app: 'demo', process: 'gateway', services: ['hello', 'mirror'] },
+    });
+  });
+
+  it('answers 503 within a second while a service is down, keeps serving the others, and recovers', async () => {
+    await hello.close();
+    const started = Date.now();
+    const down = await quietly(() => request(gatewayPort, 'GET', '/hello/ada'));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(down.status).toBe(503);
+    expect(down.json).toEqual({ code: 'unavailable', message: 'service hello is unavailable' });
+    expect((await request(gatewayPort, 'POST', '/mirror/upload', { body: { data: 'x' } })).status).toBe(200);
+
+    hello = createHost({ app: 'demo', process: 'hello', edge: false, secret: SECRET, services: [helloService()] });
+    await hello.listen(helloPort, '127.0.0.1');
+    expect(await quietly(() => request(gatewayPort, 'GET', '/hello/back'))).toMatchObject({ status: 200, json: { message: 'Hello, back!' } });
+  });
+});
+
+describe('createGateway refuses a bad configuration, naming the fix', () => {
+  it('needs an address for every routed service', () => {
+    expect(() => createGateway({ app: 'demo', routes: [{ method: 'GET', path: '/a', service: 'yo' }], discovery: {} })).toThrow(
+      /no address for service yo: set TOPO_DISCOVERY to a JSON object from service name to base URL/,
+    );
+  });
+
+  it('refuses conflicting routes', () => {
+    expect(() =>
+      createGateway({
+        app: 'demo',
+        routes: [
+          { method: 'GET', path: '/a/:x', service: 'one' },
+          { method: 'GET', path: '/a/:y', service: 'two' },
+        ],
+        discovery: { one: 'http://127.0.0.1:1', two: 'http://127.0.0.1:2' },
+      }),
+    ).toThrow(/route conflict/);
+  });
+
+  it('answers 503 for a service whose address nothing listens on', async () => {
+    const port = await closedPort();
+    const gateway = createGateway({ app: 'demo', routes: [{ method: 'GET', path: '/a', service: 'yo' }], discovery: { yo: `http://127.0.0.1:${port}` } });
+    const { port: gatewayPort } = await gateway.listen(0, '127.0.0.1');
+    try {
+      expect(await quietly(() => request(gatewayPort, 'GET', '/a'))).toMatchObject({ status: 503, json: { code: 'unavailable', message: 'service yo is unavailable' } });
+    } finally {
+      await gateway.close();
+    }
+  });
+});

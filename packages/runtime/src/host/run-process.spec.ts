@@ -1,0 +1,79 @@
+import http from 'node:http';
+import { request } from '../__fixtures__/http';
+import { buildRuntime, startFixture, stopFixtures } from '../__fixtures__/child';
+
+/**
+ * `runProcess` as it runs in production: a separate node process on the built runtime,
+ * stopped with real signals.
+ */
+
+const LISTENING = /topo: process slow \(slow\) listening on http:\/\/127\.0\.0\.1:(\d+)/;
+
+beforeAll(() => buildRuntime(), 120_000);
+afterEach(() => stopFixtures());
+
+describe('runProcess', () => {
+  it('prints where it listens and does not load express when no service needs it', async () => {
+    const fixture = startFixture('service-process', { TOPO_SECRET: 's' });
+    const [, port] = await fixture.waitFor(LISTENING);
+    await fixture.waitFor(/express loaded: (true|false)/);
+    expect(fixture.stdout()).toContain('express loaded: false');
+    expect(await request(Number(port), 'GET', '/ping')).toMatchObject({ status: 200, json: { pong: true } });
+  });
+
+  it('on SIGTERM finishes the request in flight, closes idle keep-alive connections, and exits 0', async () => {
+    const fixture = startFixture('service-process', { TOPO_SECRET: 's' });
+    const port = Number((await fixture.waitFor(LISTENING))[1]);
+
+    // An idle keep-alive connection must not hold the process open.
+    const agent = new http.Agent({ keepAlive: true });
+    await new Promise<void>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: '/ping', agent }, (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
+
+    const inFlight = request(port, 'GET', '/wait?ms=300');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    fixture.child.kill('SIGTERM');
+
+    const answer = await inFlight;
+    expect(answer).toMatchObject({ status: 200, json: { waited: 300 } });
+    expect(answer.headers.connection).toBe('close');
+    expect(await fixture.exited).toEqual({ code: 0, signal: null });
+    expect(fixture.stdout()).toContain('received SIGTERM, finishing requests in flight');
+    agent.destroy();
+    await expect(request(port, 'GET', '/ping')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('exits on SIGINT too', async () => {
+    const fixture = startFixture('service-process', { TOPO_SECRET: 's' });
+    await fixture.waitFor(LISTENING);
+    fixture.child.kill('SIGINT');
+    expect(await fixture.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('cuts off requests still running after TOPO_SHUTDOWN_TIMEOUT_MS and exits 1, saying so', async () => {
+    const fixture = startFixture('service-process', { TOPO_SECRET: 's', TOPO_SHUTDOWN_TIMEOUT_MS: '100' });
+    const port = Number((await fixture.waitFor(LISTENING))[1]);
+    const inFlight = request(port, 'GET', '/wait?ms=5000').catch((error: Error) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    fixture.child.kill('SIGTERM');
+    expect(await fixture.exited).toEqual({ code: 1, signal: null });
+    // Cut off: the client sees the connection drop, not an answer.
+    expect(String(await inFlight)).toMatch(/socket hang up|ECONNRESET/);
+    expect(fixture.stderr()).toContain('requests still running after 100 ms (TOPO_SHUTDOWN_TIMEOUT_MS) were cut off');
+  });
+
+  it('exits 1 with a clear message for a malformed TOPO_DISCOVERY', async () => {
+    const fixture = startFixture('service-process', { TOPO_DISCOVERY: '{"yo": ' });
+    expect(await fixture.exited).toEqual({ code: 1, signal: null });
+    expect(fixture.stderr()).toMatch(/topo: process slow cannot start: TOPO_DISCOVERY is not valid JSON .*set it to a JSON object from service name to base URL/);
+  });
+
+  it('exits 1 with a clear message when the port is taken', async () => {
+    const first = startFixture('service-process', {});
+    const port = (await first.waitFor(LISTENING))[1];
+    const second = startFixture('service-process', { PORT: port });
+    expect(await second.exited).toEqual({ code: 1, signal: null });
+    expect(second.stderr()).toContain(`port ${port} on 127.0.0.1 is already in use: stop what is using it or set PORT to a free port`);
+  });
+});
