@@ -169,9 +169,12 @@ function readText(path: string): string | undefined {
 }
 
 /**
- * Adds the edges the analysis sees: an app depends on each of its services (from its
- * topo.json), and a service on each service whose client it calls (from the calling
- * file). Both are static, so Nx checks that the source file belongs to the source project.
+ * Adds the edges the analysis sees:
+ * - a service depends on each service whose client it calls: a static edge from the
+ *   calling file, which Nx checks belongs to the calling service;
+ * - an app depends on each of its services. That edge is implicit, with no source file:
+ *   Nx reuses a file's edges for as long as the file is unchanged, and with
+ *   `"services": "*"` a new service joins the app without its topo.json changing.
  *
  * @example
  * // apps/api/services/yo/yo.ts: `await hello.h1({ name })` gives yo -> hello, sourceFile yo.ts
@@ -184,22 +187,30 @@ export const createDependencies: CreateDependencies<TopoPluginOptions> = (_optio
     const { services } = analyzeWorkspace(context.workspaceRoot, { files: [...owners.keys()], cache: cache.facts });
     const projectAt = new Map(Object.entries(context.projects).map(([name, project]) => [project.root, name]));
     const dependencies = new Map<string, RawProjectGraphDependency>();
-    const add = (source: string | undefined, target: string | undefined, sourceFile: string) => {
-      if (!source || !target || source === target || owners.get(sourceFile) !== source) return;
-      dependencies.set(`${source}\0${target}\0${sourceFile}`, { source, target, sourceFile, type: DependencyType.static });
-    };
     for (const [name, project] of Object.entries(context.projects)) {
       if (!project.tags?.includes(APP_TAG)) continue;
       const file = posix.join(project.root, APP_CONFIG_FILE);
-      const text = readText(join(context.workspaceRoot, file));
-      const { config } = parseAppConfig(file, text ?? '');
+      const { config } = parseAppConfig(file, readText(join(context.workspaceRoot, file)) ?? '');
       if (!config) continue;
-      for (const service of resolveAppServices(config, services).services) add(name, projectAt.get(service.root), file);
+      for (const service of resolveAppServices(config, services).services) {
+        const target = projectAt.get(service.root);
+        if (target && target !== name) {
+          dependencies.set(`${name}\0${target}`, { source: name, target, type: DependencyType.implicit });
+        }
+      }
     }
     for (const service of services) {
       for (const call of service.calls) {
+        const source = owners.get(call.file);
         const callee = services.find((s) => s.name === call.to);
-        add(owners.get(call.file), callee && projectAt.get(callee.root), call.file);
+        const target = callee && projectAt.get(callee.root);
+        if (!source || !target || source === target) continue;
+        dependencies.set(`${source}\0${target}\0${call.file}`, {
+          source,
+          target,
+          sourceFile: call.file,
+          type: DependencyType.static,
+        });
       }
     }
     return [...dependencies.values()];
