@@ -16,8 +16,12 @@ export interface SourceHost {
   list(dir?: string): string[];
 }
 
-/** Folders that never hold service code. */
-const IGNORED_FOLDERS = new Set(['node_modules', 'dist', 'tmp', 'out-tsc', 'coverage']);
+/**
+ * Folders that never hold the workspace's service code: installed packages, build output,
+ * and test fixtures, which are workspaces of their own (Nx workspaces keep them out of
+ * the graph with .nxignore; a walk of the disk has to skip them itself).
+ */
+const IGNORED_FOLDERS = new Set(['node_modules', 'dist', 'tmp', 'out-tsc', 'coverage', '__fixtures__']);
 
 /** Whether a path runs through a folder the analysis never reads (node_modules, dist, dot folders...). */
 export function isIgnoredPath(file: string): boolean {

@@ -45,6 +45,7 @@ describe('findServices', () => {
       'node_modules/pkg/service.ts': serviceFile('pkg'),
       'dist/apps/api/service.ts': serviceFile('built'),
       '.nx/cache/service.ts': serviceFile('cached'),
+      'src/__fixtures__/shop/service.ts': serviceFile('fixture'),
       'apps/api/hello/service.ts': serviceFile('hello'),
     });
 
