@@ -1,0 +1,53 @@
+'use strict';
+const autocannon = require('autocannon');
+const { foreignCpu, sampleCpu } = require('./cpu');
+const { livePids } = require('./processes');
+
+/**
+ * HTTP load with autocannon, in the bench's own process: a warm-up run whose figures are
+ * thrown away, then the measured run.
+ */
+
+/**
+ * @param {string} url
+ * @param {{ connections: number, warmup: number, duration: number }} settings
+ */
+async function measureHttp(url, settings) {
+  if (settings.warmup > 0) await run(url, settings.connections, settings.warmup);
+  const cpu = sampleCpu([process.pid, ...livePids()]);
+  const result = await run(url, settings.connections, settings.duration);
+  const failures = result.errors + result.timeouts + result.non2xx;
+  return {
+    requestsPerSec: result.requests.total / result.duration,
+    requests: result.requests.total,
+    seconds: result.duration,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
+    failures: { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },
+    ok: failures === 0,
+    foreignCpu: foreignCpu(cpu),
+  };
+}
+
+function run(url, connections, duration) {
+  return autocannon({ url, connections, duration, pipelining: 1 });
+}
+
+/**
+ * Checks that a server answers `path` with exactly `expected` (a JSON value) before it is
+ * measured, so every contender of a benchmark provably does the same work.
+ */
+async function expectJson(baseUrl, path, expected) {
+  const response = await fetch(baseUrl + path);
+  const text = await response.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  if (response.status !== 200 || JSON.stringify(body) !== JSON.stringify(expected)) {
+    throw new Error(`GET ${baseUrl}${path} answered ${response.status} ${text}, expected 200 ${JSON.stringify(expected)}`);
+  }
+}
+
+module.exports = { measureHttp, expectJson };
