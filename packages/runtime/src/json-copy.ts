@@ -1,13 +1,18 @@
 import { APIError, ErrCode } from './errors';
 
 /**
- * Objects being copied, outermost first, for cycle detection as `JSON.stringify` does it.
- * One module-level stack avoids an allocation per copy; `stackBase` marks where the current
- * top-level copy starts, so a copy started from inside a `toJSON` does not see the ancestors
- * of the copy that called it.
+ * Cycle detection, as `JSON.stringify` refuses cycles. Shallow values are the common case and
+ * must stay cheap, so nothing is tracked for the first levels: only below TRACK_FROM_DEPTH is
+ * each object remembered, in a linked list of ancestors made of young objects (storing into a
+ * long-lived stack would cost a GC write barrier per object). A cycle has no bottom, so it
+ * always reaches the tracked levels and repeats there.
  */
-const ancestors: object[] = [];
-let stackBase = 0;
+const TRACK_FROM_DEPTH = 32;
+
+interface Ancestors {
+  readonly value: object;
+  readonly parent: Ancestors | null;
+}
 
 /**
  * Copies a value exactly as `JSON.parse(JSON.stringify(value))` would, without building the
@@ -25,32 +30,22 @@ let stackBase = 0;
  * ```
  */
 export function jsonCopy(value: unknown): unknown {
-  const outerBase = stackBase;
-  stackBase = ancestors.length;
-  try {
-    const copy = copyProperty(value, '');
-    stackBase = outerBase;
-    return copy;
-  } catch (error) {
-    ancestors.length = stackBase;
-    stackBase = outerBase;
-    throw error;
-  }
+  return copyProperty(value, '', 0, null);
 }
 
 /** SerializeJSONProperty: `toJSON` first (once), then boxed primitives, then by type. */
-function copyProperty(value: unknown, key: string | number): unknown {
+function copyProperty(value: unknown, key: string | number, depth: number, ancestors: Ancestors | null): unknown {
   if (typeof value === 'object' && value !== null) {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') return copyValue(toJSON.call(value, String(key)));
-    return copyObjectOrArray(value);
+    if (typeof toJSON === 'function') return copyValue(toJSON.call(value, String(key)), depth, ancestors);
+    return copyObjectOrArray(value, depth, ancestors);
   }
   return copyPrimitive(value);
 }
 
 /** The value a `toJSON` returned: no second `toJSON`, as in `JSON.stringify`. */
-function copyValue(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null) return copyObjectOrArray(value);
+function copyValue(value: unknown, depth: number, ancestors: Ancestors | null): unknown {
+  if (typeof value === 'object' && value !== null) return copyObjectOrArray(value, depth, ancestors);
   return copyPrimitive(value);
 }
 
@@ -70,8 +65,8 @@ function copyPrimitive(value: unknown): unknown {
   }
 }
 
-function copyObjectOrArray(value: object): unknown {
-  if (Array.isArray(value)) return copyArray(value);
+function copyObjectOrArray(value: object, depth: number, ancestors: Ancestors | null): unknown {
+  if (Array.isArray(value)) return copyArray(value, depth, ancestors);
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     if (value instanceof Number) return copyPrimitive(Number(value));
@@ -79,44 +74,42 @@ function copyObjectOrArray(value: object): unknown {
     if (value instanceof Boolean) return value.valueOf();
     if (value instanceof BigInt) throw bigIntError();
   }
-  return copyObject(value as Record<string, unknown>);
+  return copyObject(value as Record<string, unknown>, depth, ancestors);
 }
 
-function copyObject(value: Record<string, unknown>): Record<string, unknown> {
-  enter(value);
+function copyObject(value: Record<string, unknown>, depth: number, ancestors: Ancestors | null): Record<string, unknown> {
+  if (depth >= TRACK_FROM_DEPTH) ancestors = track(value, ancestors);
   const copy: Record<string, unknown> = {};
   const keys = Object.keys(value);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    const item = copyProperty(value[key], key);
+    const item = copyProperty(value[key], key, depth + 1, ancestors);
     if (item === undefined) continue;
     // JSON.parse creates "__proto__" as an own property; plain assignment would set the prototype.
     if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
     else copy[key] = item;
   }
-  ancestors.pop();
   return copy;
 }
 
-function copyArray(value: readonly unknown[]): unknown[] {
-  enter(value);
+function copyArray(value: readonly unknown[], depth: number, ancestors: Ancestors | null): unknown[] {
+  if (depth >= TRACK_FROM_DEPTH) ancestors = track(value, ancestors);
   const length = value.length;
   const copy: unknown[] = [];
   for (let i = 0; i < length; i++) {
-    const item = copyProperty(value[i], i);
+    const item = copyProperty(value[i], i, depth + 1, ancestors);
     copy.push(item === undefined ? null : item);
   }
-  ancestors.pop();
   return copy;
 }
 
-function enter(value: object): void {
-  for (let i = stackBase; i < ancestors.length; i++) {
-    if (ancestors[i] === value) {
+function track(value: object, ancestors: Ancestors | null): Ancestors {
+  for (let ancestor = ancestors; ancestor !== null; ancestor = ancestor.parent) {
+    if (ancestor.value === value) {
       throw new APIError(ErrCode.InvalidArgument, 'cannot copy a value with a circular reference: JSON cannot represent it');
     }
   }
-  ancestors.push(value);
+  return { value, parent: ancestors };
 }
 
 function bigIntError(): APIError {
