@@ -22,7 +22,8 @@ const config: Config = {
   transform,
   rootDir: '.',
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
-  testTimeout: 15 * 60 * 1000,
+  setupFilesAfterEnv: ['<rootDir>/src/setup/test-timeout.ts'],
+  // Honoured when this config is run on its own; the root config decides for a full run.
   maxWorkers: 1,
   // The registry is started and the packages are published once for all specs.
   globalSetup: '<rootDir>/src/setup/global-setup.ts',

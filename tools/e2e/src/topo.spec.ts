@@ -86,7 +86,7 @@ describe('Topo, as a new user meets it', () => {
   });
 
   it('nx g @topo/nx:service creates services hello and yo in the app, each with its client module', async () => {
-    after('init');
+    needs('init');
     for (const name of ['hello', 'yo']) {
       await timed(`nx g @topo/nx:service ${name}`, () =>
         runNxOrThrow(root, ['g', '@topo/nx:service', name, '--no-interactive']),
@@ -109,7 +109,7 @@ describe('Topo, as a new user meets it', () => {
   });
 
   it('hello calls yo through its typed client, and the workspace is in sync and typechecks', async () => {
-    after('services');
+    needs('services');
     writeYoEndpoints(services.yo);
     writeHelloEndpoints(services.hello, services.yo);
 
@@ -147,23 +147,23 @@ describe('Topo, as a new user meets it', () => {
     });
 
     it('shows each service as a project tagged topo:service', () => {
-      after('services');
+      needs('services');
       for (const name of ['hello', 'yo']) expect(graph.nodes[name]?.data.tags).toContain('topo:service');
     });
 
     it('shows the call hello → yo as a dependency, and none back', () => {
-      after('services');
+      needs('services');
       expect(dependenciesOf(graph, 'hello')).toContain('yo');
       expect(dependenciesOf(graph, 'yo')).not.toContain('hello');
     });
 
     it('shows the app depending on each of its services', () => {
-      after('services');
+      needs('services');
       expect(dependenciesOf(graph, app.name)).toEqual(expect.arrayContaining(['hello', 'yo']));
     });
 
     it('gives each service its own build and container targets', () => {
-      after('services');
+      needs('services');
       for (const name of ['hello', 'yo']) {
         expect({ name, targets: Object.keys(graph.nodes[name]?.data.targets ?? {}) }).toEqual({
           name,
@@ -174,7 +174,7 @@ describe('Topo, as a new user meets it', () => {
   });
 
   it('nx serve --topology=mono serves every public path from one process', async () => {
-    after('services');
+    needs('services');
     const server = await serve('mono');
     const base = `http://127.0.0.1:${app.port}`;
 
@@ -192,7 +192,7 @@ describe('Topo, as a new user meets it', () => {
   });
 
   it('nx serve --topology=micro serves the same paths through the gateway, one process per service', async () => {
-    after('services');
+    needs('services');
     const server = await serve('micro');
     const base = `http://127.0.0.1:${app.port}`;
 
@@ -215,7 +215,7 @@ describe('Topo, as a new user meets it', () => {
   });
 
   /** Later steps build on earlier ones: say so, rather than fail on an undefined value. */
-  function after(step: 'init' | 'services'): void {
+  function needs(step: 'init' | 'services'): void {
     if (!app) throw new Error('Not run: `nx g @topo/nx:init` failed above.');
     if (step === 'services' && !(services.hello && services.yo)) {
       throw new Error('Not run: `nx g @topo/nx:service` failed above.');
