@@ -161,16 +161,6 @@ describe('Topo, as a new user meets it', () => {
       needs('services');
       expect(dependenciesOf(graph, app.name)).toEqual(expect.arrayContaining(['hello', 'yo']));
     });
-
-    it('gives each service its own build and container targets', () => {
-      needs('services');
-      for (const name of ['hello', 'yo']) {
-        expect({ name, targets: Object.keys(graph.nodes[name]?.data.targets ?? {}) }).toEqual({
-          name,
-          targets: expect.arrayContaining(['build', 'container']),
-        });
-      }
-    });
   });
 
   it('nx serve --topology=mono serves every public path from one process', async () => {
