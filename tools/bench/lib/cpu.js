@@ -3,18 +3,19 @@ const { readFileSync } = require('node:fs');
 
 /**
  * How much CPU something other than the bench used during a measurement: the machine's busy
- * time (and time stolen by the hypervisor) minus that of the bench and its servers. On a
- * 2-core machine a neighbour using half a core changes the figures, so every measurement
- * carries this number. Linux only (/proc); elsewhere it is null.
+ * time (user, system, and time stolen by the hypervisor) minus that of the bench and its
+ * servers. On a 2-core machine a neighbour using half a core changes the figures, so every
+ * measurement carries this number. Linux only (/proc); elsewhere it is null.
  */
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux Node supports
 
 function machineBusyTicks() {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
-  // user nice system idle iowait irq softirq steal ...: everything but idle and iowait.
-  const [user, nice, system, , , irq, softirq, steal] = fields;
-  return user + nice + system + irq + softirq + (steal ?? 0);
+  // user nice system idle iowait irq softirq steal ...: interrupt time is left out because
+  // the bench's own loopback traffic is processed there, uncharged to any process.
+  const [user, nice, system, , , , , steal] = fields;
+  return user + nice + system + (steal ?? 0);
 }
 
 function processTicks(pid) {
