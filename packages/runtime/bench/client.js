@@ -1,58 +1,55 @@
-// Awaited client calls per second: in-process (service hosted here) vs over loopback HTTP.
-// `node client.js` — needs the built runtime (npx tsc -b packages/runtime/tsconfig.lib.json).
+// Awaited client calls per second, one caller: in-process (the service hosted here) vs over
+// loopback HTTP to the same service in another process. `node bench/client.js`; needs the
+// built runtime.
 'use strict';
+const { spawn } = require('node:child_process');
+const path = require('node:path');
 const { Service, api, client } = require('../dist');
 const { createHost } = require('../dist/host');
 
+const SECRET = 'bench-secret';
 const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
-function hostFor(register) {
-  const h2 = api({ method: 'POST', path: '/h2' }, async ({ name }) => ({ message: `Hello, ${name}!` }));
-  return createHost({
-    app: 'bench', process: 'yo', edge: false, secret: 'bench-secret', register,
-    services: [{ service: new Service('yo'), endpoints: [{ name: 'h2', endpoint: h2, schema }] }],
-  });
-}
 
-async function callsPerSecond(yo, seconds) {
+async function callsPerSecond(call, seconds) {
   let calls = 0;
-  const end = Date.now() + seconds * 1000;
-  const req = { name: 'x' };
-  while (Date.now() < end) {
-    for (let i = 0; i < 1000; i++) await yo.h2(req);
-    calls += 1000;
-  }
-  return calls / seconds;
-}
-
-async function callsPerSecondHttp(yo, seconds) {
-  let calls = 0;
-  const end = Date.now() + seconds * 1000;
-  while (Date.now() < end) {
-    await yo.h2({ name: 'x' });
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  for (;;) {
+    await call();
     calls++;
+    if ((calls & 15) === 0 && performance.now() >= end) break;
   }
-  return calls / seconds;
+  return calls / ((performance.now() - start) / 1000);
+}
+
+function startRemote() {
+  const child = spawn(process.execPath, [path.join(__dirname, 'servers.js'), 'host', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SERVICE_NAME: 'yo', TOPO_SECRET: SECRET },
+  });
+  return new Promise((resolve) => child.stdout.once('data', (chunk) => resolve({ child, port: Number(String(chunk).trim()) })));
 }
 
 async function main() {
   const yo = client('yo');
-  const local = hostFor(true);
-  await callsPerSecond(yo, 1); // warm-up
-  const inProcess = await callsPerSecond(yo, 3);
-  await local.close();
-
-  const remote = hostFor(false);
-  const { port } = await remote.listen(0, '127.0.0.1');
-  process.env.TOPO_SECRET = 'bench-secret';
-  process.env.TOPO_DISCOVERY = JSON.stringify({ yo: `http://127.0.0.1:${port}` });
-  await callsPerSecondHttp(yo, 1);
-  const overHttp = await callsPerSecondHttp(yo, 3);
-  await remote.close();
-  require('node:http').globalAgent.destroy();
-
-  console.log(`in-process: ${Math.round(inProcess).toLocaleString('en')} calls/s`);
-  console.log(`over HTTP:  ${Math.round(overHttp).toLocaleString('en')} calls/s`);
-  console.log(`ratio:      ${Math.round(inProcess / overHttp)}x`);
+  const call = () => yo.h2({ name: 'x' });
+  const rounds = Number(process.argv[2] ?? 3);
+  const remote = await startRemote();
+  process.env.TOPO_SECRET = SECRET;
+  process.env.TOPO_DISCOVERY = JSON.stringify({ yo: `http://127.0.0.1:${remote.port}` });
+  const h2 = api({ method: 'POST', path: '/h2' }, async ({ name }) => ({ message: `Hello, ${name}!` }));
+  const results = [];
+  for (let round = 0; round < rounds; round++) {
+    await callsPerSecond(call, 0.5);
+    const overHttp = await callsPerSecond(call, 2);
+    const local = createHost({ app: 'bench', process: 'yo', edge: false, secret: SECRET, register: true, services: [{ service: new Service('yo'), endpoints: [{ name: 'h2', endpoint: h2, schema }] }] });
+    await callsPerSecond(call, 0.5);
+    const inProcess = await callsPerSecond(call, 2);
+    await local.close();
+    results.push({ inProcess, overHttp, ratio: inProcess / overHttp });
+    console.log(`in-process ${Math.round(inProcess).toLocaleString('en')} calls/s, over HTTP ${Math.round(overHttp).toLocaleString('en')} calls/s, ratio ${Math.round(inProcess / overHttp)}x`);
+  }
+  remote.child.kill();
   process.exit(0);
 }
 main();

@@ -41,13 +41,6 @@ interface Upstream {
   readonly proxy: RequestHandler;
 }
 
-/** The service a request is being proxied to, for the 503 that names it. */
-const UPSTREAM = Symbol('topo.upstream');
-
-interface ProxiedRequest extends IncomingMessage {
-  [UPSTREAM]?: Upstream;
-}
-
 const HEALTH_PATH = '/__topo/health';
 const CLOSE_TIMEOUT_MS = 10_000;
 
@@ -88,7 +81,7 @@ export function createGateway(config: GatewayConfig): Gateway {
       if (match === undefined) return sendNotFound(res, method, path);
       const upstream = match.table.select(method);
       if (upstream === undefined) return sendMethodNotAllowed(res, method, path, match.table.allow);
-      forward(upstream, req as ProxiedRequest, res, path);
+      forward(upstream, req, res, path);
     } catch (error) {
       logUnexpectedError(`gateway request ${method} ${path}`, error);
       sendError(res, internalError());
@@ -130,21 +123,21 @@ function normalizeGatewayConfig(config: GatewayConfig): GatewaySettings {
   return { app: config.app, routes: config.routes, services, discovery };
 }
 
-/** One proxy (and keep-alive agent) per process address, shared by the services it hosts. */
+/**
+ * One proxy per service, so its errors can name the service without tagging each request;
+ * services hosted by the same process share that process's keep-alive connections.
+ */
 function createUpstreams(discovery: Discovery, services: readonly string[]): Map<string, Upstream> {
-  const proxies = new Map<string, RequestHandler>();
   const failing = new Set<string>();
   const upstreams = new Map<string, Upstream>();
   for (const service of services) {
     const baseUrl = discovery[service];
-    let proxy = proxies.get(baseUrl);
-    if (proxy === undefined) proxies.set(baseUrl, (proxy = createProxy(baseUrl, failing)));
-    upstreams.set(service, { service, baseUrl, proxy });
+    upstreams.set(service, { service, baseUrl, proxy: createProxy(service, baseUrl, failing) });
   }
   return upstreams;
 }
 
-function createProxy(baseUrl: string, failing: Set<string>): RequestHandler {
+function createProxy(service: string, baseUrl: string, failing: Set<string>): RequestHandler {
   const target = parseLegacyUrl(baseUrl);
   return createProxyMiddleware({
     // Parsed once here; http-proxy would otherwise parse the target string on every request.
@@ -157,7 +150,7 @@ function createProxy(baseUrl: string, failing: Set<string>): RequestHandler {
     // The default plugins log through a URL built per request and answer errors in text; ours
     // answer in the JSON shape and add nothing to the hot path.
     ejectPlugins: true,
-    plugins: [topoProxyPlugin(failing)],
+    plugins: [topoProxyPlugin(service, baseUrl, failing)],
   });
 }
 
@@ -165,9 +158,8 @@ function createProxy(baseUrl: string, failing: Set<string>): RequestHandler {
  * Forwards a request: drops internal headers a client may have forged, remembers the
  * service for error answers, hands over to the proxy.
  */
-function forward(upstream: Upstream, req: ProxiedRequest, res: ServerResponse, path: string): void {
+function forward(upstream: Upstream, req: IncomingMessage, res: ServerResponse, path: string): void {
   stripInternalHeaders(req);
-  req[UPSTREAM] = upstream;
   // An absolute-form request target would be sent on as is (toProxy): send its path instead.
   if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) req.url = path;
   upstream.proxy(req, res, (error?: unknown) => {
@@ -185,41 +177,41 @@ function stripInternalHeaders(req: IncomingMessage): void {
 }
 
 /**
- * The gateway's handling of http-proxy events: a connect deadline, a 503 naming the service
- * when its process cannot be reached, and clean-up when the client goes away mid-answer.
- * `failing` holds the addresses currently failing, so a dead service is logged once, not
- * once per request.
+ * The gateway's handling of http-proxy events for one service: a connect deadline, a 503
+ * naming the service when its process cannot be reached, and clean-up when the client goes
+ * away mid-answer. `failing` holds the addresses currently failing, so a dead process is
+ * logged once, not once per request.
  */
-const topoProxyPlugin = (failing: Set<string>): Plugin => (proxyServer) => {
-  proxyServer.on('proxyReq', (proxyReq) => limitConnectTime(proxyReq, CONNECT_TIMEOUT_MS));
-  proxyServer.on('proxyRes', (proxyRes, req, res) => {
-    const upstream = (req as ProxiedRequest)[UPSTREAM];
-    if (upstream !== undefined && failing.delete(upstream.baseUrl)) {
-      process.stdout.write(`topo: gateway: service ${upstream.service} at ${upstream.baseUrl} is reachable again\n`);
-    }
-    // A client that leaves before the answer is complete: stop reading the service's answer.
-    res.once('close', () => {
-      if (!res.writableEnded) proxyRes.destroy();
+const topoProxyPlugin =
+  (service: string, baseUrl: string, failing: Set<string>): Plugin =>
+  (proxyServer) => {
+    proxyServer.on('proxyReq', (proxyReq) => limitConnectTime(proxyReq, CONNECT_TIMEOUT_MS));
+    proxyServer.on('proxyRes', (proxyRes, _req, res) => {
+      if (failing.size > 0 && failing.delete(baseUrl)) {
+        process.stdout.write(`topo: gateway: service ${service} at ${baseUrl} is reachable again\n`);
+      }
+      // A client that leaves before the answer is complete: stop reading the service's answer,
+      // so its connection goes back to the pool.
+      res.once('close', () => {
+        if (!res.writableEnded) proxyRes.destroy();
+      });
     });
-  });
-  proxyServer.on('error', (error: NodeJS.ErrnoException, req, res) => {
-    const upstream = (req as ProxiedRequest)[UPSTREAM];
-    const service = upstream?.service ?? 'unknown';
-    if (upstream !== undefined && !failing.has(upstream.baseUrl)) {
-      failing.add(upstream.baseUrl);
-      process.stderr.write(`topo: gateway: service ${service} at ${upstream.baseUrl} is unavailable (${error.code ?? error.message})\n`);
-    }
-    if (!isResponse(res)) {
-      res.destroy();
-      return;
-    }
-    sendError(res, new APIError(ErrCode.Unavailable, `service ${service} is unavailable`));
-  });
-  proxyServer.on('econnreset', (_error, _req, res) => {
-    // The client went away: nobody is left to answer.
-    if (isResponse(res)) res.destroy();
-  });
-};
+    proxyServer.on('error', (error: NodeJS.ErrnoException, _req, res) => {
+      if (!failing.has(baseUrl)) {
+        failing.add(baseUrl);
+        process.stderr.write(`topo: gateway: service ${service} at ${baseUrl} is unavailable (${error.code ?? error.message})\n`);
+      }
+      if (!isResponse(res)) {
+        res.destroy();
+        return;
+      }
+      sendError(res, new APIError(ErrCode.Unavailable, `service ${service} is unavailable`));
+    });
+    proxyServer.on('econnreset', (_error, _req, res) => {
+      // The client went away: nobody is left to answer.
+      if (isResponse(res)) res.destroy();
+    });
+  };
 
 function isResponse(res: unknown): res is ServerResponse {
   return typeof (res as ServerResponse | undefined)?.writeHead === 'function';

@@ -53,18 +53,22 @@ export function parseTarget(baseUrl: string): Target {
 
 /**
  * Destroys a request that has not connected within {@link CONNECT_TIMEOUT_MS}. A reused
- * keep-alive socket is already connected and gets no timer.
+ * keep-alive socket is already connected and gets no timer. Works whether or not the request
+ * has its socket yet (http-proxy reports requests from inside their 'socket' event).
  */
 export function limitConnectTime(request: http.ClientRequest, timeoutMs = CONNECT_TIMEOUT_MS): void {
-  request.once('socket', (socket) => {
-    if (!socket.connecting) return;
-    const timer = setTimeout(() => {
-      const error = new Error(`connect timed out after ${timeoutMs} ms`) as NodeJS.ErrnoException;
-      error.code = 'ETIMEDOUT';
-      request.destroy(error);
-    }, timeoutMs);
-    const clear = (): void => clearTimeout(timer);
-    socket.once('connect', clear);
-    request.once('close', clear);
-  });
+  if (request.socket) watchConnect(request, request.socket, timeoutMs);
+  else request.once('socket', (socket) => watchConnect(request, socket, timeoutMs));
+}
+
+function watchConnect(request: http.ClientRequest, socket: import('node:net').Socket, timeoutMs: number): void {
+  if (!socket.connecting) return;
+  const timer = setTimeout(() => {
+    const error = new Error(`connect timed out after ${timeoutMs} ms`) as NodeJS.ErrnoException;
+    error.code = 'ETIMEDOUT';
+    request.destroy(error);
+  }, timeoutMs);
+  const clear = (): void => clearTimeout(timer);
+  socket.once('connect', clear);
+  request.once('close', clear);
 }
