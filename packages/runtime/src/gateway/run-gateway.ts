@@ -1,5 +1,5 @@
 import { DEFAULT_EDGE_PORT, formatAddress, resolveDiscovery, resolveHost, resolvePort, resolveShutdownTimeout } from '../environment';
-import { exitOnSignals, startOrExit } from '../http/lifecycle';
+import { exitOnSignals, logUnhandledRejections, startOrExit } from '../http/lifecycle';
 import { createGateway, type Gateway, type GatewayRoute } from './gateway';
 
 /** What a generated gateway entry passes to {@link runGateway}. */
@@ -34,6 +34,7 @@ export function runGateway(config: RunGatewayConfig): Promise<Gateway> {
     const hostname = resolveHost(config.host, env);
     const shutdownTimeout = resolveShutdownTimeout(env);
     const gateway = createGateway({ app: config.app, routes: config.routes, discovery: { ...resolveDiscovery(config.discovery, env) } });
+    logUnhandledRejections('gateway');
     // Before the line that says we listen: whoever reads it may signal at once.
     exitOnSignals('gateway', () => gateway.close(shutdownTimeout), shutdownTimeout);
     const address = await gateway.listen(port, hostname);

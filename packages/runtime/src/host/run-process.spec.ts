@@ -21,6 +21,14 @@ describe('runProcess', () => {
     expect(await request(Number(port), 'GET', '/ping')).toMatchObject({ status: 200, json: { pong: true } });
   });
 
+  it('logs a promise rejection nobody handled and keeps serving', async () => {
+    const fixture = startFixture('service-process', { TOPO_SECRET: 's' });
+    const port = Number((await fixture.waitFor(LISTENING))[1]);
+    expect(await request(port, 'GET', '/careless')).toMatchObject({ status: 200, json: { ok: true } });
+    await fixture.waitFor(/a promise nobody awaited failed: Error: nobody awaits me/);
+    expect(await request(port, 'GET', '/ping')).toMatchObject({ status: 200, json: { pong: true } });
+  });
+
   it('on SIGTERM finishes the request in flight, closes idle keep-alive connections, and exits 0', async () => {
     const fixture = startFixture('service-process', { TOPO_SECRET: 's' });
     const port = Number((await fixture.waitFor(LISTENING))[1]);

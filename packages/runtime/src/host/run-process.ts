@@ -1,5 +1,5 @@
 import { DEFAULT_EDGE_PORT, formatAddress, resolveDiscovery, resolveHost, resolvePort, resolveSecret, resolveShutdownTimeout } from '../environment';
-import { exitOnSignals, startOrExit } from '../http/lifecycle';
+import { exitOnSignals, logUnhandledRejections, startOrExit } from '../http/lifecycle';
 import { createHost, type Host } from './host';
 import type { HostedService } from './plan';
 
@@ -54,6 +54,7 @@ export function runProcess(config: ProcessConfig): Promise<Host> {
       discovery: { ...resolveDiscovery(config.discovery, env) },
       register: true,
     });
+    logUnhandledRejections(name);
     // Before the line that says we listen: whoever reads it may signal at once.
     exitOnSignals(name, () => host.close(shutdownTimeout), shutdownTimeout);
     const address = await host.listen(port, hostname);

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../environment';
+import { logUnexpectedError } from '../errors';
 
 /**
  * Starting and stopping a server the same way in a process and in the gateway: listen with a
@@ -88,6 +89,15 @@ export function exitOnSignals(name: string, stop: () => Promise<boolean>, timeou
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+/**
+ * Logs a promise rejection nobody handled (a handler that started work without awaiting it,
+ * say) instead of letting Node end the process: one careless request must not take down
+ * the others.
+ */
+export function logUnhandledRejections(name: string): void {
+  process.on('unhandledRejection', (reason) => logUnexpectedError(`${name}: a promise nobody awaited`, reason));
 }
 
 /**

@@ -10,12 +10,20 @@ const wait = api({ expose: true, method: 'GET', path: '/wait' }, async ({ ms }) 
   return { waited: Number(ms) };
 });
 const ping = api({ expose: true, method: 'GET', path: '/ping' }, async () => ({ pong: true }));
+const careless = api({ expose: true, method: 'GET', path: '/careless' }, async () => {
+  Promise.reject(new Error('nobody awaits me'));
+  return { ok: true };
+});
 
 runProcess({
   app: 'fixture',
   process: 'slow',
   edge: false,
-  services: [{ service, endpoints: [{ name: 'wait', endpoint: wait }, { name: 'ping', endpoint: ping }] }],
+  services: [{ service, endpoints: [
+    { name: 'wait', endpoint: wait },
+    { name: 'ping', endpoint: ping },
+    { name: 'careless', endpoint: careless },
+  ] }],
 }).then(() => {
   const expressLoaded = Object.keys(require.cache).some((file) => /[\\/]node_modules[\\/]express[\\/]/.test(file));
   process.stdout.write(`express loaded: ${expressLoaded}\n`);
