@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { INTERNAL_CALL_PREFIX, noSuchEndpoint } from '../client';
+import type { Duplex } from 'node:stream';
+import { INTERNAL_CALL_PREFIX, noSuchEndpoint } from '../internal-call';
 import { AUTH_HEADER, Credentials } from '../credential';
 import type { Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
@@ -210,16 +211,24 @@ function refuseInternalCall(res: ServerResponse, credentials: Credentials | unde
   sendError(res, new APIError(ErrCode.Unauthenticated, message));
 }
 
-/** A request node could not even parse: answer in our JSON shape rather than node's bare 400. */
-function answerClientError(error: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+/**
+ * A request node could not even parse (or that took too long to arrive): answer in our JSON
+ * shape rather than node's bare status line.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body = JSON.stringify(new APIError(ErrCode.InvalidArgument, `malformed HTTP request (${error.code ?? 'parse error'})`));
+  const [status, reason, code] = clientErrorStatus(error.code);
+  const body = JSON.stringify(new APIError(code, `malformed HTTP request (${error.code ?? 'parse error'})`));
   socket.end(
-    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
+}
+
+function clientErrorStatus(code: string | undefined): [number, string, ErrCode] {
+  if (code === 'HPE_HEADER_OVERFLOW') return [431, 'Request Header Fields Too Large', ErrCode.InvalidArgument];
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'Request Timeout', ErrCode.DeadlineExceeded];
+  return [400, 'Bad Request', ErrCode.InvalidArgument];
 }

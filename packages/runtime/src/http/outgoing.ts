@@ -13,13 +13,22 @@ export const CONNECT_TIMEOUT_MS = 1000;
 /** Connections per target: generous, since every call in flight holds one. */
 const MAX_SOCKETS = 512;
 
+/**
+ * How long an idle kept-alive connection is kept: under node's default server keep-alive
+ * timeout (5 s), so we drop a connection before the server does instead of sending a request
+ * down a socket it is closing.
+ */
+const FREE_SOCKET_TIMEOUT_MS = 4000;
+
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: 64, timeout: FREE_SOCKET_TIMEOUT_MS };
+
 let httpAgent: http.Agent | undefined;
 let httpsAgent: https.Agent | undefined;
 
 /** The shared keep-alive agent for a protocol (`http:` or `https:`). */
 export function keepAliveAgent(protocol: string): http.Agent {
-  if (protocol === 'https:') return (httpsAgent ??= new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: 64 }));
-  return (httpAgent ??= new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: 64 }));
+  if (protocol === 'https:') return (httpsAgent ??= new https.Agent(AGENT_OPTIONS));
+  return (httpAgent ??= new http.Agent(AGENT_OPTIONS));
 }
 
 /** A base URL taken apart once, for building request options without parsing per call. */

@@ -1,8 +1,8 @@
-import { closedPort } from './__fixtures__/http';
-import { helloEndpoints, helloService } from './__fixtures__/services';
-import { client } from './client';
-import { APIError, ErrCode } from './errors';
-import { createHost, type Host } from './host/host';
+import { closedPort } from '../__fixtures__/http';
+import { helloEndpoints, helloService } from '../__fixtures__/services';
+import { client } from '.';
+import { APIError, ErrCode } from '../errors';
+import { createHost, type Host } from '../host/host';
 
 const SECRET = 'client-spec-secret';
 
@@ -127,13 +127,13 @@ describe('client, in-process (the service is hosted here)', () => {
       register: true,
       services: [
         {
-          service: new (await import('./service')).Service('thrower'),
-          endpoints: [{ name: 'go', endpoint: (await import('./api')).api({ method: 'POST', path: '/go' }, async () => Promise.reject(thrown)) }],
+          service: new (await import('../service')).Service('thrower'),
+          endpoints: [{ name: 'go', endpoint: (await import('../api')).api({ method: 'POST', path: '/go' }, async () => Promise.reject(thrown)) }],
         },
       ],
     });
     try {
-      const error = await client<{ go: import('./api').Endpoint<void, never> }>('thrower').go().catch((caught: unknown) => caught);
+      const error = await client<{ go: import('../api').Endpoint<void, never> }>('thrower').go().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(APIError);
       expect(error).not.toBe(thrown);
       expect(error).toMatchObject({ code: ErrCode.Aborted, message: 'stop', details: { why: 'because' } });
@@ -242,7 +242,7 @@ describe('client over HTTP (the service is hosted elsewhere)', () => {
       secret: SECRET,
       discovery: { hello: baseUrl },
       register: true,
-      services: [{ service: new (await import('./service')).Service('other'), endpoints: [] }],
+      services: [{ service: new (await import('../service')).Service('other'), endpoints: [] }],
     });
     try {
       expect(await hello.hello({ name: 'via-registry' })).toEqual({ message: 'Hello, via-registry!' });
