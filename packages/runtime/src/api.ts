@@ -1,7 +1,14 @@
 import type { Request, Response } from 'express';
 import { parseRoutePath, type RouteSegment } from './router';
 
-/** HTTP methods an endpoint can answer. */
+/**
+ * HTTP methods an endpoint can answer.
+ *
+ * @example
+ * ```ts
+ * const methods: Method[] = ['GET', 'HEAD'];
+ * ```
+ */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
 const METHODS: ReadonlySet<string> = new Set<Method>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']);
@@ -9,6 +16,12 @@ const METHODS: ReadonlySet<string> = new Set<Method>(['GET', 'POST', 'PUT', 'PAT
 /**
  * The methods of an endpoint that names none: GET and POST, as in Encore. Request fields
  * then come from the query string for GET and from the JSON body for POST.
+ *
+ * @example
+ * ```ts
+ * // answers GET /greet?name=x and POST /greet {"name":"x"}
+ * export const greet = api({ path: '/greet' }, async ({ name }: { name: string }) => ({ name }));
+ * ```
  */
 export const DEFAULT_METHODS: readonly Method[] = Object.freeze(['GET', 'POST'] as Method[]);
 
@@ -18,7 +31,14 @@ export const QUERY_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELET
 /** Default request body limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-/** Options of a typed endpoint. */
+/**
+ * Options of a typed endpoint.
+ *
+ * @example
+ * ```ts
+ * const options: ApiOptions = { expose: true, method: ['PUT', 'PATCH'], path: '/users/:id', bodyLimit: 64 * 1024 };
+ * ```
+ */
 export interface ApiOptions {
   /** `true`: public, reachable through the gateway. Default `false`: only other services may call it. */
   expose?: boolean;
@@ -30,7 +50,14 @@ export interface ApiOptions {
   bodyLimit?: number;
 }
 
-/** Options of a raw endpoint: `method` may be `'*'` for any method. */
+/**
+ * Options of a raw endpoint: `method` may be `'*'` for any method.
+ *
+ * @example
+ * ```ts
+ * const options: RawApiOptions = { expose: true, method: '*', path: '/files/*rest' };
+ * ```
+ */
 export interface RawApiOptions {
   expose?: boolean;
   /** Default {@link DEFAULT_METHODS}; `'*'` answers every method. */
@@ -38,7 +65,17 @@ export interface RawApiOptions {
   path: string;
 }
 
-/** An express request handler, for {@link api.raw}. */
+/**
+ * An express request handler, for {@link api.raw}.
+ *
+ * @example
+ * ```ts
+ * const stream: RawHandler = (req, res) => {
+ *   res.setHeader('content-type', 'text/plain');
+ *   res.end('hello');
+ * };
+ * ```
+ */
 export type RawHandler = (req: Request, res: Response) => void | Promise<void>;
 
 /**
@@ -72,13 +109,29 @@ export interface RawEndpointInfo {
 /**
  * A typed endpoint. Code of its own service calls it as a plain function, with no copying;
  * other services call it through their client of this service.
+ *
+ * @example
+ * ```ts
+ * export const h1: Endpoint<{ name: string }, { message: string }> = api(
+ *   { expose: true, method: 'GET', path: '/hello/:name' },
+ *   async ({ name }) => ({ message: `Hello, ${name}!` }),
+ * );
+ * const { message } = await h1({ name: 'ada' }); // a plain call inside the service
+ * ```
  */
 export interface Endpoint<Req, Resp> {
   (req: Req): Promise<Resp>;
   readonly [ENDPOINT]: TypedEndpointInfo;
 }
 
-/** An express-style endpoint; not callable through a client. */
+/**
+ * An express-style endpoint; not callable through a client.
+ *
+ * @example
+ * ```ts
+ * export const hook: RawEndpoint = api.raw({ method: 'POST', path: '/hook' }, (req, res) => res.status(204).end());
+ * ```
+ */
 export interface RawEndpoint {
   (req: Request, res: Response): void | Promise<void>;
   readonly [ENDPOINT]: RawEndpointInfo;
@@ -148,6 +201,12 @@ function declareRaw(options: RawApiOptions, handler: RawHandler): RawEndpoint {
 
 /**
  * Declares an endpoint; see the call signatures. `api.raw` declares an express-style one.
+ *
+ * @example
+ * ```ts
+ * export const h1 = api({ expose: true, method: 'GET', path: '/hello/:name' }, async ({ name }: { name: string }) => ({ message: `Hello, ${name}!` }));
+ * export const hook = api.raw({ method: 'POST', path: '/hook' }, (req, res) => res.status(204).end());
+ * ```
  */
 export const api: Api = Object.assign(declareTyped, { raw: declareRaw }) as Api;
 

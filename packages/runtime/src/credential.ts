@@ -1,8 +1,22 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Header naming the calling service (or process); informative, not signed. */
+/**
+ * Header naming the calling service (or process); informative, not signed.
+ *
+ * @example
+ * ```ts
+ * req.headers[CALLER_HEADER]; // 'hello'
+ * ```
+ */
 export const CALLER_HEADER = 'x-topo-caller';
-/** Header carrying `<unix-ms>.<hex HMAC-SHA256(key, "<unix-ms>\n<METHOD> <path>")>`. */
+/**
+ * Header carrying `<unix-ms>.<hex HMAC-SHA256(key, "<unix-ms>\n<METHOD> <path>")>`.
+ *
+ * @example
+ * ```ts
+ * const headers = { [AUTH_HEADER]: new Credentials(secret).sign('POST', '/__topo/call/yo/h2') };
+ * ```
+ */
 export const AUTH_HEADER = 'x-topo-auth';
 /** Every header under this prefix is Topo's; the gateway drops them from client requests. */
 export const INTERNAL_HEADER_PREFIX = 'x-topo-';

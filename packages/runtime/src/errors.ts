@@ -70,7 +70,14 @@ const CODE_FOR_STATUS: ReadonlyMap<number, ErrCode> = new Map([
 
 const ERR_CODES: ReadonlySet<string> = new Set(Object.values(ErrCode));
 
-/** The JSON body of every error answer: `{ "code": "not_found", "message": "no such user" }`. */
+/**
+ * The JSON body of every error answer.
+ *
+ * @example
+ * ```ts
+ * const body: ErrorBody = { code: ErrCode.NotFound, message: 'no such user' };
+ * ```
+ */
 export interface ErrorBody {
   code: ErrCode;
   message: string;

@@ -1,9 +1,26 @@
 import type { NextFunction, Request, Response } from 'express';
 
-/** An express-style middleware, run before the endpoints of its service on HTTP requests. */
+/**
+ * An express-style middleware, run before the endpoints of its service on HTTP requests.
+ *
+ * @example
+ * ```ts
+ * const requestId: Middleware = (req, res, next) => {
+ *   res.setHeader('x-request-id', crypto.randomUUID());
+ *   next();
+ * };
+ * ```
+ */
 export type Middleware = (req: Request, res: Response, next: NextFunction) => unknown;
 
-/** Options of a service. */
+/**
+ * Options of a service.
+ *
+ * @example
+ * ```ts
+ * export default new Service('web', { middleware: [cors(), express.json()] });
+ * ```
+ */
 export interface ServiceOptions {
   /**
    * express middleware for every HTTP request to this service's endpoints (typed and raw).

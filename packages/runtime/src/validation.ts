@@ -23,6 +23,14 @@ export interface JsonSchema {
   [keyword: string]: unknown;
 }
 
+/**
+ * The `type` values of {@link JsonSchema}.
+ *
+ * @example
+ * ```ts
+ * const type: JsonType = 'integer';
+ * ```
+ */
 export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
 
 /** Why a value does not fit its schema; the path is filled in on the way out. */

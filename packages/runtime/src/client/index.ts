@@ -8,6 +8,12 @@ import { callOverHttp } from './over-http';
 /**
  * The typed client of a service: one function per typed endpoint exported by the module
  * type `M`. Raw endpoints and other exports are left out.
+ *
+ * @example
+ * ```ts
+ * import type * as endpoints from './hello';
+ * type HelloClient = Client<typeof endpoints>; // { readonly h1: (req: { name: string }) => Promise<Greeting> }
+ * ```
  */
 export type Client<M> = {
   readonly [K in keyof M as M[K] extends Endpoint<any, any> ? K : never]: M[K] extends Endpoint<infer Req, infer Resp>

@@ -11,14 +11,28 @@ import { CONNECT_TIMEOUT_MS, keepAliveAgent, limitConnectTime } from '../http/ou
 import { sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
 import { RouteTable } from '../router';
 
-/** One public route: `{ method: 'GET', path: '/hello/:name', service: 'hello' }`; method `*` for any. */
+/**
+ * One public route; method `*` for any.
+ *
+ * @example
+ * ```ts
+ * const route: GatewayRoute = { method: 'GET', path: '/hello/:name', service: 'hello' };
+ * ```
+ */
 export interface GatewayRoute {
   method: string;
   path: string;
   service: string;
 }
 
-/** Configuration of a gateway. */
+/**
+ * Configuration of a gateway.
+ *
+ * @example
+ * ```ts
+ * const config: GatewayConfig = { app: 'demo', routes: [route], discovery: { hello: 'http://127.0.0.1:4101' } };
+ * ```
+ */
 export interface GatewayConfig {
   app: string;
   /** The public endpoints of every service, as the serve and build executors list them. */
@@ -27,7 +41,16 @@ export interface GatewayConfig {
   discovery?: Record<string, string>;
 }
 
-/** A gateway: its server, started and stopped by the caller. */
+/**
+ * A gateway: its server, started and stopped by the caller.
+ *
+ * @example
+ * ```ts
+ * const gateway: Gateway = createGateway(config);
+ * await gateway.listen(0, '127.0.0.1');
+ * await gateway.close();
+ * ```
+ */
 export interface Gateway {
   readonly server: http.Server;
   listen(port?: number, host?: string): Promise<AddressInfo>;

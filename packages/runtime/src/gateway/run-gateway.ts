@@ -2,7 +2,14 @@ import { DEFAULT_EDGE_PORT, formatAddress, resolveDiscovery, resolveHost, resolv
 import { exitOnSignals, logUnhandledRejections, startOrExit } from '../http/lifecycle';
 import { createGateway, type Gateway, type GatewayRoute } from './gateway';
 
-/** What a generated gateway entry passes to {@link runGateway}. */
+/**
+ * What a generated gateway entry passes to {@link runGateway}.
+ *
+ * @example
+ * ```ts
+ * const config: RunGatewayConfig = { app: 'demo', routes: [{ method: 'GET', path: '/hello/:name', service: 'hello' }] };
+ * ```
+ */
 export interface RunGatewayConfig {
   app: string;
   routes: GatewayRoute[];

@@ -14,7 +14,14 @@ import { createExpressDispatch, type ExpressDispatch } from './express-apps';
 import { planHost, type HostPlan, type HostedService, type Route, type TypedRoute } from './plan';
 import { serveInternalCall, serveTyped } from './serve-typed';
 
-/** Configuration of a host: what the generated entry module passes, plus what tests set. */
+/**
+ * Configuration of a host: what the generated entry module passes, plus what tests set.
+ *
+ * @example
+ * ```ts
+ * const config: HostConfig = { app: 'demo', process: 'mono', edge: true, services: [hosted], secret: 'test', register: true };
+ * ```
+ */
 export interface HostConfig {
   /** The app's name, for health answers and messages. */
   app: string;
@@ -37,7 +44,16 @@ export interface HostConfig {
   register?: boolean;
 }
 
-/** A host: its server, started and stopped by the caller. */
+/**
+ * A host: its server, started and stopped by the caller.
+ *
+ * @example
+ * ```ts
+ * const host: Host = createHost(config);
+ * await host.listen(0, '127.0.0.1');
+ * await host.close();
+ * ```
+ */
 export interface Host {
   readonly server: http.Server;
   /** Starts listening (port 0: the system picks); resolves with the bound address. */

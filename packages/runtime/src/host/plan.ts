@@ -4,14 +4,28 @@ import { RouteTable, paramNames } from '../router';
 import { Service, assertServiceName } from '../service';
 import { compileRequestCheck, type Check, type JsonSchema } from '../validation';
 
-/** One endpoint as the entry module lists it: export name, the endpoint, its request schema. */
+/**
+ * One endpoint as the entry module lists it: export name, the endpoint, its request schema.
+ *
+ * @example
+ * ```ts
+ * const entry: HostedEndpoint = { name: 'h1', endpoint: h1, schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } };
+ * ```
+ */
 export interface HostedEndpoint {
   name: string;
   endpoint: Endpoint<any, any> | RawEndpoint;
   schema?: JsonSchema;
 }
 
-/** One service a process hosts, with its endpoints. */
+/**
+ * One service a process hosts, with its endpoints.
+ *
+ * @example
+ * ```ts
+ * const hosted: HostedService = { service: new Service('hello'), endpoints: [{ name: 'h1', endpoint: h1 }] };
+ * ```
+ */
 export interface HostedService {
   service: Service;
   endpoints: HostedEndpoint[];

@@ -3,7 +3,14 @@ import { exitOnSignals, logUnhandledRejections, startOrExit } from '../http/life
 import { createHost, type Host } from './host';
 import type { HostedService } from './plan';
 
-/** What a generated process entry passes to {@link runProcess}. */
+/**
+ * What a generated process entry passes to {@link runProcess}.
+ *
+ * @example
+ * ```ts
+ * const config: ProcessConfig = { app: 'demo', process: 'hello', edge: false, services: [hosted] };
+ * ```
+ */
 export interface ProcessConfig {
   app: string;
   process: string;
