@@ -5,7 +5,7 @@ import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-pr
 import { INTERNAL_HEADER_PREFIX } from '../credential';
 import { ConfigError, type Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
-import { pathOf } from '../http/incoming';
+import { pathOf, queryOf } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { CONNECT_TIMEOUT_MS, keepAliveAgent, limitConnectTime } from '../http/outgoing';
 import { sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
@@ -184,7 +184,10 @@ function createProxy(service: string, baseUrl: string, failing: Set<string>): Re
 function forward(upstream: Upstream, req: IncomingMessage, res: ServerResponse, path: string): void {
   stripInternalHeaders(req);
   // An absolute-form request target would be sent on as is (toProxy): send its path instead.
-  if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) req.url = path;
+  if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) {
+    const query = queryOf(req.url);
+    req.url = query === '' ? path : `${path}?${query}`;
+  }
   upstream.proxy(req, res, (error?: unknown) => {
     logUnexpectedError(`gateway proxy to ${upstream.service}`, error);
     sendError(res, internalError());
