@@ -11,6 +11,18 @@ export {
 } from './errors';
 export { diskHost, treeHost, type SourceHost } from './files';
 export { createModuleResolver, type ModuleResolver } from './resolve';
+export { createHostProgram, type HostProgram } from './program';
+export {
+  isTypePosition,
+  readDeclarations,
+  type DeclarationGraph,
+  type ExportElement,
+  type ImportBinding,
+  type ModuleDeclarations,
+  type StatementKind,
+  type TopLevelReference,
+  type TopLevelStatement,
+} from './declarations';
 export {
   CLIENT_FILE,
   SERVICE_FILE,
