@@ -1,6 +1,7 @@
 'use strict';
 const autocannon = require('autocannon');
 const { foreignCpu, sampleCpu } = require('./cpu');
+const { LatencyRecorder } = require('./latency');
 const { livePids } = require('./processes');
 
 /**
@@ -14,22 +15,29 @@ const { livePids } = require('./processes');
  */
 async function measureHttp(url, settings) {
   if (settings.warmup > 0) await run(url, settings.connections, settings.warmup);
+  const latency = new LatencyRecorder();
   const cpu = sampleCpu([process.pid, ...livePids()]);
-  const result = await run(url, settings.connections, settings.duration);
+  const result = await run(url, settings.connections, settings.duration, latency);
   const failures = result.errors + result.timeouts + result.non2xx;
   return {
     requestsPerSec: result.requests.total / result.duration,
     requests: result.requests.total,
     seconds: result.duration,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
+    latencyMs: latency.summary(),
     failures: { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },
     ok: failures === 0,
     foreignCpu: foreignCpu(cpu),
   };
 }
 
-function run(url, connections, duration) {
-  return autocannon({ url, connections, duration, pipelining: 1 });
+function run(url, connections, duration, latency) {
+  const instance = autocannon({ url, connections, duration, pipelining: 1 });
+  if (latency !== undefined) {
+    instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+      if (statusCode >= 200 && statusCode < 300) latency.record(responseTimeMs);
+    });
+  }
+  return instance;
 }
 
 /**
