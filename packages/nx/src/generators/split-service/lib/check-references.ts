@@ -1,0 +1,167 @@
+import type * as TS from 'typescript';
+import type { DatabaseInfo, DeclarationGraph, EndpointInfo, TopLevelStatement } from '../../../analysis';
+import type { Side } from './classify-declarations';
+import type { SplitProblem } from './split-problem';
+
+export interface ReferenceCheck {
+  typescript: typeof TS;
+  graph: DeclarationGraph;
+  sides: ReadonlyMap<TopLevelStatement, Side>;
+  endpointOf(statement: TopLevelStatement): EndpointInfo | undefined;
+  source: string;
+  target: string;
+  databases: readonly DatabaseInfo[];
+}
+
+/**
+ * Finds what the split could not keep working, beyond single references (those are the
+ * resolver's): a moved endpoint re-exported under another name, a dynamic import of a
+ * module the split divides, module-level mutable state both services would use, and a
+ * database the moved code uses.
+ */
+export function checkReferences(check: ReferenceCheck): SplitProblem[] {
+  return [...checkReexports(check), ...checkDynamicImports(check), ...checkSharedState(check), ...checkDatabases(check)];
+}
+
+function checkReexports({ graph, sides, endpointOf, target }: ReferenceCheck): SplitProblem[] {
+  const problems: SplitProblem[] = [];
+  for (const module of graph.modules.values()) {
+    for (const statement of module.statements) {
+      if (statement.kind !== 're-export' && statement.kind !== 'export-list') continue;
+      for (const element of statement.exports) {
+        const endpoint = element.target && endpointOf(element.target);
+        if (!endpoint || sides.get(element.target!) !== 'move' || element.exported === endpoint.exportName) continue;
+        problems.push({
+          file: module.file,
+          line: lineOf(module.sourceFile, element.node),
+          message: `Endpoint "${endpoint.exportName}" is re-exported here as "${element.exported}", and it moves to "${target}"; the split cannot follow the other name to its users.`,
+          fix: `Re-export it under its own name, or import it as "${endpoint.exportName}" where "${element.exported}" is used, then run the split again.`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function checkDynamicImports({ graph, sides }: ReferenceCheck): SplitProblem[] {
+  const divided = new Set<string>();
+  for (const [statement, side] of sides) if (side !== 'stay') divided.add(statement.file);
+  const problems: SplitProblem[] = [];
+  for (const module of graph.modules.values()) {
+    for (const dynamic of module.dynamicImports) {
+      if (!dynamic.resolvedFile || !divided.has(dynamic.resolvedFile)) continue;
+      problems.push({
+        file: module.file,
+        line: dynamic.line,
+        message: `${dynamic.specifier} is imported dynamically here, and the split moves code out of it; the split cannot tell what the import uses.`,
+        fix: `Import what you need statically (or call the endpoints through their client), then run the split again.`,
+      });
+    }
+  }
+  return problems;
+}
+
+const MUTATING_METHODS = new Set(['set', 'add', 'delete', 'clear', 'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
+const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array']);
+
+/** Module-level state both sides would use: in separate processes each would have its own copy. */
+function checkSharedState(check: ReferenceCheck): SplitProblem[] {
+  const ts = check.typescript;
+  const { sides } = check;
+  const problems: SplitProblem[] = [];
+  const users = (declaration: TopLevelStatement, side: Side) =>
+    [...sides.keys()].find((s) => sides.get(s) === side && s.references.some((r) => r.target === declaration));
+  for (const [statement, side] of sides) {
+    if (side !== 'share' || !ts.isVariableStatement(statement.node)) continue;
+    const list = statement.node.declarationList;
+    const constant = (list.flags & ts.NodeFlags.Const) !== 0;
+    const mutable = !constant || list.declarations.some((d) => d.initializer && isMutableValue(ts, d.initializer) && isMutated(check, statement));
+    if (!mutable) continue;
+    const name = statement.names.join(', ');
+    const where = (user: TopLevelStatement | undefined) => (user ? `${user.names[0] ?? 'code'} at ${user.file}:${user.line}` : 'its code');
+    problems.push({
+      file: statement.file,
+      line: statement.line,
+      message:
+        `"${name}" is module-level ${constant ? 'state that is changed' : `state (a \`${list.flags & ts.NodeFlags.Let ? 'let' : 'var'}\`)`}, used both by "${check.source}" (${where(users(statement, 'stay'))}) ` +
+        `and by "${check.target}" (${where(users(statement, 'move'))}); in separate processes each would change its own copy, and they would diverge.`,
+      fix: `Keep the state in one service and let the other call an endpoint for it (or make it a constant), then run the split again.`,
+    });
+  }
+  return problems;
+}
+
+function isMutableValue(ts: typeof TS, expression: TS.Expression): boolean {
+  let value = expression;
+  while (ts.isAsExpression(value) || ts.isSatisfiesExpression(value) || ts.isParenthesizedExpression(value)) value = value.expression;
+  if (ts.isArrayLiteralExpression(value) || ts.isObjectLiteralExpression(value)) return true;
+  return ts.isNewExpression(value) && ts.isIdentifier(value.expression) && COLLECTIONS.has(value.expression.text);
+}
+
+/** Whether code anywhere changes what `declaration` holds: assigns into it or calls a mutating method. */
+function isMutated(check: ReferenceCheck, declaration: TopLevelStatement): boolean {
+  const ts = check.typescript;
+  for (const module of check.graph.modules.values()) {
+    for (const statement of module.statements) {
+      for (const reference of statement.references) {
+        if (reference.target !== declaration || reference.inType) continue;
+        let access: TS.Node = reference.node;
+        while (
+          (ts.isPropertyAccessExpression(access.parent) || ts.isElementAccessExpression(access.parent)) &&
+          access.parent.expression === access
+        ) {
+          access = access.parent;
+        }
+        const parent = access.parent;
+        if (access !== reference.node) {
+          if (ts.isBinaryExpression(parent) && parent.left === access && isAssignment(ts, parent.operatorToken.kind)) return true;
+          if ((ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) && isIncrement(ts, parent.operator)) return true;
+          if (ts.isDeleteExpression(parent)) return true;
+          if (ts.isCallExpression(parent) && parent.expression === access && ts.isPropertyAccessExpression(access) && MUTATING_METHODS.has(access.name.text)) {
+            return true;
+          }
+        }
+        // Object.assign(state, ...)
+        if (ts.isCallExpression(parent) && parent.arguments[0] === access && ts.isPropertyAccessExpression(parent.expression) && parent.expression.name.text === 'assign') {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+function isAssignment(ts: typeof TS, kind: TS.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+function isIncrement(ts: typeof TS, operator: TS.SyntaxKind): boolean {
+  return operator === ts.SyntaxKind.PlusPlusToken || operator === ts.SyntaxKind.MinusMinusToken;
+}
+
+/** Databases are owned by their service; moving code that uses one is not supported yet. */
+function checkDatabases({ graph, sides, databases, source, target }: ReferenceCheck): SplitProblem[] {
+  const problems: SplitProblem[] = [];
+  for (const database of databases) {
+    const module = graph.modules.get(database.file);
+    if (!module) continue;
+    const statement = module.statements.find((s) => {
+      const first = s.line;
+      const last = module.sourceFile.getLineAndCharacterOfPosition(s.node.getEnd()).line + 1;
+      return database.line >= first && database.line <= last;
+    });
+    const side = statement && sides.get(statement);
+    if (!side || side === 'stay') continue;
+    problems.push({
+      file: database.file,
+      line: database.line,
+      message: `The code moving to "${target}" uses database "${database.name}" of "${source}"; split-service does not support databases yet.`,
+      fix: `Leave the endpoints that use "${database.name}" in "${source}" (and call them through its client), then run the split again.`,
+    });
+  }
+  return problems;
+}
+
+function lineOf(sourceFile: TS.SourceFile, node: TS.Node): number {
+  return sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
+}

@@ -1,0 +1,71 @@
+import type { TopLevelStatement } from '../../../analysis';
+
+/** Where a top-level declaration of the source service's code ends up. */
+export type Side = 'stay' | 'move' | 'share';
+
+/**
+ * Decides, for each top-level statement of the source service's code (`statements`: its
+ * files, tests, service.ts and client.ts excluded), whether it stays, moves to the new
+ * service, or goes to the shared library:
+ *
+ * - what the moved endpoints use, transitively, inside the service is the closure; a
+ *   reference to an endpoint is a call through a client, not a use, so it stops there;
+ * - what in the closure is also used by code that stays goes to the shared library, with
+ *   everything it uses in turn; the rest of the closure moves;
+ * - endpoints never go to the shared library, and everything else stays.
+ *
+ * Statements declaring the same symbol (overloads, merged interfaces) get one side.
+ *
+ * @example
+ * const sides = classifyDeclarations(statements, isEndpoint, [h2Statement]);
+ * sides.get(responseInterface); // 'share': h1 (stays) and h2 (moves) both use it
+ */
+export function classifyDeclarations(
+  statements: readonly TopLevelStatement[],
+  isEndpoint: (statement: TopLevelStatement) => boolean,
+  selected: readonly TopLevelStatement[],
+): Map<TopLevelStatement, Side> {
+  const members = new Set(statements);
+  const unit = (statement: TopLevelStatement) => statement.group[0];
+  const uses = (from: TopLevelStatement): TopLevelStatement[] => {
+    const targets = new Set<TopLevelStatement>();
+    for (const statement of from.group) {
+      for (const reference of statement.references) {
+        const target = reference.target;
+        if (target && members.has(target) && unit(target) !== unit(from)) targets.add(unit(target));
+      }
+    }
+    return [...targets];
+  };
+
+  const closure = (roots: Iterable<TopLevelStatement>, follow: (target: TopLevelStatement) => boolean) => {
+    const reached = new Set<TopLevelStatement>();
+    const queue = [...roots].map(unit);
+    for (let next = queue.pop(); next; next = queue.pop()) {
+      if (reached.has(next)) continue;
+      reached.add(next);
+      queue.push(...uses(next).filter(follow));
+    }
+    return reached;
+  };
+
+  const selectedUnits = new Set(selected.map(unit));
+  const moved = closure(selectedUnits, (target) => !isEndpoint(target) || selectedUnits.has(target));
+  // Code outside the closure that uses something inside it: that something is shared.
+  const usedByRemaining = new Set<TopLevelStatement>();
+  for (const statement of statements) {
+    if (statement.kind !== 'declaration' && statement.kind !== 'other') continue;
+    if (moved.has(unit(statement))) continue;
+    for (const target of uses(statement)) {
+      if (moved.has(target) && !isEndpoint(target)) usedByRemaining.add(target);
+    }
+  }
+  const shared = closure(usedByRemaining, (target) => !isEndpoint(target));
+
+  const sides = new Map<TopLevelStatement, Side>();
+  for (const statement of statements) {
+    const u = unit(statement);
+    sides.set(statement, shared.has(u) ? 'share' : moved.has(u) ? 'move' : 'stay');
+  }
+  return sides;
+}

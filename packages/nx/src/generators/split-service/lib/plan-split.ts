@@ -1,0 +1,358 @@
+import { getProjects, names, readJson, type Tree } from '@nx/devkit';
+import { posix } from 'node:path';
+import type * as TS from 'typescript';
+import {
+  CLIENT_FILE,
+  createModuleResolver,
+  type DeclarationGraph,
+  type EndpointInfo,
+  isInside,
+  type ModuleDeclarations,
+  readDeclarations,
+  readFileFacts,
+  type TopLevelStatement,
+  treeHost,
+} from '../../../analysis';
+import { typescript } from '../../../analysis/typescript';
+import { classifyDeclarations, type Side } from './classify-declarations';
+import { checkReferences } from './check-references';
+import type { NormalizedSplitOptions } from './normalize-options';
+import type { RenderContext } from './render-module';
+import { type ClientModule, type ModulePlan, type Owner, ReferenceResolver } from './resolve-references';
+import { refusal, type SplitProblem } from './split-problem';
+import { splitTests, type TestFileSplit } from './split-tests';
+
+/** The shared library of an app: a nested Nx project both services import by relative path. */
+export interface SharedLibrary {
+  /** Workspace-relative folder. */
+  readonly root: string;
+  /** Nx project name. */
+  readonly name: string;
+  /** Whether an earlier split created it. */
+  readonly exists: boolean;
+}
+
+/** Everything the split will write, decided before anything is. */
+export interface SplitPlan {
+  readonly graph: DeclarationGraph;
+  /** Where each top-level statement of the source's code goes. */
+  readonly sides: ReadonlyMap<TopLevelStatement, Side>;
+  /** Every module to write: the source's files rewritten in place, the new service's, the shared library's, the callers'. */
+  readonly modules: readonly ModulePlan[];
+  /** Files that are left with nothing: the source's code files emptied by the move, test files that moved whole. */
+  readonly deleted: ReadonlySet<string>;
+  readonly render: RenderContext;
+  readonly endpointOf: (statement: TopLevelStatement) => EndpointInfo | undefined;
+  /** Modules of the new service that declare moved endpoints: what its client imports. */
+  readonly endpointModules: readonly string[];
+  readonly clients: { readonly source: ClientModule & { readonly needed: boolean }; readonly target: ClientModule };
+  /** Set when something is shared. */
+  readonly sharedLibrary?: SharedLibrary;
+}
+
+const isTestFile = (file: string) => /\.(spec|test)\.tsx?$/.test(file);
+
+/**
+ * Decides the split: reads the source service's code, its tests and the code that uses it
+ * with the type checker, classifies every top-level declaration (stays, moves, shared),
+ * divides the tests, and resolves every reference of every statement it will write.
+ * Refuses, before anything is written, whatever it could not rewrite safely, naming each
+ * place by file and line.
+ */
+export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPlan {
+  const ts = typescript();
+  const { source } = options;
+  const host = treeHost(tree);
+  const codeFiles = source.sourceFiles.filter((file) => file !== source.serviceFile && file !== source.clientFile);
+  const callers = findCallers(tree, options);
+  const graph = readDeclarations(host, [...codeFiles, ...source.testFiles, ...callers]);
+  const modulesOf = (files: readonly string[]) => files.map((f) => graph.modules.get(f)).filter((m): m is ModuleDeclarations => !!m);
+
+  const endpoints = new Map<TopLevelStatement, EndpointInfo>();
+  for (const endpoint of source.endpoints) {
+    const statement = graph.modules.get(endpoint.file)?.statements.find((s) => s.node.getStart() === endpoint.start);
+    if (statement) endpoints.set(statement, endpoint);
+  }
+  const endpointOf = (statement: TopLevelStatement) => endpoints.get(statement);
+  const selected = [...endpoints].filter(([, e]) => options.endpoints.includes(e)).map(([s]) => s);
+  const code = modulesOf(codeFiles).flatMap((m) => m.statements);
+  const sides = classifyDeclarations(code, (s) => endpoints.has(s), selected);
+
+  const newFile = (file: string) => posix.join(options.directory, renamed(posix.relative(source.root, file), source.name, options.name));
+  const needsShared = [...sides.values()].includes('share');
+  const sharedLibrary = needsShared ? locateSharedLibrary(tree, options) : undefined;
+  const sharedFile = (file: string) => posix.join(sharedLibrary!.root, source.name, posix.relative(source.root, file));
+  const moduleOf = (statement: TopLevelStatement) => {
+    const side = sides.get(statement);
+    return side === 'move' ? newFile(statement.file) : side === 'share' ? sharedFile(statement.file) : statement.file;
+  };
+
+  const problems: SplitProblem[] = [];
+  const tests = splitTests(modulesOf(source.testFiles), { typescript: ts, sides, newFile, from: source.name, to: options.name }, problems);
+  const modules = [...codeModules(modulesOf(codeFiles), sides, moduleOf), ...testModules(tests), ...callerModules(modulesOf(callers))];
+  const deleted = deletedFiles(modulesOf(codeFiles), sides, tests);
+
+  const clients = {
+    source: {
+      service: source.name,
+      file: source.clientFile ?? posix.join(source.root, CLIENT_FILE),
+      exportName: (source.clientFile && clientExportName(ts, tree.read(source.clientFile, 'utf-8') ?? '')) ?? names(source.name).propertyName,
+    },
+    target: { service: options.name, file: posix.join(options.directory, CLIENT_FILE), exportName: options.clientName },
+  };
+  const namesIn = identifierNamesOf(ts, tree, graph);
+  const resolver = new ReferenceResolver({
+    typescript: ts,
+    source: source.name,
+    target: options.name,
+    sides,
+    endpointOf,
+    moduleOf,
+    clients,
+    moved: new Set(options.endpoints.map((e) => e.exportName)),
+    namesIn,
+    clientFiles: new Set(options.services.map((s) => posix.join(s.root, CLIENT_FILE))),
+  });
+  for (const module of modules) {
+    for (const statement of module.statements) resolver.resolve(statement, module);
+    problems.push(...bindingConflicts(module, resolver));
+  }
+  problems.push(...resolver.problems);
+  problems.push(
+    ...checkReferences({
+      typescript: ts,
+      graph,
+      sides,
+      endpointOf,
+      source: source.name,
+      target: options.name,
+      databases: source.databases,
+    }),
+  );
+  if (problems.length) throw refusal(problems);
+
+  const endpointModules = [
+    ...new Set(
+      [...endpoints.keys()].filter((s) => sides.get(s) === 'move').map((s) => moduleOf(s)),
+    ),
+  ].sort();
+  const needed = modules.some((m) => m.statements.some((s) => resolver.resolve(s, m).bindings.some((b) => b.file === clients.source.file)));
+  return {
+    graph,
+    sides,
+    modules,
+    deleted,
+    render: { typescript: ts, resolver, sides, moduleOf, deleted, importExtension: options.importExtension },
+    endpointOf,
+    endpointModules,
+    clients: { source: { ...clients.source, needed: needed && !source.clientFile }, target: clients.target },
+    sharedLibrary,
+  };
+}
+
+/**
+ * The files outside the source service that the split may have to rewrite: those that call
+ * a moved endpoint through the source's client, and those that import the source's files
+ * (tests of other services included). Found by the syntactic analysis, so the checker only
+ * reads what the split touches.
+ */
+function findCallers(tree: Tree, options: NormalizedSplitOptions): string[] {
+  const { source } = options;
+  const moved = new Set(options.endpoints.map((e) => e.exportName));
+  const files = new Set<string>();
+  const resolver = createModuleResolver(treeHost(tree));
+  for (const service of options.services) {
+    if (service.name === source.name) continue;
+    for (const call of service.calls) if (call.to === source.name && moved.has(call.endpoint)) files.add(call.file);
+    for (const declaration of service.imports) {
+      if (declaration.resolvedFile && isInside(declaration.resolvedFile, source.root) && declaration.resolvedFile !== source.clientFile) {
+        files.add(declaration.file);
+      }
+    }
+    for (const test of service.testFiles) {
+      const text = tree.read(test, 'utf-8');
+      if (text === null) continue;
+      const imports = readFileFacts(test, text).imports;
+      if (imports.some((i) => isInside(resolver.resolve(test, i.specifier) ?? '', source.root))) files.add(test);
+    }
+  }
+  return [...files].sort();
+}
+
+/** `hello.ts` -> `yo.ts` and `hello.spec.ts` -> `yo.spec.ts`: a file named after its service is named after the new one. */
+function renamed(path: string, from: string, to: string): string {
+  const base = posix.basename(path);
+  const [stem, ...rest] = base.split('.');
+  if (stem !== from || rest.length === 0) return path;
+  return posix.join(posix.dirname(path), [to, ...rest].join('.'));
+}
+
+function codeModules(
+  modules: readonly ModuleDeclarations[],
+  sides: ReadonlyMap<TopLevelStatement, Side>,
+  moduleOf: (statement: TopLevelStatement) => string,
+): ModulePlan[] {
+  const plans: ModulePlan[] = [];
+  const owners: Record<Side, Owner> = { stay: 'source', move: 'new', share: 'shared' };
+  for (const module of modules) {
+    const statements = module.statements.filter((s) => s.kind === 'declaration' || s.kind === 'other');
+    for (const side of ['stay', 'move', 'share'] as const) {
+      const placed = statements.filter((s) => sides.get(s) === side);
+      if (side !== 'stay' && placed.length === 0) continue;
+      plans.push({
+        path: side === 'stay' ? module.file : moduleOf(placed[0]),
+        owner: owners[side],
+        test: false,
+        inPlace: side === 'stay',
+        origin: module.file,
+        statements: placed,
+      });
+    }
+  }
+  return plans;
+}
+
+function testModules(tests: readonly TestFileSplit[]): ModulePlan[] {
+  return tests.flatMap((split) => [
+    { path: split.file, owner: 'source' as const, test: true, inPlace: true, origin: split.file, statements: split.stay, omit: split.omitFromStay },
+    ...(split.move.length
+      ? [{ path: split.newFile, owner: 'new' as const, test: true, inPlace: false, origin: split.file, statements: split.move, omit: split.omitFromMove }]
+      : []),
+  ]);
+}
+
+function callerModules(modules: readonly ModuleDeclarations[]): ModulePlan[] {
+  return modules.map((module) => ({
+    path: module.file,
+    owner: 'other' as const,
+    test: isTestFile(module.file),
+    inPlace: true,
+    origin: module.file,
+    statements: module.statements.filter((s) => s.kind === 'declaration' || s.kind === 'other'),
+  }));
+}
+
+/** Code files that the move leaves with nothing of their own, and test files that move whole. */
+function deletedFiles(
+  modules: readonly ModuleDeclarations[],
+  sides: ReadonlyMap<TopLevelStatement, Side>,
+  tests: readonly TestFileSplit[],
+): Set<string> {
+  const deleted = new Set<string>();
+  const stays = (target: TopLevelStatement | undefined) => !target || sides.get(target) === 'stay' || !sides.has(target);
+  for (const module of modules) {
+    const statements = module.statements;
+    if (!statements.some((s) => (sides.get(s) ?? 'stay') !== 'stay')) continue;
+    const content = statements.some(
+      (s) =>
+        ((s.kind === 'declaration' || s.kind === 'other') && sides.get(s) === 'stay') ||
+        (s.kind === 'export-list' && s.exports.some((e) => stays(e.target))) ||
+        s.kind === 're-export',
+    );
+    if (!content) deleted.add(module.file);
+  }
+  for (const split of tests) if (split.stay.length === 0 && split.move.length > 0) deleted.add(split.file);
+  return deleted;
+}
+
+/**
+ * Where the app's shared library is, or will be: `<app>/shared`, or `<app>/shared-lib` when
+ * `shared` is taken by something else (a service, say).
+ */
+function locateSharedLibrary(tree: Tree, options: NormalizedSplitOptions): SharedLibrary {
+  const app = options.apps[0];
+  const base = app?.root ?? posix.dirname(posix.dirname(options.source.root));
+  const appName = app?.name ?? posix.basename(base);
+  const services = options.services.map((s) => s.root);
+  for (const folder of ['shared', 'shared-lib']) {
+    const root = posix.join(base, folder);
+    const projectJson = posix.join(root, 'project.json');
+    if (tree.exists(projectJson)) {
+      const project = readJson(tree, projectJson);
+      if (Array.isArray(project.tags) && project.tags.includes('topo:shared')) return { root, name: project.name, exists: true };
+      continue;
+    }
+    if (services.some((service) => isInside(service, root) || isInside(root, service))) continue;
+    if (tree.exists(root) && (tree.isFile(root) || tree.children(root).length > 0)) continue;
+    const name = `${appName}-shared`;
+    const taken = getProjects(tree).get(name);
+    if (taken) {
+      throw new Error(
+        `The split needs a shared library for code both "${options.source.name}" and "${options.name}" use, ` +
+          `and project "${name}" already exists (${taken.root}) without the tag topo:shared. Rename that project, or tag it topo:shared to use it, then run the split again.`,
+      );
+    }
+    return { root, name, exists: false };
+  }
+  throw new Error(
+    `The split needs a shared library for code both "${options.source.name}" and "${options.name}" use, ` +
+      `and neither ${base}/shared nor ${base}/shared-lib is free. Move what is in one of them, then run the split again.`,
+  );
+}
+
+/** The name `client.ts` exports its client as: `export const hello = client<...>('hello')`. */
+function clientExportName(ts: typeof TS, text: string): string | undefined {
+  const sourceFile = ts.createSourceFile(CLIENT_FILE, text, ts.ScriptTarget.Latest, true);
+  for (const statement of sourceFile.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    if (!ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const init = declaration.initializer;
+      if (ts.isIdentifier(declaration.name) && init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'client') {
+        return declaration.name.text;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The identifiers each module's code uses, so that a new import never shadows or clashes. */
+function identifierNamesOf(ts: typeof TS, tree: Tree, graph: DeclarationGraph): (module: ModulePlan) => ReadonlySet<string> {
+  const cache = new Map<string, Set<string>>();
+  const collect = (node: TS.Node, into: Set<string>) => {
+    if (ts.isIdentifier(node)) into.add(node.text);
+    ts.forEachChild(node, (child) => collect(child, into));
+  };
+  return (module) => {
+    let found = cache.get(module.path);
+    if (found) return found;
+    found = new Set();
+    if (module.inPlace) {
+      const origin = graph.modules.get(module.origin);
+      if (origin) collect(origin.sourceFile, found);
+    } else {
+      for (const statement of module.statements) collect(statement.node, found);
+      const existing = tree.read(module.path, 'utf-8');
+      if (existing !== null) collect(ts.createSourceFile(module.path, existing, ts.ScriptTarget.Latest, true), found);
+    }
+    cache.set(module.path, found);
+    return found;
+  };
+}
+
+/** Two imports a module would need under one name: a namespace import the split divides, say. */
+function bindingConflicts(module: ModulePlan, resolver: ReferenceResolver): SplitProblem[] {
+  const seen = new Map<string, string>();
+  const problems: SplitProblem[] = [];
+  const kept = new Map<string, string>();
+  for (const statement of module.statements) {
+    const resolved = resolver.resolve(statement, module);
+    for (const via of resolved.keeps) kept.set(via.local, `${via.kind}:${via.imported}:${via.resolvedFile ?? via.specifier}`);
+  }
+  for (const statement of module.statements) {
+    for (const binding of resolver.resolve(statement, module).bindings) {
+      const key = `${binding.kind}:${binding.imported}:${binding.file ?? binding.specifier}`;
+      const other = seen.get(binding.local) ?? kept.get(binding.local);
+      if (other !== undefined && other !== key) {
+        problems.push({
+          file: module.origin,
+          line: statement.line,
+          message: `After the split "${binding.local}" would have to name two modules in ${module.path}: the split divides what it imports.`,
+          fix: `Import the names you use from that module one by one (\`import { a, b } from '...'\`), then run the split again.`,
+        });
+      }
+      seen.set(binding.local, key);
+    }
+  }
+  return problems;
+}

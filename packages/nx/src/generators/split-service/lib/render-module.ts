@@ -1,0 +1,373 @@
+import { posix } from 'node:path';
+import type * as TS from 'typescript';
+import type { ExportElement, ImportBinding, ModuleDeclarations, TopLevelStatement } from '../../../analysis';
+import type { Side } from './classify-declarations';
+import { type Binding, type ModulePlan, type ReferenceResolver, relativeSpecifier, type TextEdit } from './resolve-references';
+
+/** What rendering needs to know beyond the module itself. */
+export interface RenderContext {
+  typescript: typeof TS;
+  resolver: ReferenceResolver;
+  sides: ReadonlyMap<TopLevelStatement, Side>;
+  /** The module a statement of the source's code is written to. */
+  moduleOf(statement: TopLevelStatement): string;
+  /** Source files the split deletes. */
+  deleted: ReadonlySet<string>;
+  /** `.js` in ES module packages. */
+  importExtension: '' | '.js';
+}
+
+/**
+ * The text of a new module: the imports its statements need, then the statements as they
+ * were written (with their doc comments, rewritten where a reference changed), then the
+ * export-list elements that came with them. When the module exists (a shared module that an
+ * earlier split created), its imports get the new ones and the statements are appended.
+ *
+ * @example
+ * tree.write(module.path, renderNewModule(module, graph.modules.get(module.origin)!, context));
+ */
+export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, context: RenderContext, existing?: string): string {
+  const { resolver } = context;
+  const text = origin.sourceFile.text;
+  const placed = new Set(module.statements);
+  const bindings: Binding[] = [];
+  const body: string[] = [];
+  for (const statement of module.statements) {
+    const resolved = resolver.resolve(statement, module);
+    bindings.push(...resolved.bindings);
+    const edits = [...resolved.edits, ...exportEdits(statement, context), ...omitEdits(context.typescript, origin.sourceFile, module.omit?.get(statement) ?? [])];
+    const start = attachedStart(context.typescript, origin.sourceFile, statement.node);
+    body.push(applyEdits(text.slice(start, statement.node.getEnd()), edits.map((e) => shift(e, -start))));
+  }
+  const exported = origin.statements
+    .filter((s) => s.kind === 'export-list')
+    .flatMap((s) => s.exports)
+    .filter((element) => element.target && placed.has(element.target) && needsExportElement(element, context));
+  if (exported.length) {
+    body.push(`export { ${exported.map((e) => (e.local === e.exported ? e.local : `${e.local} as ${e.exported}`)).join(', ')} };`);
+  }
+  const sideEffects = module.owner === 'shared' ? [] : sideEffectImports(context.typescript, origin, module.path);
+
+  if (existing === undefined) {
+    const imports = [...sideEffects, ...importLines(bindings, module.path, context.importExtension)];
+    return `${imports.length ? `${imports.join('\n')}\n\n` : ''}${body.join('\n\n')}\n`;
+  }
+  const ts = context.typescript;
+  const current = ts.createSourceFile(module.path, existing, ts.ScriptTarget.Latest, true);
+  const declared = new Set<string>();
+  for (const statement of current.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      if (clause?.name) declared.add(clause.name.text);
+      const named = clause?.namedBindings;
+      if (named && ts.isNamespaceImport(named)) declared.add(named.name.text);
+      else if (named) for (const element of named.elements) declared.add(element.name.text);
+    }
+  }
+  const imports = importLines(bindings.filter((b) => !declared.has(b.local)), module.path, context.importExtension);
+  const lastImport = [...current.statements].reverse().find(ts.isImportDeclaration);
+  const at = lastImport ? lastImport.getEnd() : 0;
+  const head = existing.slice(0, at);
+  const rest = existing.slice(at).trimEnd();
+  const importText = imports.length ? (lastImport ? `\n${imports.join('\n')}` : `${imports.join('\n')}\n\n`) : '';
+  return `${head}${importText}${rest}\n\n${body.join('\n\n')}\n`;
+}
+
+/**
+ * The text of a file rewritten in place, or `undefined` when nothing is left in it: the
+ * statements that left are removed, references that changed are rewritten, imports no
+ * longer used are dropped and the new ones added after the others; export lists and
+ * re-exports lose what moved away (a re-export of something shared points to the shared
+ * library).
+ */
+export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, context: RenderContext): string | undefined {
+  const ts = context.typescript;
+  const { resolver, sides } = context;
+  const sourceFile = origin.sourceFile;
+  const text = sourceFile.text;
+  const kept = new Set(module.statements);
+  const edits: TextEdit[] = [];
+  const keeps = new Set<ImportBinding>();
+  const bindings: Binding[] = [];
+  for (const statement of module.statements) {
+    const resolved = resolver.resolve(statement, module);
+    edits.push(...resolved.edits, ...exportEdits(statement, context), ...omitEdits(ts, sourceFile, module.omit?.get(statement) ?? []));
+    bindings.push(...resolved.bindings);
+    for (const binding of resolved.keeps) keeps.add(binding);
+  }
+
+  const relocated = (target: TopLevelStatement | undefined) => {
+    const side = target && sides.get(target);
+    return side !== undefined && side !== 'stay';
+  };
+  const fates = new Map<TopLevelStatement, 'keep' | 'remove' | string>();
+  const reexports: string[] = [];
+  let content = false;
+  for (const statement of origin.statements) {
+    if (statement.kind === 'declaration' || statement.kind === 'other') {
+      fates.set(statement, kept.has(statement) ? 'keep' : 'remove');
+      content ||= kept.has(statement);
+    } else if (statement.kind === 'export-list') {
+      const elements = statement.exports.filter((e) => !relocated(e.target));
+      for (const element of elements) if (element.via) keeps.add(element.via);
+      fates.set(statement, rewriteExports(statement, elements));
+      content ||= elements.length > 0;
+    } else if (statement.kind === 're-export') {
+      const reexport = statement.reexport;
+      if (reexport?.star) {
+        const gone = reexport.resolvedFile !== undefined && context.deleted.has(reexport.resolvedFile);
+        fates.set(statement, gone ? 'remove' : 'keep');
+        content ||= !gone;
+        continue;
+      }
+      const elements = statement.exports.filter((e) => !relocated(e.target));
+      for (const element of statement.exports) {
+        const side = element.target && sides.get(element.target);
+        // The source cannot re-export the new service's code; anyone else keeps the name.
+        if (element.target && (side === 'share' || (side === 'move' && module.owner !== 'source'))) {
+          const home = context.moduleOf(element.target);
+          const specifier = moduleSpecifier(module.path, home, context.importExtension);
+          reexports.push(`export { ${element.local === element.exported ? element.local : `${element.local} as ${element.exported}`} } from '${specifier}';`);
+        }
+      }
+      fates.set(statement, rewriteExports(statement, elements));
+      content ||= elements.length > 0;
+    }
+  }
+  if (!content && reexports.length === 0) {
+    const hadContent = origin.statements.some((s) => s.kind !== 'import');
+    if (hadContent) return undefined;
+  }
+
+  // Imports: a name stays imported while something kept still uses it (or nothing ever did).
+  const uses = new Map<ImportBinding, number>();
+  for (const statement of origin.statements) {
+    for (const reference of statement.references) if (reference.via) uses.set(reference.via, (uses.get(reference.via) ?? 0) + 1);
+    for (const element of statement.exports) if (element.via) uses.set(element.via, (uses.get(element.via) ?? 0) + 1);
+  }
+  const imported = new Map<string, ImportBinding>();
+  for (const statement of origin.statements) {
+    if (statement.kind !== 'import') continue;
+    const declaration = statement.node as TS.ImportDeclaration;
+    const own = origin.imports.filter((b) => b.declaration === declaration);
+    const stays = own.filter((b) => keeps.has(b) || !uses.get(b));
+    for (const binding of stays) imported.set(binding.local, binding);
+    if (stays.length === own.length) fates.set(statement, 'keep');
+    else if (stays.length === 0) fates.set(statement, 'remove');
+    else fates.set(statement, importDeclarationText(declaration, stays));
+  }
+
+  const needed = bindings.filter((binding) => {
+    const existing = imported.get(binding.local);
+    return !existing || !sameTarget(existing, binding, module.path);
+  });
+  const newImports = importLines(needed, module.path, context.importExtension);
+
+  const fateOf = new Map(origin.statements.map((s) => [s.node as TS.Node, fates.get(s) ?? 'keep']));
+  edits.push(...siblingEdits(ts, sourceFile, origin.statements.map((s) => s.node), (node) => fateOf.get(node) ?? 'keep'));
+  if (newImports.length) {
+    // After the last import kept, else above the first statement kept.
+    const keptStatements = origin.statements.filter((s) => fates.get(s) !== 'remove');
+    const lastImport = [...keptStatements].reverse().find((s) => s.kind === 'import');
+    if (lastImport) edits.push({ start: lastImport.node.getEnd(), end: lastImport.node.getEnd(), text: `\n${newImports.join('\n')}` });
+    else {
+      const at = keptStatements[0] ? attachedStart(ts, sourceFile, keptStatements[0].node) : 0;
+      edits.push({ start: at, end: at, text: `${newImports.join('\n')}\n\n` });
+    }
+  }
+  const result = applyEdits(text, edits);
+  return reexports.length ? `${result.trimEnd()}\n${reexports.join('\n')}\n` : result;
+}
+
+/** `export { a, b as c };` with the elements left, `keep` when all are, `remove` when none is. */
+function rewriteExports(statement: TopLevelStatement, elements: readonly ExportElement[]): 'keep' | 'remove' | string {
+  if (elements.length === statement.exports.length) return 'keep';
+  if (elements.length === 0) return 'remove';
+  const node = statement.node as TS.ExportDeclaration;
+  const list = elements.map((e) => `${e.typeOnly && !node.isTypeOnly ? 'type ' : ''}${e.local === e.exported ? e.local : `${e.local} as ${e.exported}`}`);
+  const from = node.moduleSpecifier ? ` from ${node.moduleSpecifier.getText()}` : '';
+  return `export ${node.isTypeOnly ? 'type ' : ''}{ ${list.join(', ')} }${from};`;
+}
+
+/**
+ * Edits that replace some of a list of sibling statements and remove others: a run of
+ * removed statements goes at once, with its doc comments and the blank lines before it (or,
+ * at the top of the list, up to the next statement kept).
+ */
+function siblingEdits(
+  ts: typeof TS,
+  sourceFile: TS.SourceFile,
+  siblings: readonly TS.Node[],
+  fateOf: (node: TS.Node) => 'keep' | 'remove' | string,
+  listStart?: number,
+): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (let i = 0; i < siblings.length; i++) {
+    const fate = fateOf(siblings[i]);
+    if (fate === 'keep') continue;
+    if (fate !== 'remove') {
+      edits.push({ start: siblings[i].getStart(sourceFile), end: siblings[i].getEnd(), text: fate });
+      continue;
+    }
+    let j = i;
+    while (j + 1 < siblings.length && fateOf(siblings[j + 1]) === 'remove') j++;
+    if (i > 0) edits.push({ start: siblings[i - 1].getEnd(), end: siblings[j].getEnd(), text: '' });
+    else if (j + 1 < siblings.length) {
+      edits.push({ start: attachedStart(ts, sourceFile, siblings[0]), end: attachedStart(ts, sourceFile, siblings[j + 1]), text: '' });
+    } else edits.push({ start: listStart ?? attachedStart(ts, sourceFile, siblings[0]), end: siblings[j].getEnd(), text: '' });
+    i = j;
+  }
+  return edits;
+}
+
+/** Edits that leave out blocks inside a statement (the other side's tests in a divided `describe`). */
+function omitEdits(ts: typeof TS, sourceFile: TS.SourceFile, omitted: readonly TS.Node[]): TextEdit[] {
+  const byBlock = new Map<TS.Block, Set<TS.Node>>();
+  for (const node of omitted) {
+    const block = node.parent as TS.Block;
+    byBlock.set(block, (byBlock.get(block) ?? new Set()).add(node));
+  }
+  return [...byBlock].flatMap(([block, nodes]) =>
+    siblingEdits(ts, sourceFile, block.statements, (node) => (nodes.has(node) ? 'remove' : 'keep'), block.getStart(sourceFile) + 1),
+  );
+}
+
+/** `export ` before a declaration that other modules now import. */
+function exportEdits(statement: TopLevelStatement, context: RenderContext): TextEdit[] {
+  const ts = context.typescript;
+  const leader = statement.group[0];
+  const exportIt = context.resolver.mustExport.has(leader) || context.sides.get(leader) === 'share';
+  if (!exportIt || statement.exported || statement.kind !== 'declaration') return [];
+  const node = statement.node;
+  const modifiers = ts.canHaveModifiers(node) ? (ts.getModifiers(node) ?? []) : [];
+  const decorators = ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : [];
+  if (modifiers.length) return [{ start: modifiers[0].getStart(), end: modifiers[0].getStart(), text: 'export ' }];
+  if (decorators.length) {
+    const end = decorators[decorators.length - 1].getEnd();
+    return [{ start: end, end, text: ' export' }];
+  }
+  return [{ start: node.getStart(), end: node.getStart(), text: 'export ' }];
+}
+
+/** An export-list element that must be written beside its declaration in the new module. */
+function needsExportElement(element: ExportElement, context: RenderContext): boolean {
+  if (element.local !== element.exported) return true;
+  const target = element.target!;
+  return !(target.exported || context.resolver.mustExport.has(target.group[0]) || context.sides.get(target) === 'share');
+}
+
+/** `import './polyfill';` of the original file, pointed at from the new module. */
+function sideEffectImports(ts: typeof TS, origin: ModuleDeclarations, module: string): string[] {
+  return origin.statements
+    .map((s) => s.node)
+    .filter((node): node is TS.ImportDeclaration => ts.isImportDeclaration(node) && !node.importClause && ts.isStringLiteral(node.moduleSpecifier))
+    .map((node) => {
+      const specifier = (node.moduleSpecifier as TS.StringLiteral).text;
+      const target = specifier.startsWith('.') ? relativeSpecifier(module, posix.join(posix.dirname(origin.file), specifier)) : specifier;
+      return `import '${target}';`;
+    });
+}
+
+function sameTarget(existing: ImportBinding, binding: Binding, module: string): boolean {
+  if (existing.kind !== binding.kind || (binding.kind === 'named' && existing.imported !== binding.imported)) return false;
+  if (binding.file !== undefined) return existing.resolvedFile === binding.file;
+  const spec = binding.specifier!;
+  if (!spec.startsWith('.')) return existing.specifier === spec;
+  return posix.join(posix.dirname(module), existing.specifier) === posix.join(posix.dirname(module), spec);
+}
+
+/**
+ * Import declarations for `bindings`, one per module (a namespace or a default import on a
+ * line of its own), `import type` where every name is a type, in the order first needed.
+ */
+export function importLines(bindings: readonly Binding[], module: string, importExtension: '' | '.js'): string[] {
+  const byLocal = new Map<string, Binding>();
+  for (const binding of bindings) {
+    const known = byLocal.get(binding.local);
+    byLocal.set(binding.local, known ? { ...known, typeOnly: known.typeOnly && binding.typeOnly } : binding);
+  }
+  const groups = new Map<string, Binding[]>();
+  for (const binding of byLocal.values()) {
+    const from = binding.file !== undefined ? moduleSpecifier(module, binding.file, importExtension) : binding.specifier!;
+    groups.set(from, [...(groups.get(from) ?? []), binding]);
+  }
+  const lines: string[] = [];
+  for (const [from, group] of groups) {
+    for (const binding of group.filter((b) => b.kind === 'namespace')) {
+      lines.push(`import ${binding.typeOnly ? 'type ' : ''}* as ${binding.local} from '${from}';`);
+    }
+    for (const binding of group.filter((b) => b.kind === 'default')) {
+      lines.push(`import ${binding.typeOnly ? 'type ' : ''}${binding.local} from '${from}';`);
+    }
+    const named = group.filter((b) => b.kind === 'named');
+    if (named.length) {
+      const allTypes = named.every((b) => b.typeOnly);
+      const elements = named.map(
+        (b) => `${b.typeOnly && !allTypes ? 'type ' : ''}${b.imported === b.local ? b.local : `${b.imported} as ${b.local}`}`,
+      );
+      lines.push(`import ${allTypes ? 'type ' : ''}{ ${elements.join(', ')} } from '${from}';`);
+    }
+  }
+  return lines;
+}
+
+/** The specifier `module` imports workspace file `file` by: relative, without `.ts`, with `.js` in ES module packages. */
+export function moduleSpecifier(module: string, file: string, importExtension: '' | '.js'): string {
+  const stem = file.replace(/\.tsx?$/, '');
+  return `${relativeSpecifier(module, stem)}${importExtension}`;
+}
+
+/** An import declaration reprinted with only some of its names. */
+function importDeclarationText(declaration: TS.ImportDeclaration, bindings: readonly ImportBinding[]): string {
+  const clause = declaration.importClause!;
+  const from = declaration.moduleSpecifier.getText();
+  const type = clause.isTypeOnly ? 'type ' : '';
+  const parts: string[] = [];
+  const defaultBinding = bindings.find((b) => b.kind === 'default');
+  if (defaultBinding) parts.push(defaultBinding.local);
+  const namespace = bindings.find((b) => b.kind === 'namespace');
+  if (namespace) parts.push(`* as ${namespace.local}`);
+  const named = bindings.filter((b) => b.kind === 'named');
+  if (named.length) {
+    const elements = named.map((b) => {
+      const element = b.node as TS.ImportSpecifier;
+      return `${element.isTypeOnly ? 'type ' : ''}${b.imported === b.local ? b.local : `${b.imported} as ${b.local}`}`;
+    });
+    parts.push(`{ ${elements.join(', ')} }`);
+  }
+  return `import ${type}${parts.join(', ')} from ${from};`;
+}
+
+/**
+ * Where a statement's text begins: its first token, or the first of the comments right above
+ * it (a doc comment belongs to its declaration; a comment followed by a blank line does not).
+ */
+export function attachedStart(ts: typeof TS, sourceFile: TS.SourceFile, node: TS.Node): number {
+  const text = sourceFile.text;
+  let start = node.getStart(sourceFile);
+  const comments = ts.getLeadingCommentRanges(text, node.getFullStart()) ?? [];
+  for (let i = comments.length - 1; i >= 0; i--) {
+    let newlines = 0;
+    for (let p = comments[i].end; p < start; p++) if (text[p] === '\n') newlines++;
+    if (newlines > 1) break;
+    start = comments[i].pos;
+  }
+  return start;
+}
+
+/** Applies non-overlapping edits (offsets into `text`). */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let result = text;
+  let limit = Infinity;
+  for (const edit of sorted) {
+    if (edit.end > limit) throw new Error(`Overlapping edits at ${edit.start}-${edit.end}; this is a bug in split-service.`);
+    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+    limit = edit.start;
+  }
+  return result;
+}
+
+function shift(edit: TextEdit, by: number): TextEdit {
+  return { start: edit.start + by, end: edit.end + by, text: edit.text };
+}

@@ -1,0 +1,327 @@
+import { posix } from 'node:path';
+import type * as TS from 'typescript';
+import type { EndpointInfo, ImportBinding, TopLevelReference, TopLevelStatement } from '../../../analysis';
+import type { Side } from './classify-declarations';
+import type { SplitProblem } from './split-problem';
+
+/** Whose code a module is after the split. */
+export type Owner = 'source' | 'new' | 'shared' | 'other';
+
+/** A module the split writes: a file rewritten in place, or a new one. */
+export interface ModulePlan {
+  /** Workspace-relative path written. */
+  readonly path: string;
+  readonly owner: Owner;
+  /** Test code may call endpoints directly. */
+  readonly test: boolean;
+  /** The original file rewritten where it is (its imports still apply), rather than a new module. */
+  readonly inPlace: boolean;
+  /** The file its statements come from. */
+  readonly origin: string;
+  /** The statements written to it, in their original order (in place: those kept). */
+  readonly statements: readonly TopLevelStatement[];
+  /** Blocks inside some of those statements that this module leaves out (a divided `describe`). */
+  readonly omit?: ReadonlyMap<TopLevelStatement, readonly TS.Node[]>;
+}
+
+/** A name a module has to import. */
+export interface Binding {
+  local: string;
+  kind: 'named' | 'default' | 'namespace';
+  /** The export's name for `named`. */
+  imported: string;
+  /** A workspace file, written as a relative specifier from the importing module... */
+  file?: string;
+  /** ...or a specifier kept as written (packages, path mappings). */
+  specifier?: string;
+  typeOnly: boolean;
+}
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** What writing one statement into one module takes. */
+export interface ResolvedStatement {
+  /** Edits inside the statement, at offsets of its original file. */
+  edits: TextEdit[];
+  /** Names to import. */
+  bindings: Binding[];
+  /** Imports of the original file that still serve it (in place only). */
+  keeps: Set<ImportBinding>;
+}
+
+/** A service's client module. */
+export interface ClientModule {
+  service: string;
+  file: string;
+  /** The name it exports the client as. */
+  exportName: string;
+}
+
+export interface ResolverContext {
+  typescript: typeof TS;
+  source: string;
+  target: string;
+  /** Where each top-level statement of the source's code goes. */
+  sides: ReadonlyMap<TopLevelStatement, Side>;
+  endpointOf(statement: TopLevelStatement): EndpointInfo | undefined;
+  /** The module a statement of the source's code is written to. */
+  moduleOf(statement: TopLevelStatement): string;
+  clients: { source: ClientModule; target: ClientModule };
+  /** Export names of the endpoints that move. */
+  moved: ReadonlySet<string>;
+  /** Every identifier a module's code already uses, so that new imports do not clash. */
+  namesIn(module: ModulePlan): ReadonlySet<string>;
+  /** Every service's client.ts. */
+  clientFiles: ReadonlySet<string>;
+}
+
+const OWNER_OF_SIDE: Record<Side, Owner> = { stay: 'source', move: 'new', share: 'shared' };
+
+/**
+ * Works out, for a statement written into a module, what each of its references becomes:
+ * unchanged (its import still serves it), a new import of the declaration's new home, or a
+ * client call (`h2(x)` across the split becomes `yo.h2(x)`, `hello.h2(x)` becomes
+ * `yo.h2(x)`). References it cannot rewrite safely are recorded as problems; declarations
+ * that other modules now import are recorded to be exported.
+ */
+export class ReferenceResolver {
+  readonly problems: SplitProblem[] = [];
+  /** Declarations (first statement of their group) that must be exported from their new home. */
+  readonly mustExport = new Set<TopLevelStatement>();
+  private readonly resolved = new Map<string, ResolvedStatement>();
+  private readonly clientLocals = new Map<string, string>();
+  private readonly ids = new Map<TopLevelStatement, number>();
+
+  constructor(private readonly context: ResolverContext) {}
+
+  /** Resolves `statement` as written into `module` (cached). */
+  resolve(statement: TopLevelStatement, module: ModulePlan): ResolvedStatement {
+    const key = `${module.path}\0${this.idOf(statement)}`;
+    let result = this.resolved.get(key);
+    if (!result) {
+      result = { edits: [], bindings: [], keeps: new Set() };
+      const omitted = module.omit?.get(statement) ?? [];
+      for (const reference of statement.references) {
+        if (omitted.some((node) => reference.node.pos >= node.pos && reference.node.end <= node.end)) continue;
+        this.resolveReference(statement, reference, module, result);
+      }
+      this.resolved.set(key, result);
+    }
+    return result;
+  }
+
+  /** The local name `module` calls `client` by: the one it imports already, or a free one. */
+  clientLocal(module: ModulePlan, client: ClientModule): string {
+    const key = `${module.path}\0${client.file}`;
+    const known = this.clientLocals.get(key);
+    if (known) return known;
+    const existing = module.statements
+      .flatMap((s) => s.references)
+      .map((r) => r.via)
+      .find((via) => via?.resolvedFile === client.file && via.kind === 'named' && via.imported === client.exportName);
+    let local = existing?.local;
+    if (!local) {
+      const taken = this.context.namesIn(module);
+      const used = new Set([...this.clientLocals].filter(([k]) => k.startsWith(`${module.path}\0`)).map(([, v]) => v));
+      local = client.exportName;
+      for (let n = 1; (taken.has(local) && !existing) || used.has(local); n++) {
+        local = `${client.exportName}Client${n > 1 ? n : ''}`;
+      }
+    }
+    this.clientLocals.set(key, local);
+    return local;
+  }
+
+  private idOf(statement: TopLevelStatement): number {
+    let id = this.ids.get(statement);
+    if (id === undefined) this.ids.set(statement, (id = this.ids.size));
+    return id;
+  }
+
+  private resolveReference(
+    statement: TopLevelStatement,
+    reference: TopLevelReference,
+    module: ModulePlan,
+    result: ResolvedStatement,
+  ): void {
+    const { context } = this;
+    const target = reference.target;
+    const side = target && context.sides.get(target);
+    if (target && side) {
+      this.resolveSourceReference(statement, reference, target, side, module, result);
+      return;
+    }
+    const via = reference.via;
+    if (via) {
+      if (this.isMovedClientCall(reference)) {
+        this.clientCall(reference.node, context.clients.target, (reference.node.parent as TS.PropertyAccessExpression).name.text, module, result, false);
+        return;
+      }
+      if (module.owner === 'shared' && via.resolvedFile && context.clientFiles.has(via.resolvedFile) && !reference.inType) {
+        this.problem(statement, reference, `"${statement.names[0] ?? 'This code'}" is used by both "${context.source}" and "${context.target}", so it would go to the shared library, but it calls a service through ${via.local} (${via.specifier}); the shared library cannot call services without a cycle of imports between the services.`,
+          `Move the call into the endpoints that need it (or give each service its own copy of this code), then run the split again.`);
+        return;
+      }
+      if (module.inPlace) {
+        result.keeps.add(via);
+        return;
+      }
+      if (via.resolvedFile === module.path) return;
+      if (via.kind === 'namespace' && !reference.member && via.resolvedFile && context.sides.size && this.isSourceCodeFile(via.resolvedFile)) {
+        this.problem(statement, reference, `The namespace import "${via.local}" of ${via.specifier} is used as a whole, and the split divides that module.`,
+          `Import the names you use (\`import { a, b } from '${via.specifier}'\`), then run the split again.`);
+        return;
+      }
+      result.bindings.push({
+        local: via.local,
+        kind: via.kind,
+        imported: via.imported,
+        ...this.importTarget(via, statement.file, module.path),
+        typeOnly: via.typeOnly || reference.inType,
+      });
+    }
+    // A reference to a declaration of a file outside the source's code that is not imported:
+    // one of the file's own, written beside it (in place, or a test helper copied with its tests).
+  }
+
+  private resolveSourceReference(
+    statement: TopLevelStatement,
+    reference: TopLevelReference,
+    target: TopLevelStatement,
+    side: Side,
+    module: ModulePlan,
+    result: ResolvedStatement,
+  ): void {
+    const { context } = this;
+    const endpoint = context.endpointOf(target);
+    const targetOwner = OWNER_OF_SIDE[side];
+    if (endpoint && targetOwner !== module.owner && !reference.inType && !module.test) {
+      this.endpointCall(statement, reference, endpoint, targetOwner, module, result);
+      return;
+    }
+    if (module.inPlace && side === 'stay') {
+      if (reference.via) result.keeps.add(reference.via);
+      return;
+    }
+    const home = context.moduleOf(target);
+    if (home === module.path) {
+      // Same module: a namespace access to it would need the module to import itself.
+      if (reference.member) result.edits.push(this.replace(reference.member, memberName(reference.member)));
+      return;
+    }
+    this.mustExport.add(target.group[0]);
+    const via = reference.via;
+    const typeOnly =
+      reference.inType || (via?.typeOnly ?? false) || target.group.every((s) => isTypeDeclaration(context.typescript, s.node));
+    if (via?.kind === 'namespace') {
+      result.bindings.push({ local: via.local, kind: 'namespace', imported: '*', file: home, typeOnly });
+      return;
+    }
+    const name = via && via.kind === 'named' && target.names.includes(via.imported) ? via.imported : via ? target.names[0] : reference.node.text;
+    if (target.exported === 'default') {
+      result.bindings.push({ local: via?.local ?? reference.node.text, kind: 'default', imported: 'default', file: home, typeOnly });
+    } else {
+      result.bindings.push({ local: via?.local ?? reference.node.text, kind: 'named', imported: name ?? reference.node.text, file: home, typeOnly });
+    }
+  }
+
+  /** A reference across the split to an endpoint: only a call can become a client call. */
+  private endpointCall(
+    statement: TopLevelStatement,
+    reference: TopLevelReference,
+    endpoint: EndpointInfo,
+    owner: Owner,
+    module: ModulePlan,
+    result: ResolvedStatement,
+  ): void {
+    const { context } = this;
+    const ts = context.typescript;
+    const callee = reference.member ?? reference.node;
+    const name = endpoint.exportName;
+    if (module.owner === 'shared') {
+      this.problem(statement, reference,
+        `"${statement.names[0] ?? 'This code'}" is used by both "${context.source}" and "${context.target}", so it would go to the shared library, but it calls endpoint "${name}"; the shared library cannot call an endpoint without a cycle of imports between the services.`,
+        `Move that call into the endpoints that need it (or keep the code on one side only), then run the split again.`);
+      return;
+    }
+    const isCall = ts.isCallExpression(callee.parent) && callee.parent.expression === callee;
+    if (!isCall) {
+      this.problem(statement, reference, `${describeValueUse(ts, callee)} "${name}" is used as a value here, and after the split it lives in another service: only a direct call can become a client call.`,
+        `Call it directly (\`${reference.node.text}(req)\`) or through the client of its service, then run the split again.`);
+      return;
+    }
+    if (endpoint.kind === 'raw') {
+      this.problem(statement, reference, `Raw endpoint "${name}" is called directly here, and after the split it lives in another service; raw endpoints cannot be called through a client.`,
+        `Keep "${name}" and its callers in one service, or turn it into a typed endpoint, then run the split again.`);
+      return;
+    }
+    const client = owner === 'new' ? context.clients.target : context.clients.source;
+    this.clientCall(callee, client, name, module, result, true);
+  }
+
+  private clientCall(node: TS.Node, client: ClientModule, endpoint: string, module: ModulePlan, result: ResolvedStatement, wholeCallee: boolean): void {
+    const local = this.clientLocal(module, client);
+    result.edits.push(this.replace(node, wholeCallee ? `${local}.${endpoint}` : local));
+    result.bindings.push({ local, kind: 'named', imported: client.exportName, file: client.file, typeOnly: false });
+  }
+
+  /** `hello.h2(...)` through the source's client, for an endpoint that moves. */
+  private isMovedClientCall(reference: TopLevelReference): boolean {
+    const ts = this.context.typescript;
+    const { node, via } = reference;
+    if (!via || via.resolvedFile !== this.context.clients.source.file) return false;
+    if (via.kind !== 'named' || via.imported !== this.context.clients.source.exportName) return false;
+    const parent = node.parent;
+    return ts.isPropertyAccessExpression(parent) && parent.expression === node && this.context.moved.has(parent.name.text);
+  }
+
+  private isSourceCodeFile(file: string): boolean {
+    for (const statement of this.context.sides.keys()) if (statement.file === file) return true;
+    return false;
+  }
+
+  /** Where an import of a module outside the source's code points from its new module. */
+  private importTarget(via: ImportBinding, fromFile: string, toModule: string): { specifier: string } {
+    if (!via.specifier.startsWith('.')) return { specifier: via.specifier };
+    const target = posix.join(posix.dirname(fromFile), via.specifier);
+    return { specifier: relativeSpecifier(toModule, target) };
+  }
+
+  private replace(node: TS.Node, text: string): TextEdit {
+    return { start: node.getStart(), end: node.getEnd(), text };
+  }
+
+  private problem(statement: TopLevelStatement, reference: TopLevelReference, message: string, fix: string): void {
+    const sourceFile = reference.node.getSourceFile();
+    const line = sourceFile.getLineAndCharacterOfPosition(reference.node.getStart()).line + 1;
+    this.problems.push({ file: statement.file, line, message, fix });
+  }
+}
+
+/** `./x` or `../y/z` from `fromModule` to `target` (both workspace-relative), as written. */
+export function relativeSpecifier(fromModule: string, target: string): string {
+  const relative = posix.relative(posix.dirname(fromModule), target);
+  return relative.startsWith('.') ? relative : `./${relative}`;
+}
+
+function memberName(member: TS.PropertyAccessExpression | TS.QualifiedName): string {
+  return 'name' in member ? member.name.text : member.right.text;
+}
+
+function isTypeDeclaration(ts: typeof TS, node: TS.Statement): boolean {
+  return ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node);
+}
+
+function describeValueUse(ts: typeof TS, node: TS.Node): string {
+  const parent = node.parent;
+  if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return 'Endpoint (passed as an argument)';
+  if (ts.isExportSpecifier(parent)) return 'Endpoint (re-exported)';
+  if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent) || ts.isBinaryExpression(parent)) {
+    return 'Endpoint (stored)';
+  }
+  return 'Endpoint';
+}
