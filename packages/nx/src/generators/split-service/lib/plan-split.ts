@@ -142,7 +142,15 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     sides,
     modules,
     deleted,
-    render: { typescript: ts, resolver, sides, moduleOf, deleted, importExtension: options.importExtension },
+    render: {
+      typescript: ts,
+      resolver,
+      sides,
+      moduleOf,
+      deleted,
+      importExtension: options.importExtension,
+      services: { from: source.name, to: options.name },
+    },
     endpointOf,
     endpointModules,
     clients: { source: { ...clients.source, needed: needed && !source.clientFile }, target: clients.target },
@@ -309,8 +317,18 @@ function clientExportName(ts: typeof TS, text: string): string | undefined {
 /** The identifiers each module's code uses, so that a new import never shadows or clashes. */
 function identifierNamesOf(ts: typeof TS, tree: Tree, graph: DeclarationGraph): (module: ModulePlan) => ReadonlySet<string> {
   const cache = new Map<string, Set<string>>();
+  // Member names (`x.yo`, `{ yo: 1 }`) cannot clash with an import; every other identifier can.
+  const isMemberName = (node: TS.Identifier) => {
+    const parent = node.parent;
+    return (
+      ((ts.isPropertyAccessExpression(parent) || ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent) ||
+        ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent) || ts.isMethodSignature(parent)) &&
+        parent.name === node) ||
+      (ts.isQualifiedName(parent) && parent.right === node)
+    );
+  };
   const collect = (node: TS.Node, into: Set<string>) => {
-    if (ts.isIdentifier(node)) into.add(node.text);
+    if (ts.isIdentifier(node) && !isMemberName(node)) into.add(node.text);
     ts.forEachChild(node, (child) => collect(child, into));
   };
   return (module) => {

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type * as TS from 'typescript';
 import type { ExportElement, ImportBinding, ModuleDeclarations, TopLevelStatement } from '../../../analysis';
 import type { Side } from './classify-declarations';
+import { describeBody } from './split-tests';
 import { type Binding, type ModulePlan, type ReferenceResolver, relativeSpecifier, type TextEdit } from './resolve-references';
 
 /** What rendering needs to know beyond the module itself. */
@@ -15,6 +16,8 @@ export interface RenderContext {
   deleted: ReadonlySet<string>;
   /** `.js` in ES module packages. */
   importExtension: '' | '.js';
+  /** The source service's name and the new one's. */
+  services: { from: string; to: string };
 }
 
 /**
@@ -35,7 +38,12 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
   for (const statement of module.statements) {
     const resolved = resolver.resolve(statement, module);
     bindings.push(...resolved.bindings);
-    const edits = [...resolved.edits, ...exportEdits(statement, context), ...omitEdits(context.typescript, origin.sourceFile, module.omit?.get(statement) ?? [])];
+    const edits = [
+      ...resolved.edits,
+      ...exportEdits(statement, context),
+      ...omitEdits(context.typescript, origin.sourceFile, module.omit?.get(statement) ?? []),
+      ...(module.test ? describeTitleEdits(statement, context) : []),
+    ];
     const start = attachedStart(context.typescript, origin.sourceFile, statement.node);
     body.push(applyEdits(text.slice(start, statement.node.getEnd()), edits.map((e) => shift(e, -start))));
   }
@@ -146,22 +154,36 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
     for (const element of statement.exports) if (element.via) uses.set(element.via, (uses.get(element.via) ?? 0) + 1);
   }
   const imported = new Map<string, ImportBinding>();
+  const stays = new Map<TopLevelStatement, ImportBinding[]>();
   for (const statement of origin.statements) {
     if (statement.kind !== 'import') continue;
-    const declaration = statement.node as TS.ImportDeclaration;
-    const own = origin.imports.filter((b) => b.declaration === declaration);
-    const stays = own.filter((b) => keeps.has(b) || !uses.get(b));
-    for (const binding of stays) imported.set(binding.local, binding);
-    if (stays.length === own.length) fates.set(statement, 'keep');
-    else if (stays.length === 0) fates.set(statement, 'remove');
-    else fates.set(statement, importDeclarationText(declaration, stays));
+    const own = origin.imports.filter((b) => b.declaration === statement.node);
+    const staying = own.filter((b) => keeps.has(b) || !uses.get(b));
+    for (const binding of staying) imported.set(binding.local, binding);
+    stays.set(statement, staying);
   }
-
   const needed = bindings.filter((binding) => {
     const existing = imported.get(binding.local);
     return !existing || !sameTarget(existing, binding, module.path);
   });
-  const newImports = importLines(needed, module.path, context.importExtension);
+  // A new name from a module the file imports already joins that import.
+  const joining = new Map<TopLevelStatement, Binding[]>();
+  const separate: Binding[] = [];
+  for (const binding of dedupe(needed)) {
+    const host = binding.kind === 'named' && binding.file !== undefined
+      ? [...stays].find(([statement, staying]) => staying.length > 0 && canJoin(ts, statement.node as TS.ImportDeclaration, staying, binding))?.[0]
+      : undefined;
+    if (host) joining.set(host, [...(joining.get(host) ?? []), binding]);
+    else separate.push(binding);
+  }
+  for (const [statement, staying] of stays) {
+    const own = origin.imports.filter((b) => b.declaration === statement.node);
+    const extra = joining.get(statement) ?? [];
+    if (staying.length === own.length && extra.length === 0) fates.set(statement, 'keep');
+    else if (staying.length === 0) fates.set(statement, 'remove');
+    else fates.set(statement, importDeclarationText(statement.node as TS.ImportDeclaration, staying, extra));
+  }
+  const newImports = importLines(separate, module.path, context.importExtension);
 
   const fateOf = new Map(origin.statements.map((s) => [s.node as TS.Node, fates.get(s) ?? 'keep']));
   edits.push(...siblingEdits(ts, sourceFile, origin.statements.map((s) => s.node), (node) => fateOf.get(node) ?? 'keep'));
@@ -249,6 +271,16 @@ function exportEdits(statement: TopLevelStatement, context: RenderContext): Text
   return [{ start: node.getStart(), end: node.getStart(), text: 'export ' }];
 }
 
+/** `describe('hello', ...)` moved to the new service's tests is `describe('yo', ...)`. */
+function describeTitleEdits(statement: TopLevelStatement, context: RenderContext): TextEdit[] {
+  const ts = context.typescript;
+  if (!describeBody(ts, statement.node)) return [];
+  const title = ((statement.node as TS.ExpressionStatement).expression as TS.CallExpression).arguments[0];
+  if (!title || !ts.isStringLiteralLike(title) || title.text !== context.services.from) return [];
+  const quote = title.getText()[0];
+  return [{ start: title.getStart(), end: title.getEnd(), text: `${quote}${context.services.to}${quote}` }];
+}
+
 /** An export-list element that must be written beside its declaration in the new module. */
 function needsExportElement(element: ExportElement, context: RenderContext): boolean {
   if (element.local !== element.exported) return true;
@@ -281,13 +313,13 @@ function sameTarget(existing: ImportBinding, binding: Binding, module: string): 
  * line of its own), `import type` where every name is a type, in the order first needed.
  */
 export function importLines(bindings: readonly Binding[], module: string, importExtension: '' | '.js'): string[] {
-  const byLocal = new Map<string, Binding>();
-  for (const binding of bindings) {
-    const known = byLocal.get(binding.local);
-    byLocal.set(binding.local, known ? { ...known, typeOnly: known.typeOnly && binding.typeOnly } : binding);
-  }
   const groups = new Map<string, Binding[]>();
-  for (const binding of byLocal.values()) {
+  // Imports that existed keep their order; new ones follow, in the order first needed.
+  const ordered = dedupe(bindings)
+    .map((binding, index) => ({ binding, index }))
+    .sort((a, b) => (a.binding.order ?? Infinity) - (b.binding.order ?? Infinity) || a.index - b.index)
+    .map(({ binding }) => binding);
+  for (const binding of ordered) {
     const from = binding.file !== undefined ? moduleSpecifier(module, binding.file, importExtension) : binding.specifier!;
     groups.set(from, [...(groups.get(from) ?? []), binding]);
   }
@@ -317,25 +349,47 @@ export function moduleSpecifier(module: string, file: string, importExtension: '
   return `${relativeSpecifier(module, stem)}${importExtension}`;
 }
 
-/** An import declaration reprinted with only some of its names. */
-function importDeclarationText(declaration: TS.ImportDeclaration, bindings: readonly ImportBinding[]): string {
+/** An import declaration reprinted with only some of its names, and maybe more. */
+function importDeclarationText(declaration: TS.ImportDeclaration, bindings: readonly ImportBinding[], extra: readonly Binding[] = []): string {
   const clause = declaration.importClause!;
   const from = declaration.moduleSpecifier.getText();
-  const type = clause.isTypeOnly ? 'type ' : '';
   const parts: string[] = [];
   const defaultBinding = bindings.find((b) => b.kind === 'default');
   if (defaultBinding) parts.push(defaultBinding.local);
   const namespace = bindings.find((b) => b.kind === 'namespace');
   if (namespace) parts.push(`* as ${namespace.local}`);
-  const named = bindings.filter((b) => b.kind === 'named');
+  const named = [
+    ...bindings.filter((b) => b.kind === 'named').map((b) => ({ imported: b.imported, local: b.local, typeOnly: b.typeOnly })),
+    ...extra.map((b) => ({ imported: b.imported, local: b.local, typeOnly: b.typeOnly })),
+  ];
+  const allTypes = clause.isTypeOnly && extra.every((b) => b.typeOnly);
   if (named.length) {
-    const elements = named.map((b) => {
-      const element = b.node as TS.ImportSpecifier;
-      return `${element.isTypeOnly ? 'type ' : ''}${b.imported === b.local ? b.local : `${b.imported} as ${b.local}`}`;
-    });
+    const elements = named.map((b) => `${b.typeOnly && !allTypes ? 'type ' : ''}${b.imported === b.local ? b.local : `${b.imported} as ${b.local}`}`);
     parts.push(`{ ${elements.join(', ')} }`);
   }
-  return `import ${type}${parts.join(', ')} from ${from};`;
+  return `import ${allTypes ? 'type ' : ''}${parts.join(', ')} from ${from};`;
+}
+
+/** Whether `binding` can be added to an import declaration of the same module. */
+function canJoin(ts: typeof TS, declaration: TS.ImportDeclaration, staying: readonly ImportBinding[], binding: Binding): boolean {
+  if (staying[0].resolvedFile !== binding.file) return false;
+  const clause = declaration.importClause;
+  if (!clause || (clause.namedBindings && ts.isNamespaceImport(clause.namedBindings))) return false;
+  // `import type D, { x }` is not TypeScript: a type-only default import takes no names.
+  return !(clause.name && clause.isTypeOnly);
+}
+
+/** One binding per local name; a name used as a value anywhere is imported as a value. */
+function dedupe(bindings: readonly Binding[]): Binding[] {
+  const byLocal = new Map<string, Binding>();
+  for (const binding of bindings) {
+    const known = byLocal.get(binding.local);
+    byLocal.set(
+      binding.local,
+      known ? { ...known, typeOnly: known.typeOnly && binding.typeOnly, order: Math.min(known.order ?? Infinity, binding.order ?? Infinity) } : binding,
+    );
+  }
+  return [...byLocal.values()];
 }
 
 /**

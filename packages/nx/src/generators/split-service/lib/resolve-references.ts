@@ -35,6 +35,8 @@ export interface Binding {
   /** ...or a specifier kept as written (packages, path mappings). */
   specifier?: string;
   typeOnly: boolean;
+  /** Where the original import was, for imports that existed before: new imports keep that order. */
+  order?: number;
 }
 
 export interface TextEdit {
@@ -182,6 +184,7 @@ export class ReferenceResolver {
         imported: via.imported,
         ...this.importTarget(via, statement.file, module.path),
         typeOnly: via.typeOnly || reference.inType,
+        order: via.node.pos,
       });
     }
     // A reference to a declaration of a file outside the source's code that is not imported:
@@ -217,16 +220,18 @@ export class ReferenceResolver {
     const via = reference.via;
     const typeOnly =
       reference.inType || (via?.typeOnly ?? false) || target.group.every((s) => isTypeDeclaration(context.typescript, s.node));
+    const order = via?.node.pos;
     if (via?.kind === 'namespace') {
-      result.bindings.push({ local: via.local, kind: 'namespace', imported: '*', file: home, typeOnly });
+      result.bindings.push({ local: via.local, kind: 'namespace', imported: '*', file: home, typeOnly, order });
       return;
     }
-    const name = via && via.kind === 'named' && target.names.includes(via.imported) ? via.imported : via ? target.names[0] : reference.node.text;
+    const local = via?.local ?? reference.node.text;
     if (target.exported === 'default') {
-      result.bindings.push({ local: via?.local ?? reference.node.text, kind: 'default', imported: 'default', file: home, typeOnly });
-    } else {
-      result.bindings.push({ local: via?.local ?? reference.node.text, kind: 'named', imported: name ?? reference.node.text, file: home, typeOnly });
+      result.bindings.push({ local, kind: 'default', imported: 'default', file: home, typeOnly, order });
+      return;
     }
+    const name = via?.kind === 'named' && target.names.includes(via.imported) ? via.imported : via ? target.names[0] : reference.node.text;
+    result.bindings.push({ local, kind: 'named', imported: name ?? reference.node.text, file: home, typeOnly, order });
   }
 
   /** A reference across the split to an endpoint: only a call can become a client call. */
@@ -250,7 +255,8 @@ export class ReferenceResolver {
     }
     const isCall = ts.isCallExpression(callee.parent) && callee.parent.expression === callee;
     if (!isCall) {
-      this.problem(statement, reference, `${describeValueUse(ts, callee)} "${name}" is used as a value here, and after the split it lives in another service: only a direct call can become a client call.`,
+      const service = owner === 'new' ? context.target : context.source;
+      this.problem(statement, reference, `Endpoint "${name}" is ${describeValueUse(ts, callee)} here, and after the split it is in another service ("${service}"): only a direct call can become a client call.`,
         `Call it directly (\`${reference.node.text}(req)\`) or through the client of its service, then run the split again.`);
       return;
     }
@@ -317,11 +323,20 @@ function isTypeDeclaration(ts: typeof TS, node: TS.Statement): boolean {
 }
 
 function describeValueUse(ts: typeof TS, node: TS.Node): string {
-  const parent = node.parent;
-  if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return 'Endpoint (passed as an argument)';
-  if (ts.isExportSpecifier(parent)) return 'Endpoint (re-exported)';
-  if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent) || ts.isBinaryExpression(parent)) {
-    return 'Endpoint (stored)';
+  for (let current = node; current.parent; current = current.parent) {
+    const parent = current.parent;
+    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression !== current) return 'passed as an argument';
+    if (ts.isExportSpecifier(parent)) return 're-exported';
+    if (
+      ts.isArrayLiteralExpression(parent) ||
+      ts.isObjectLiteralExpression(parent) ||
+      ts.isVariableDeclaration(parent) ||
+      ts.isPropertyDeclaration(parent) ||
+      (ts.isBinaryExpression(parent) && parent.right === current)
+    ) {
+      return 'stored';
+    }
+    if (!ts.isParenthesizedExpression(parent) && !ts.isAsExpression(parent) && !ts.isPropertyAssignment(parent) && !ts.isShorthandPropertyAssignment(parent)) break;
   }
-  return 'Endpoint';
+  return 'used as a value';
 }
