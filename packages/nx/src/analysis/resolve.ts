@@ -47,6 +47,27 @@ export function createModuleResolver(host: SourceHost): ModuleResolver {
   };
 }
 
+/**
+ * Strings one of which every import specifier that can resolve into `folder` contains: the
+ * folder's own name (relative and `baseUrl` specifiers spell it out), and the root
+ * tsconfig's path aliases that map into the folder. A file whose text contains none of them
+ * imports nothing from `folder`, so a caller can skip parsing it.
+ *
+ * @example
+ * importNeedles(host, 'apps/api/services/hello'); // ['hello', '@acme/hello']
+ */
+export function importNeedles(host: SourceHost, folder: string): string[] {
+  const needles = new Set([posix.basename(folder)]);
+  const inside = (path: string) => path === folder || path.startsWith(`${folder}/`);
+  for (const mapping of readPathMappings(host).mappings) {
+    for (const target of mapping.targets) {
+      const fixed = posix.normalize(target.split('*')[0]).replace(/\/$/, '');
+      if (inside(fixed)) needles.add(mapping.prefix);
+    }
+  }
+  return [...needles];
+}
+
 function readPathMappings(host: SourceHost): { mappings: PathMapping[]; baseUrl?: string } {
   const byPattern = new Map<string, string[]>();
   let baseUrl: string | undefined;

@@ -109,6 +109,7 @@ export function analyzeWorkspace(workspaceRoot: string, options: ReadOptions = {
     cache: options.cache,
     resolver: createModuleResolver(host),
     services: found.services,
+    clientFiles: clientFilesOf(found.services),
     filesByService: assignFiles(files, found.services),
   };
   const errors = [...found.errors];
@@ -138,6 +139,7 @@ export function analyzeService(
     cache: options.cache,
     resolver: createModuleResolver(host),
     services: allServices,
+    clientFiles: clientFilesOf(allServices),
     filesByService: assignFiles(files, allServices),
   };
   const errors: AnalysisError[] = [];
@@ -149,7 +151,13 @@ interface AnalysisContext {
   cache?: FileFactsCache;
   resolver: ModuleResolver;
   services: readonly ServiceLocation[];
+  /** Each service by the path of its client.ts. */
+  clientFiles: Map<string, ServiceLocation>;
   filesByService: Map<string, string[]>;
+}
+
+function clientFilesOf(services: readonly ServiceLocation[]): Map<string, ServiceLocation> {
+  return new Map(services.map((service) => [posix.join(service.root, CLIENT_FILE), service]));
 }
 
 /** Gives each .ts file to the service whose root is its closest ancestor. */
@@ -256,7 +264,7 @@ function readCalls(
   const clients = new Map<string, { service: string; namespace: boolean }>();
   for (const declaration of imports) {
     if (declaration.typeOnly || !declaration.resolvedFile) continue;
-    const callee = context.services.find((s) => posix.join(s.root, CLIENT_FILE) === declaration.resolvedFile);
+    const callee = context.clientFiles.get(declaration.resolvedFile);
     if (!callee || callee.name === service.name) continue;
     for (const { local, typeOnly } of declaration.named) {
       if (!typeOnly) clients.set(local, { service: callee.name, namespace: false });
@@ -282,13 +290,13 @@ function readCalls(
 /** Two endpoints that answer the same method and path, in any services. */
 function duplicateRoutes(services: readonly ServiceInfo[]): AnalysisError[] {
   const errors: AnalysisError[] = [];
-  const seen: EndpointInfo[] = [];
+  // Endpoints seen so far, by the shape of their route: only those can clash.
+  const seen = new Map<string, EndpointInfo[]>();
   for (const endpoint of services.flatMap((service) => service.endpoints)) {
     const shape = routeShape(endpoint.path);
-    const clash = seen.find(
-      (other) =>
-        routeShape(other.path) === shape &&
-        (other.methods.includes('*') || endpoint.methods.includes('*') || other.methods.some((m) => endpoint.methods.includes(m))),
+    const same = seen.get(shape) ?? [];
+    const clash = same.find(
+      (other) => other.methods.includes('*') || endpoint.methods.includes('*') || other.methods.some((m) => endpoint.methods.includes(m)),
     );
     if (clash) {
       errors.push({
@@ -299,7 +307,7 @@ function duplicateRoutes(services: readonly ServiceInfo[]): AnalysisError[] {
         fix: 'Give one of them another path or method.',
       });
     }
-    seen.push(endpoint);
+    seen.set(shape, [...same, endpoint]);
   }
   return errors;
 }

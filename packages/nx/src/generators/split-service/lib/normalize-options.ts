@@ -5,10 +5,13 @@ import {
   APP_CONFIG_FILE,
   type AppConfig,
   type EndpointInfo,
+  findServices,
   formatAnalysisErrors,
+  importNeedles,
   isInside,
   isValidServiceName,
   parseAppConfig,
+  SERVICE_FILE,
   type ServiceInfo,
   type SourceHost,
   treeHost,
@@ -59,8 +62,8 @@ export function normalizeOptions(tree: Tree, schema: SplitServiceGeneratorSchema
       `Service name "${name}" is not kebab-case. Pass --name with lower-case letters, digits and dashes, starting with a letter, such as "yo" or "user-profile".`,
     );
   }
-  const host = treeHost(tree);
-  const analysis = analyzeWorkspace(tree.root, { host });
+  const host = listedOnce(treeHost(tree));
+  const analysis = analyzeWorkspace(tree.root, { host, files: filesToRead(tree, host, schema.from?.trim() ?? '') });
   const source = findSource(analysis.services, schema.from?.trim() ?? '');
   const problems = analysis.errors.filter((error) => isInside(error.file, source.root));
   if (problems.length) {
@@ -83,6 +86,37 @@ export function normalizeOptions(tree: Tree, schema: SplitServiceGeneratorSchema
     apps: appsServing(tree, host, source),
     importExtension: isEsmFolder(host, source.root) ? '.js' : '',
     skipFormat: schema.skipFormat ?? false,
+  };
+}
+
+/**
+ * The files a split can touch: every service's service.ts (names and folders), every file
+ * of the source service, and the files that may import from it (their text names its
+ * folder or one of its path aliases). The rest of a large workspace is never parsed.
+ */
+function filesToRead(tree: Tree, host: SourceHost, from: string): string[] {
+  const files = host.list();
+  const { services } = findServices(tree.root, { host, files });
+  const source = services.find((service) => service.name === from);
+  if (!source) return files.filter((file) => posix.basename(file) === SERVICE_FILE);
+  const needles = importNeedles(host, source.root);
+  return files.filter((file) => {
+    if (posix.basename(file) === SERVICE_FILE || isInside(file, source.root)) return true;
+    if (!/\.tsx?$/.test(file)) return false;
+    const text = tree.read(file, 'utf-8') ?? '';
+    return needles.some((needle) => text.includes(needle));
+  });
+}
+
+/** A host that walks the workspace once: normalising reads the listing several times. */
+function listedOnce(host: SourceHost): SourceHost {
+  const listings = new Map<string, string[]>();
+  return {
+    ...host,
+    list(dir = '') {
+      if (!listings.has(dir)) listings.set(dir, host.list(dir));
+      return [...listings.get(dir)!];
+    },
   };
 }
 
