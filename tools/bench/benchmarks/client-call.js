@@ -1,5 +1,6 @@
 'use strict';
 const { randomBytes } = require('node:crypto');
+const http = require('node:http');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { foreignCpu, sampleCpu } = require('../lib/cpu');
@@ -13,7 +14,8 @@ const { interleave, summarizeCalls } = require('../lib/rounds');
  * with hello hosted in the bench's process (registered by createHost as runProcess registers
  * it, so the client takes the in-process path) and once with hello in another process (the
  * hello process bundle), reached over loopback HTTP through TOPO_DISCOVERY with the
- * internal-call credential.
+ * internal-call credential. A plain node:http request loop against a bare server shows
+ * what a loopback round trip costs on this machine without Topo.
  */
 
 const REQUEST_NAME = 'Ada';
@@ -36,6 +38,7 @@ async function runClientCall(options, log) {
     httpConcurrent: { label: `HTTP (other process), ${many} callers`, callers: many, where: 'http' },
     inProcessConcurrent: { label: `in-process, ${many} callers`, callers: many, where: 'local' },
     directSequential: { label: 'endpoint as a plain function, 1 caller', callers: 1, where: 'direct' },
+    bareSequential: { label: 'plain node:http GET to bare node:http, 1 caller', callers: 1, where: 'bare' },
   };
   // Read once: the bundle's exports are getters, which a service importing its client never pays.
   const helloClient = hello.client;
@@ -69,6 +72,12 @@ async function runClientCall(options, log) {
           profileDir: profileDir(options),
         }),
       );
+      const bare = await track(
+        startServer({ name: 'bare', file: path.join(options.benchDir, 'servers', 'bare-http.js'), cwd: options.workspaceRoot, profileDir: profileDir(options) }),
+      );
+      const callBare = bareCall(`${bare.url}/hello/${REQUEST_NAME}`);
+      await expectResult(callBare, `to bare node:http at ${bare.url}`);
+      const calls = { http: callThroughClient, local: callThroughClient, direct: callDirectly, bare: callBare };
       // A script outside runProcess finds other services through the environment.
       process.env.TOPO_SECRET = secret;
       process.env.TOPO_DISCOVERY = JSON.stringify({ hello: server.url });
@@ -77,7 +86,7 @@ async function runClientCall(options, log) {
         const contender = contenders[key];
         await hostHere(contender.where === 'local');
         log(`round ${round}/${options.rounds}: ${contender.label} ...`);
-        return measureCalls(contender.where === 'direct' ? callDirectly : callThroughClient, contender.callers, options);
+        return measureCalls(calls[contender.where], contender.callers, options);
       });
     });
   } finally {
@@ -95,9 +104,27 @@ async function runClientCall(options, log) {
     ratios: {
       concurrentInProcessOverHttp: report.round(m.inProcessConcurrent.callsPerSec / m.httpConcurrent.callsPerSec, 1),
       directOverInProcess: report.round(m.directSequential.callsPerSec / m.inProcessSequential.callsPerSec, 2),
+      bareOverHttp: report.round(m.bareSequential.callsPerSec / m.httpSequential.callsPerSec, 2),
     },
     targets: [report.target('in-process / HTTP calls/s, 1 caller', m.inProcessSequential.callsPerSec / m.httpSequential.callsPerSec, '>=', 1000)],
   };
+}
+
+/** GET with a keep-alive agent, the answer read and parsed: the least an HTTP call can cost. */
+function bareCall(url) {
+  const agent = new http.Agent({ keepAlive: true });
+  const { hostname, port, pathname } = new URL(url);
+  return () =>
+    new Promise((resolve, reject) => {
+      const request = http.request({ hostname, port, path: pathname, agent }, (answer) => {
+        const chunks = [];
+        answer.on('data', (chunk) => chunks.push(chunk));
+        answer.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+        answer.on('error', reject);
+      });
+      request.on('error', reject);
+      request.end();
+    });
 }
 
 async function expectResult(call, how) {
@@ -143,7 +170,7 @@ function restoreEnv(saved) {
 
 function renderClientCall(result) {
   const m = result.measurements;
-  const rows = [m.inProcessSequential, m.httpSequential, m.inProcessConcurrent, m.httpConcurrent, m.directSequential].map((x) => [
+  const rows = [m.inProcessSequential, m.httpSequential, m.inProcessConcurrent, m.httpConcurrent, m.directSequential, m.bareSequential].map((x) => [
     x.label,
     report.formatCount(x.callsPerSec),
     report.formatSpread(x.spread),
@@ -154,11 +181,12 @@ function renderClientCall(result) {
     report.heading(result.title),
     `  load: ${result.load}`,
     '',
-    report.table(['caller → hello.h1', 'calls/s', 'spread', 'µs per call', 'other cpu'], rows),
+    report.table(['awaited call', 'calls/s', 'spread', 'µs per call', 'other cpu'], rows),
     report.foreignNote(m),
     '',
     `  in-process / HTTP, ${m.httpConcurrent.callers} callers each: ${report.formatRatio(result.ratios.concurrentInProcessOverHttp)}× (no target)`,
     `  plain function / in-process client call: ${report.formatRatio(result.ratios.directOverInProcess)}× (what the client adds: copies, validation)`,
+    `  plain node:http GET / Topo HTTP call: ${report.formatRatio(result.ratios.bareOverHttp)}× (what Topo adds to a loopback round trip)`,
     '',
     report.targetTable(result.targets),
   ]
