@@ -78,7 +78,12 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   const code = modulesOf(codeFiles).flatMap((m) => m.statements);
   const sides = classifyDeclarations(code, (s) => endpoints.has(s), selected);
 
-  const newFile = (file: string) => posix.join(options.directory, renamed(posix.relative(source.root, file), source.name, options.name));
+  const newFile = (file: string) => {
+    const path = posix.relative(source.root, file);
+    const renamedPath = renamed(path, source.name, options.name);
+    // `hello.ts` becomes `yo.ts`, unless the source has a `yo.ts` of its own.
+    return posix.join(options.directory, tree.exists(posix.join(source.root, renamedPath)) ? path : renamedPath);
+  };
   const needsShared = [...sides.values()].includes('share');
   const sharedLibrary = needsShared ? locateSharedLibrary(tree, options) : undefined;
   const sharedFile = (file: string) => posix.join(sharedLibrary!.root, source.name, posix.relative(source.root, file));

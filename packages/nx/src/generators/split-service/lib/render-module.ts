@@ -35,6 +35,8 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
   const placed = new Set(module.statements);
   const bindings: Binding[] = [];
   const body: string[] = [];
+  const indexOf = new Map(origin.statements.map((s, index) => [s, index]));
+  let previous: TopLevelStatement | undefined;
   for (const statement of module.statements) {
     const resolved = resolver.resolve(statement, module);
     bindings.push(...resolved.bindings);
@@ -45,20 +47,25 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
       ...(module.test ? describeTitleEdits(statement, context) : []),
     ];
     const start = attachedStart(context.typescript, origin.sourceFile, statement.node);
-    body.push(applyEdits(text.slice(start, statement.node.getEnd()), edits.map((e) => shift(e, -start))));
+    // Statements that were next to each other keep the space between them (overloads: none).
+    const between = previous && indexOf.get(previous)! + 1 === indexOf.get(statement) ? text.slice(previous.node.getEnd(), start) : '';
+    const separator = between.trim() === '' && between.includes('\n') ? between : '\n\n';
+    const statementText = applyEdits(text.slice(start, statement.node.getEnd()), edits.map((e) => shift(e, -start)));
+    body.push(body.length ? `${separator}${statementText}` : statementText);
+    previous = statement;
   }
   const exported = origin.statements
     .filter((s) => s.kind === 'export-list')
     .flatMap((s) => s.exports)
     .filter((element) => element.target && placed.has(element.target) && needsExportElement(element, context));
   if (exported.length) {
-    body.push(`export { ${exported.map((e) => (e.local === e.exported ? e.local : `${e.local} as ${e.exported}`)).join(', ')} };`);
+    body.push(`\n\nexport { ${exported.map((e) => (e.local === e.exported ? e.local : `${e.local} as ${e.exported}`)).join(', ')} };`);
   }
   const sideEffects = module.owner === 'shared' ? [] : sideEffectImports(context.typescript, origin, module.path);
 
   if (existing === undefined) {
     const imports = [...sideEffects, ...importLines(bindings, module.path, context.importExtension)];
-    return `${imports.length ? `${imports.join('\n')}\n\n` : ''}${body.join('\n\n')}\n`;
+    return `${imports.length ? `${imports.join('\n')}\n\n` : ''}${body.join('')}\n`;
   }
   const ts = context.typescript;
   const current = ts.createSourceFile(module.path, existing, ts.ScriptTarget.Latest, true);
@@ -78,7 +85,7 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
   const head = existing.slice(0, at);
   const rest = existing.slice(at).trimEnd();
   const importText = imports.length ? (lastImport ? `\n${imports.join('\n')}` : `${imports.join('\n')}\n\n`) : '';
-  return `${head}${importText}${rest}\n\n${body.join('\n\n')}\n`;
+  return `${head}${importText}${rest}\n\n${body.join('')}\n`;
 }
 
 /**

@@ -36,23 +36,62 @@ export function updateSharedLibrary(tree: Tree, options: NormalizedSplitOptions,
   updateIndex(tree, plan.render.typescript, posix.join(library.root, 'index.ts'), written, options.importExtension);
 }
 
-/** `export * from './hello/greetings';` for each module, unless the index has it already. */
+/**
+ * `export * from './hello/greetings';` for each module, unless the index has it already or
+ * it would export a name another module of the index exports (TypeScript refuses an
+ * ambiguous `export *`; the services import the modules themselves anyway).
+ */
 function updateIndex(tree: Tree, ts: typeof TS, index: string, modules: readonly string[], importExtension: '' | '.js'): void {
   const existing = tree.exists(index) ? (tree.read(index, 'utf-8') ?? '') : '';
   const present = new Set<string>();
-  const sourceFile = ts.createSourceFile(index, existing, ts.ScriptTarget.Latest, true);
-  for (const statement of sourceFile.statements) {
-    if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
-      present.add(statement.moduleSpecifier.text);
-    }
+  const exported = new Set<string>();
+  const parse = (file: string, text: string) => ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  for (const statement of parse(index, existing).statements) {
+    if (!ts.isExportDeclaration(statement) || !statement.moduleSpecifier || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const specifier = statement.moduleSpecifier.text;
+    present.add(specifier);
+    const target = modulePath(tree, index, specifier);
+    const text = target && tree.read(target, 'utf-8');
+    if (text) for (const name of exportedNames(ts, parse(target, text))) exported.add(name);
   }
-  const lines = [...new Set(modules)]
-    .sort()
-    .map((module) => moduleSpecifier(index, module, importExtension))
-    .filter((specifier) => !present.has(specifier))
-    .map((specifier) => `export * from '${specifier}';`);
+  const lines: string[] = [];
+  for (const module of [...new Set(modules)].sort()) {
+    const specifier = moduleSpecifier(index, module, importExtension);
+    if (present.has(specifier)) continue;
+    const names = exportedNames(ts, parse(module, tree.read(module, 'utf-8') ?? ''));
+    if (names.some((name) => exported.has(name))) continue;
+    for (const name of names) exported.add(name);
+    lines.push(`export * from '${specifier}';`);
+  }
   if (lines.length === 0) return;
   const head = existing.trimEnd();
   const header = existing ? '' : `// What the services of this app share: written by \`nx g @topo/nx:split-service\`.\n`;
   tree.write(index, `${header}${head ? `${head}\n` : ''}${lines.join('\n')}\n`);
+}
+
+/** The workspace file a relative specifier of `from` names (`.ts`, `.js` written for `.ts`, or an index). */
+function modulePath(tree: Tree, from: string, specifier: string): string | undefined {
+  const base = posix.join(posix.dirname(from), specifier).replace(/\.js$/, '');
+  return [`${base}.ts`, `${base}/index.ts`].find((candidate) => tree.exists(candidate));
+}
+
+/** The names a module exports from its top-level statements. */
+function exportedNames(ts: typeof TS, sourceFile: TS.SourceFile): string[] {
+  const names: string[] = [];
+  for (const statement of sourceFile.statements) {
+    if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      names.push(...statement.exportClause.elements.map((e) => e.name.text));
+      continue;
+    }
+    const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+    if (!modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    if (modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) continue;
+    if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
+    } else {
+      const name = (statement as TS.DeclarationStatement).name;
+      if (name && ts.isIdentifier(name)) names.push(name.text);
+    }
+  }
+  return names;
 }
