@@ -503,6 +503,62 @@ export const onlyYo = api({ path: '/only-yo' }, async () => (await yo.h2({})).yo
       expect(typecheckTree(tree)).toEqual([]);
     });
 
+    it('through a namespace import of the client, a direct import of the implementation, and a test that calls it directly', async () => {
+      service('hello', {
+        'client.ts': clientTs('hello'),
+        'hello.ts': `import { api } from '@topo/runtime';
+export const h1 = api({ path: '/h1' }, async (_: { n?: number }): Promise<number> => 1);
+export const h2 = api({ path: '/h2' }, async (_: { n?: number }): Promise<number> => 2);
+`,
+      });
+      service('billing', {
+        'billing.ts': `import { api } from '@topo/runtime';
+import * as clients from '../hello/client';
+import { h2 } from '../hello/hello';
+
+export const b = api({ path: '/b' }, async (): Promise<number> => (await clients.hello.h2({})) + (await h2({})) + (await clients.hello.h1({})));
+`,
+        'billing.spec.ts': `import { h2 } from '../hello/hello';
+
+it('calls h2', async () => expect(await h2({})).toBe(2));
+`,
+      });
+
+      await split({ endpoints: ['h2'] });
+
+      expect(read(`${SERVICES}/billing/billing.ts`)).toBe(`import { api } from '@topo/runtime';
+import * as clients from '../hello/client';
+import { yo } from '../yo/client';
+
+export const b = api({ path: '/b' }, async (): Promise<number> => (await yo.h2({})) + (await yo.h2({})) + (await clients.hello.h1({})));
+`);
+      // A test may call an endpoint directly: it now imports it from its new home.
+      expect(read(`${SERVICES}/billing/billing.spec.ts`)).toBe(`import { h2 } from '../yo/yo';
+
+it('calls h2', async () => expect(await h2({})).toBe(2));
+`);
+      expect(typecheckTree(tree)).toEqual([]);
+    });
+
+    it('a type taken from a moved endpoint is imported type-only from its new home', async () => {
+      service('hello', {
+        'hello.ts': `import { api } from '@topo/runtime';
+export const h1 = api({ path: '/h1' }, async (_: { n?: number }): Promise<number> => 1);
+export const h2 = api({ path: '/h2' }, async (_: { n?: number }): Promise<{ two: number }> => ({ two: 2 }));
+export type Two = Awaited<ReturnType<typeof h2>>;
+`,
+      });
+
+      await split({ endpoints: ['h2'] });
+
+      expect(read(`${SERVICES}/hello/hello.ts`)).toBe(`import { api } from '@topo/runtime';
+import type { h2 } from '../yo/yo';
+export const h1 = api({ path: '/h1' }, async (_: { n?: number }): Promise<number> => 1);
+export type Two = Awaited<ReturnType<typeof h2>>;
+`);
+      expect(typecheckTree(tree)).toEqual([]);
+    });
+
     it('through an index: a same-name re-export of a moved endpoint goes, its importers follow', async () => {
       service('hello', {
         'client.ts': clientTs('hello', './index'),
@@ -788,6 +844,60 @@ export const h3 = api({ path: '/h3' }, async ({ name }: { name: string }) => ({ 
 
       expect(await refusal({ endpoints: ['h2'] })).toContain(
         `${SERVICES}/hello/hello.ts:4: "both" is used by both "hello" and "yo", so it would go to the shared library, but it calls endpoint "h1"`,
+      );
+    });
+
+    it('shared code that calls another service through its client', async () => {
+      service('billing', {
+        'client.ts': clientTs('billing'),
+        'billing.ts': `import { api } from '@topo/runtime';\nexport const price = api({ path: '/price' }, async (_: { n?: number }): Promise<number> => 1);\n`,
+      });
+      tree.write(
+        `${SERVICES}/hello/hello.ts`,
+        `import { api } from '@topo/runtime';
+import { billing } from '../billing/client';
+
+const priced = async () => billing.price({});
+
+export const h1 = api({ path: '/h1' }, async () => priced());
+export const h2 = api({ path: '/h2' }, async () => priced());
+`,
+      );
+
+      expect(await refusal({ endpoints: ['h2'] })).toContain(
+        `${SERVICES}/hello/hello.ts:4: "priced" is used by both "hello" and "yo", so it would go to the shared library, but it calls a service through billing (../billing/client)`,
+      );
+    });
+
+    it('a raw endpoint called directly across the split', async () => {
+      tree.write(
+        `${SERVICES}/hello/hello.ts`,
+        `import { api } from '@topo/runtime';
+export const h1 = api({ path: '/h1' }, async () => 1);
+export const h2 = api.raw({ path: '/h2' }, (req, res) => res.end());
+export const h3 = api({ path: '/h3' }, async () => h2({} as never, {} as never));
+`,
+      );
+
+      expect(await refusal({ endpoints: ['h2'] })).toContain(
+        `${SERVICES}/hello/hello.ts:4: Raw endpoint "h2" is called directly here, and after the split it lives in another service; raw endpoints cannot be called through a client.`,
+      );
+    });
+
+    it('a namespace import whose names the split sends to two places', async () => {
+      tree.write(`${SERVICES}/hello/util.ts`, `export const a = (s: string) => s;\nexport const b = (s: string) => s;\n`);
+      tree.write(
+        `${SERVICES}/hello/hello.ts`,
+        `import { api } from '@topo/runtime';
+import * as util from './util';
+
+export const h1 = api({ path: '/h1' }, async ({ name }: { name: string }) => util.a(name) + util.b(name));
+export const h2 = api({ path: '/h2' }, async ({ name }: { name: string }) => util.b(name));
+`,
+      );
+
+      expect(await refusal({ endpoints: ['h2'] })).toContain(
+        `${SERVICES}/hello/hello.ts:4: After the split "util" would have to name two modules in ${SERVICES}/hello/hello.ts: the split divides what it imports.`,
       );
     });
 

@@ -117,6 +117,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     moved: new Set(options.endpoints.map((e) => e.exportName)),
     namesIn,
     clientFiles: new Set(options.services.map((s) => posix.join(s.root, CLIENT_FILE))),
+    codeFiles: new Set(codeFiles),
   });
   for (const module of modules) {
     for (const statement of module.statements) resolver.resolve(statement, module);

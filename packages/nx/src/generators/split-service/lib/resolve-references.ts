@@ -79,6 +79,8 @@ export interface ResolverContext {
   namesIn(module: ModulePlan): ReadonlySet<string>;
   /** Every service's client.ts. */
   clientFiles: ReadonlySet<string>;
+  /** The source service's code files (tests, service.ts and client.ts aside). */
+  codeFiles: ReadonlySet<string>;
 }
 
 const OWNER_OF_SIDE: Record<Side, Owner> = { stay: 'source', move: 'new', share: 'shared' };
@@ -159,8 +161,9 @@ export class ReferenceResolver {
     }
     const via = reference.via;
     if (via) {
-      if (this.isMovedClientCall(reference)) {
-        this.clientCall(reference.node, context.clients.target, (reference.node.parent as TS.PropertyAccessExpression).name.text, module, result, false);
+      const movedCall = this.movedClientCall(reference);
+      if (movedCall) {
+        this.clientCall(movedCall.receiver, context.clients.target, movedCall.endpoint, module, result, false);
         return;
       }
       if (module.owner === 'shared' && via.resolvedFile && context.clientFiles.has(via.resolvedFile) && !reference.inType) {
@@ -173,7 +176,7 @@ export class ReferenceResolver {
         return;
       }
       if (via.resolvedFile === module.path) return;
-      if (via.kind === 'namespace' && !reference.member && via.resolvedFile && context.sides.size && this.isSourceCodeFile(via.resolvedFile)) {
+      if (via.kind === 'namespace' && !reference.member && via.resolvedFile && context.codeFiles.has(via.resolvedFile)) {
         this.problem(statement, reference, `The namespace import "${via.local}" of ${via.specifier} is used as a whole, and the split divides that module.`,
           `Import the names you use (\`import { a, b } from '${via.specifier}'\`), then run the split again.`);
         return;
@@ -275,19 +278,23 @@ export class ReferenceResolver {
     result.bindings.push({ local, kind: 'named', imported: client.exportName, file: client.file, typeOnly: false });
   }
 
-  /** `hello.h2(...)` through the source's client, for an endpoint that moves. */
-  private isMovedClientCall(reference: TopLevelReference): boolean {
+  /**
+   * `hello.h2` (or `clients.hello.h2` through a namespace import) on the source's client, for
+   * an endpoint that moves: the receiver to point at the new service's client.
+   */
+  private movedClientCall(reference: TopLevelReference): { receiver: TS.Node; endpoint: string } | undefined {
     const ts = this.context.typescript;
     const { node, via } = reference;
-    if (!via || via.resolvedFile !== this.context.clients.source.file) return false;
-    if (via.kind !== 'named' || via.imported !== this.context.clients.source.exportName) return false;
-    const parent = node.parent;
-    return ts.isPropertyAccessExpression(parent) && parent.expression === node && this.context.moved.has(parent.name.text);
-  }
-
-  private isSourceCodeFile(file: string): boolean {
-    for (const statement of this.context.sides.keys()) if (statement.file === file) return true;
-    return false;
+    const client = this.context.clients.source;
+    if (!via || via.resolvedFile !== client.file) return undefined;
+    let receiver: TS.Node | undefined;
+    if (via.kind === 'named' && via.imported === client.exportName) receiver = node;
+    else if (via.kind === 'namespace' && reference.member && ts.isPropertyAccessExpression(reference.member) && reference.member.name.text === client.exportName) {
+      receiver = reference.member;
+    }
+    const access = receiver?.parent;
+    if (!receiver || !access || !ts.isPropertyAccessExpression(access) || access.expression !== receiver) return undefined;
+    return this.context.moved.has(access.name.text) ? { receiver, endpoint: access.name.text } : undefined;
   }
 
   /** Where an import of a module outside the source's code points from its new module. */
