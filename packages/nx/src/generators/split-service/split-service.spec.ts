@@ -601,6 +601,37 @@ export const h1 = api({ path: '/h1' }, async (): Promise<string> => \`hello \${a
       expect(typecheckTree(tree)).toEqual([]);
     });
 
+    it('a moved test mocks the same modules from its new folder', async () => {
+      service('hello', {
+        'clock.ts': `export const now = (): number => Date.now();\n`,
+        'format.ts': `export const stamp = (n: number): string => String(n);\n`,
+        'hello.ts': `import { api } from '@topo/runtime';
+import { now } from './clock';
+import { stamp } from './format';
+export const h1 = api({ path: '/h1' }, async (_: { n?: number }): Promise<number> => now());
+export const h2 = api({ path: '/h2' }, async (_: { n?: number }): Promise<string> => stamp(1));
+`,
+        'h2.spec.ts': `import { h2 } from './hello';
+
+jest.mock('./clock');
+jest.mock('./format', () => ({ stamp: () => 'x' }));
+
+it('h2', async () => expect(await h2({})).toBe('x'));
+`,
+      });
+
+      await split({ endpoints: ['h2'] });
+
+      expect(read(`${SERVICES}/yo/h2.spec.ts`)).toBe(`import { h2 } from './yo';
+
+jest.mock('../hello/clock');
+jest.mock('./format', () => ({ stamp: () => 'x' }));
+
+it('h2', async () => expect(await h2({})).toBe('x'));
+`);
+      expect(typecheckTree(tree)).toEqual([]);
+    });
+
     it('a mixed test file is divided by block; helpers and setup go where they are used', async () => {
       service('hello', {
         'hello.ts': `import { api } from '@topo/runtime';

@@ -63,6 +63,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   const ts = typescript();
   const { source } = options;
   const host = treeHost(tree);
+  const moduleResolver = createModuleResolver(host);
   const codeFiles = source.sourceFiles.filter((file) => file !== source.serviceFile && file !== source.clientFile);
   const callers = findCallers(tree, options);
   const graph = readDeclarations(host, [...codeFiles, ...source.testFiles, ...callers]);
@@ -156,6 +157,12 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
       deleted,
       importExtension: options.importExtension,
       services: { from: source.name, to: options.name },
+      resolve: (fromFile, specifier) => moduleResolver.resolve(fromFile, specifier),
+      newHomeOf: (file) => {
+        const relocated = code.filter((s) => s.file === file && (sides.get(s) ?? 'stay') !== 'stay');
+        const home = relocated.find((s) => sides.get(s) === 'move') ?? relocated[0];
+        return home && moduleOf(home);
+      },
     },
     endpointOf,
     endpointModules,

@@ -18,6 +18,10 @@ export interface RenderContext {
   importExtension: '' | '.js';
   /** The source service's name and the new one's. */
   services: { from: string; to: string };
+  /** The workspace file a specifier written in `fromFile` names, if any. */
+  resolve(fromFile: string, specifier: string): string | undefined;
+  /** Where the code of a source file the split deletes went (the new service's module first). */
+  newHomeOf(file: string): string | undefined;
 }
 
 /**
@@ -45,6 +49,7 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
       ...exportEdits(statement, context),
       ...omitEdits(context.typescript, origin.sourceFile, module.omit?.get(statement) ?? []),
       ...(module.test ? describeTitleEdits(statement, context) : []),
+      ...(module.test ? mockPathEdits(statement, origin.file, module.path, context) : []),
     ];
     const start = attachedStart(context.typescript, origin.sourceFile, statement.node);
     // Statements that were next to each other keep the space between them (overloads: none).
@@ -286,6 +291,36 @@ function describeTitleEdits(statement: TopLevelStatement, context: RenderContext
   if (!title || !ts.isStringLiteralLike(title) || title.text !== context.services.from) return [];
   const quote = title.getText()[0];
   return [{ start: title.getStart(), end: title.getEnd(), text: `${quote}${context.services.to}${quote}` }];
+}
+
+const MOCKING = new Set(['mock', 'unmock', 'doMock', 'dontMock', 'requireActual', 'requireMock', 'importActual', 'importMock']);
+
+/** `jest.mock('./db')` (or `vi.mock`) in a moved test names the same module from the test's new folder. */
+function mockPathEdits(statement: TopLevelStatement, originFile: string, module: string, context: RenderContext): TextEdit[] {
+  const ts = context.typescript;
+  const edits: TextEdit[] = [];
+  const visit = (node: TS.Node): void => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ts.isIdentifier(node.expression.expression) &&
+      (node.expression.expression.text === 'jest' || node.expression.expression.text === 'vi') &&
+      MOCKING.has(node.expression.name.text)
+    ) {
+      const argument = node.arguments[0];
+      if (argument && ts.isStringLiteralLike(argument) && argument.text.startsWith('.')) {
+        const target = context.resolve(originFile, argument.text);
+        const home = target && (context.deleted.has(target) ? context.newHomeOf(target) : target);
+        if (home) {
+          const quote = argument.getText()[0];
+          edits.push({ start: argument.getStart(), end: argument.getEnd(), text: `${quote}${moduleSpecifier(module, home, context.importExtension)}${quote}` });
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(statement.node);
+  return edits;
 }
 
 /** An export-list element that must be written beside its declaration in the new module. */
