@@ -285,6 +285,7 @@ function locateSharedLibrary(tree: Tree, options: NormalizedSplitOptions): Share
   const base = app?.root ?? posix.dirname(posix.dirname(options.source.root));
   const appName = app?.name ?? posix.basename(base);
   const services = options.services.map((s) => s.root);
+  const taken = (name: string) => name === options.name || getProjects(tree).get(name);
   for (const folder of ['shared', 'shared-lib']) {
     const root = posix.join(base, folder);
     const projectJson = posix.join(root, 'project.json');
@@ -296,11 +297,11 @@ function locateSharedLibrary(tree: Tree, options: NormalizedSplitOptions): Share
     if (services.some((service) => isInside(service, root) || isInside(root, service))) continue;
     if (tree.exists(root) && (tree.isFile(root) || tree.children(root).length > 0)) continue;
     const name = `${appName}-shared`;
-    const taken = getProjects(tree).get(name);
-    if (taken) {
+    const owner = taken(name);
+    if (owner) {
       throw new Error(
-        `The split needs a shared library for code both "${options.source.name}" and "${options.name}" use, ` +
-          `and project "${name}" already exists (${taken.root}) without the tag topo:shared. Rename that project, or tag it topo:shared to use it, then run the split again.`,
+        `The split needs a shared library for code both "${options.source.name}" and "${options.name}" use, and its project name "${name}" is taken ` +
+          `(${owner === true ? 'by the new service' : `by ${owner.root}`}). ${owner === true ? 'Pass another --name' : 'Rename that project, or tag it topo:shared to use it as the shared library'}, then run the split again.`,
       );
     }
     return { root, name, exists: false };

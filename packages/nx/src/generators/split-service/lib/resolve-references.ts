@@ -96,16 +96,17 @@ export class ReferenceResolver {
   readonly problems: SplitProblem[] = [];
   /** Declarations (first statement of their group) that must be exported from their new home. */
   readonly mustExport = new Set<TopLevelStatement>();
-  private readonly resolved = new Map<string, ResolvedStatement>();
-  private readonly clientLocals = new Map<string, string>();
-  private readonly ids = new Map<TopLevelStatement, number>();
+  private readonly resolved = new Map<ModulePlan, Map<TopLevelStatement, ResolvedStatement>>();
+  /** Per module, the local name of each client it calls (by client file). */
+  private readonly clientLocals = new Map<ModulePlan, Map<string, string>>();
 
   constructor(private readonly context: ResolverContext) {}
 
   /** Resolves `statement` as written into `module` (cached). */
   resolve(statement: TopLevelStatement, module: ModulePlan): ResolvedStatement {
-    const key = `${module.path}\0${this.idOf(statement)}`;
-    let result = this.resolved.get(key);
+    let byStatement = this.resolved.get(module);
+    if (!byStatement) this.resolved.set(module, (byStatement = new Map()));
+    let result = byStatement.get(statement);
     if (!result) {
       result = { edits: [], bindings: [], keeps: new Set() };
       const omitted = module.omit?.get(statement) ?? [];
@@ -113,15 +114,16 @@ export class ReferenceResolver {
         if (omitted.some((node) => reference.node.pos >= node.pos && reference.node.end <= node.end)) continue;
         this.resolveReference(statement, reference, module, result);
       }
-      this.resolved.set(key, result);
+      byStatement.set(statement, result);
     }
     return result;
   }
 
   /** The local name `module` calls `client` by: the one it imports already, or a free one. */
   clientLocal(module: ModulePlan, client: ClientModule): string {
-    const key = `${module.path}\0${client.file}`;
-    const known = this.clientLocals.get(key);
+    let locals = this.clientLocals.get(module);
+    if (!locals) this.clientLocals.set(module, (locals = new Map()));
+    const known = locals.get(client.file);
     if (known) return known;
     const existing = module.statements
       .flatMap((s) => s.references)
@@ -130,20 +132,12 @@ export class ReferenceResolver {
     let local = existing?.local;
     if (!local) {
       const taken = this.context.namesIn(module);
-      const used = new Set([...this.clientLocals].filter(([k]) => k.startsWith(`${module.path}\0`)).map(([, v]) => v));
+      const used = new Set(locals.values());
       local = client.exportName;
-      for (let n = 1; (taken.has(local) && !existing) || used.has(local); n++) {
-        local = `${client.exportName}Client${n > 1 ? n : ''}`;
-      }
+      for (let n = 1; taken.has(local) || used.has(local); n++) local = `${client.exportName}Client${n > 1 ? n : ''}`;
     }
-    this.clientLocals.set(key, local);
+    locals.set(client.file, local);
     return local;
-  }
-
-  private idOf(statement: TopLevelStatement): number {
-    let id = this.ids.get(statement);
-    if (id === undefined) this.ids.set(statement, (id = this.ids.size));
-    return id;
   }
 
   private resolveReference(
