@@ -86,9 +86,14 @@ function labelled(requests: readonly CorpusRequest[], answers: readonly Answer[]
   return answers.map((answer, i) => ({ request: `${requests[i].method} ${requests[i].path}`, ...answer }));
 }
 
-/** A command's result in a form whose failure shows what it printed. */
-function outcome(result: CommandResult): { status: number | null; output: string } {
-  return { status: result.status, output: result.output };
+/** How a command ended: `exit 0`, or the exit code with what it printed, so that a failure shows why. */
+function exitOf(result: CommandResult): string {
+  if (result.status === 0) return 'exit 0';
+  const output = result.output
+    .split('\n')
+    .filter((line) => !line.startsWith('npm warn'))
+    .join('\n');
+  return `exit ${result.status}\n${output}`;
 }
 
 function splitArgs(manifest: CorpusManifest): string[] {
@@ -131,8 +136,8 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
   });
 
   it('typechecks and passes its own tests before the split', async () => {
-    expect(outcome(await typecheck(root))).toMatchObject({ status: 0 });
-    expect(outcome(await runTests(root))).toMatchObject({ status: 0 });
+    expect(exitOf(await typecheck(root))).toBe('exit 0');
+    expect(exitOf(await runTests(root))).toBe('exit 0');
   });
 
   it(`answers the request set before the split, the same in ${manifest.topologies.join(' and ')}`, async () => {
@@ -151,15 +156,15 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
 
   it(`splits through the Nx CLI: nx ${splitArgs(manifest).join(' ')}`, async () => {
     split = await runNx(root, splitArgs(manifest));
-    expect(outcome(split)).toMatchObject({ status: 0 });
+    expect(exitOf(split)).toBe('exit 0');
   });
 
   it('typechecks after the split (tsc --noEmit -p .)', async () => {
-    expect(outcome(await typecheck(splitWorkspace()))).toMatchObject({ status: 0 });
+    expect(exitOf(await typecheck(splitWorkspace()))).toBe('exit 0');
   });
 
   it("passes the workspace's tests after the split (jest)", async () => {
-    expect(outcome(await runTests(splitWorkspace()))).toMatchObject({ status: 0 });
+    expect(exitOf(await runTests(splitWorkspace()))).toBe('exit 0');
   });
 
   it(`answers every request after the split exactly as before, in ${manifest.topologies.join(' and ')}`, async () => {
@@ -198,7 +203,7 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
     const workspace = splitWorkspace();
     const file = join(workspace, '.nx', 'corpus-graph.json');
     const result = await runNx(workspace, ['graph', `--file=${file}`]);
-    expect(outcome(result)).toMatchObject({ status: 0 });
+    expect(exitOf(result)).toBe('exit 0');
     const { graph } = JSON.parse(readFileSync(file, 'utf8')) as ProjectGraphJson;
     for (const service of Object.keys(manifest.expect.services)) {
       expect({ service, tags: graph.nodes[service]?.data.tags }).toEqual({ service, tags: expect.arrayContaining([SERVICE_TAG]) });
