@@ -301,6 +301,39 @@ export const h2 = api({ path: '/h2' }, async ({ name }: { name: string }) => ({
     expect(typecheckTree(tree)).toEqual([]);
   });
 
+  it("gives the new service the source's service options: the same middleware, shared", async () => {
+    service('hello', {
+      'auth.ts': `import type { NextFunction, Request, Response } from 'express';
+
+export function requireKey(req: Request, res: Response, next: NextFunction): void {
+  if (req.headers['x-key'] === 'k') next();
+  else res.status(401).end();
+}
+`,
+      'hello.ts': `import { api } from '@topo/runtime';
+export const h1 = api({ expose: true, path: '/h1' }, async (_: { n?: number }): Promise<number> => 1);
+export const h2 = api({ expose: true, path: '/h2' }, async (_: { n?: number }): Promise<number> => 2);
+`,
+    });
+    tree.write(
+      `${SERVICES}/hello/service.ts`,
+      `import { Service } from '@topo/runtime';\nimport { requireKey } from './auth';\n\nexport default new Service('hello', { middleware: [requireKey] });\n`,
+    );
+
+    await split({ endpoints: ['h2'] });
+
+    expect(read(`${SERVICES}/yo/service.ts`)).toBe(
+      `import { Service } from '@topo/runtime';\nimport { requireKey } from '../../shared/hello/auth';\n\nexport default new Service('yo', { middleware: [requireKey] });\n`,
+    );
+    expect(read(`${SERVICES}/hello/service.ts`)).toBe(
+      `import { Service } from '@topo/runtime';\nimport { requireKey } from '../../shared/hello/auth';\n\nexport default new Service('hello', { middleware: [requireKey] });\n`,
+    );
+    expect(tree.exists(`${SERVICES}/hello/auth.ts`)).toBe(false);
+    expect(read('apps/api/shared/hello/auth.ts')).toContain('export function requireKey(');
+    expect(services()).toEqual({ hello: ['h1'], yo: ['h2'] });
+    expect(typecheckTree(tree)).toEqual([]);
+  });
+
   describe('the shared library', () => {
     beforeEach(() => {
       service('hello', {

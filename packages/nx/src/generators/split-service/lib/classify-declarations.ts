@@ -15,6 +15,8 @@ export type Side = 'stay' | 'move' | 'share';
  * - endpoints never go to the shared library, and everything else stays.
  *
  * Statements declaring the same symbol (overloads, merged interfaces) get one side.
+ * `kept` statements (outside `statements`: the source's service.ts, which the new service
+ * gets a copy of) are on both sides: what they use is shared.
  *
  * @example
  * const sides = classifyDeclarations(statements, isEndpoint, [h2Statement]);
@@ -24,6 +26,7 @@ export function classifyDeclarations(
   statements: readonly TopLevelStatement[],
   isEndpoint: (statement: TopLevelStatement) => boolean,
   selected: readonly TopLevelStatement[],
+  kept: readonly TopLevelStatement[] = [],
 ): Map<TopLevelStatement, Side> {
   const members = new Set(statements);
   const unit = (statement: TopLevelStatement) => statement.group[0];
@@ -50,9 +53,10 @@ export function classifyDeclarations(
   };
 
   const selectedUnits = new Set(selected.map(unit));
-  const moved = closure(selectedUnits, (target) => !isEndpoint(target) || selectedUnits.has(target));
+  const keptUses = kept.flatMap(uses).filter((target) => !isEndpoint(target));
+  const moved = closure([...selectedUnits, ...keptUses], (target) => !isEndpoint(target) || selectedUnits.has(target));
   // Code outside the closure that uses something inside it: that something is shared.
-  const usedByRemaining = new Set<TopLevelStatement>();
+  const usedByRemaining = new Set<TopLevelStatement>(keptUses);
   for (const statement of statements) {
     if (statement.kind !== 'declaration' && statement.kind !== 'other') continue;
     if (moved.has(unit(statement))) continue;

@@ -1,17 +1,19 @@
-import { generateFiles, readJson, type Tree, updateJson, writeJson } from '@nx/devkit';
+import { readJson, type Tree, updateJson, writeJson } from '@nx/devkit';
 import { posix } from 'node:path';
-import { templatesOf } from '../../utils/package-files';
 import { writeClientModule } from './client-module';
 import type { NormalizedSplitOptions } from './normalize-options';
 import type { SplitPlan } from './plan-split';
+import { writeModule } from './write-module';
 
 /**
- * The new service's own files: `service.ts` (the marker), `client.ts` typed from the
+ * The new service's own files: `service.ts` (the source's, renamed), `client.ts` typed from the
  * modules its endpoints moved to, and, when the source service is a project of its own on
  * disk (project.json, package.json, tsconfig), the same configuration for the new one.
  */
 export function createNewService(tree: Tree, options: NormalizedSplitOptions, plan: SplitPlan): void {
-  generateFiles(tree, templatesOf('split-service', 'service'), options.directory, { name: options.name, tmpl: '' });
+  // The source's service.ts under the new name: the new service runs behind the same middleware.
+  const marker = plan.modules.find((module) => module.serviceMarker);
+  if (marker) writeModule(tree, plan, marker);
   writeClientModule(tree, {
     directory: options.directory,
     service: options.name,

@@ -9,6 +9,6 @@ import { writeModule } from './write-module';
  */
 export function moveDeclarations(tree: Tree, plan: SplitPlan): void {
   for (const module of plan.modules) {
-    if (module.owner === 'new' && !module.test) writeModule(tree, plan, module);
+    if (module.owner === 'new' && !module.test && !module.serviceMarker) writeModule(tree, plan, module);
   }
 }

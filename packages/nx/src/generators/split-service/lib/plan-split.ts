@@ -10,6 +10,7 @@ import {
   type ModuleDeclarations,
   readDeclarations,
   readFileFacts,
+  SERVICE_FILE,
   type TopLevelStatement,
   treeHost,
 } from '../../../analysis';
@@ -66,7 +67,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   const moduleResolver = createModuleResolver(host);
   const codeFiles = source.sourceFiles.filter((file) => file !== source.serviceFile && file !== source.clientFile);
   const callers = findCallers(tree, options);
-  const graph = readDeclarations(host, [...codeFiles, ...source.testFiles, ...callers]);
+  const graph = readDeclarations(host, [source.serviceFile, ...codeFiles, ...source.testFiles, ...callers]);
   const modulesOf = (files: readonly string[]) => files.map((f) => graph.modules.get(f)).filter((m): m is ModuleDeclarations => !!m);
 
   const endpoints = new Map<TopLevelStatement, EndpointInfo>();
@@ -77,7 +78,9 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   const endpointOf = (statement: TopLevelStatement) => endpoints.get(statement);
   const selected = [...endpoints].filter(([, e]) => options.endpoints.includes(e)).map(([s]) => s);
   const code = modulesOf(codeFiles).flatMap((m) => m.statements);
-  const sides = classifyDeclarations(code, (s) => endpoints.has(s), selected);
+  // service.ts stays, and the new service gets a copy under its name (the same middleware).
+  const marker = (graph.modules.get(source.serviceFile)?.statements ?? []).filter((s) => s.kind === 'declaration' || s.kind === 'other');
+  const sides = classifyDeclarations(code, (s) => endpoints.has(s), selected, marker);
 
   const newFile = (file: string) => {
     const path = posix.relative(source.root, file);
@@ -95,7 +98,16 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
 
   const problems: SplitProblem[] = [];
   const tests = splitTests(modulesOf(source.testFiles), { typescript: ts, sides, newFile, from: source.name, to: options.name }, problems);
-  const modules = [...codeModules(modulesOf(codeFiles), sides, moduleOf), ...testModules(tests), ...callerModules(modulesOf(callers))];
+  const markerModules: ModulePlan[] = [
+    { path: source.serviceFile, owner: 'source', test: false, inPlace: true, origin: source.serviceFile, statements: marker },
+    { path: posix.join(options.directory, SERVICE_FILE), owner: 'new', test: false, inPlace: false, origin: source.serviceFile, statements: marker, serviceMarker: true },
+  ];
+  const modules = [
+    ...markerModules,
+    ...codeModules(modulesOf(codeFiles), sides, moduleOf),
+    ...testModules(tests),
+    ...callerModules(modulesOf(callers)),
+  ];
   const deleted = deletedFiles(modulesOf(codeFiles), sides, tests);
 
   const clients = {
@@ -119,6 +131,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     namesIn,
     clientFiles: new Set(options.services.map((s) => posix.join(s.root, CLIENT_FILE))),
     codeFiles: new Set(codeFiles),
+    serviceFiles: { source: source.serviceFile, target: posix.join(options.directory, SERVICE_FILE) },
   });
   for (const module of modules) {
     for (const statement of module.statements) resolver.resolve(statement, module);

@@ -50,6 +50,7 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
       ...omitEdits(context.typescript, origin.sourceFile, module.omit?.get(statement) ?? []),
       ...(module.test ? describeTitleEdits(statement, context) : []),
       ...(module.test ? mockPathEdits(statement, origin.file, module.path, context) : []),
+      ...(module.serviceMarker ? serviceNameEdits(statement, context) : []),
     ];
     const start = attachedStart(context.typescript, origin.sourceFile, statement.node);
     // Statements that were next to each other keep the space between them (overloads: none).
@@ -291,6 +292,22 @@ function describeTitleEdits(statement: TopLevelStatement, context: RenderContext
   if (!title || !ts.isStringLiteralLike(title) || title.text !== context.services.from) return [];
   const quote = title.getText()[0];
   return [{ start: title.getStart(), end: title.getEnd(), text: `${quote}${context.services.to}${quote}` }];
+}
+
+/** `new Service('hello', ...)` copied for the new service is `new Service('yo', ...)`. */
+function serviceNameEdits(statement: TopLevelStatement, context: RenderContext): TextEdit[] {
+  const ts = context.typescript;
+  const edits: TextEdit[] = [];
+  const visit = (node: TS.Node): void => {
+    const name = ts.isNewExpression(node) ? node.arguments?.[0] : undefined;
+    if (name && ts.isStringLiteralLike(name) && name.text === context.services.from) {
+      const quote = name.getText()[0];
+      edits.push({ start: name.getStart(), end: name.getEnd(), text: `${quote}${context.services.to}${quote}` });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(statement.node);
+  return edits;
 }
 
 const MOCKING = new Set(['mock', 'unmock', 'doMock', 'dontMock', 'requireActual', 'requireMock', 'importActual', 'importMock']);

@@ -22,6 +22,8 @@ export interface ModulePlan {
   readonly statements: readonly TopLevelStatement[];
   /** Blocks inside some of those statements that this module leaves out (a divided `describe`). */
   readonly omit?: ReadonlyMap<TopLevelStatement, readonly TS.Node[]>;
+  /** The new service's service.ts, a copy of the source's under the new name. */
+  readonly serviceMarker?: boolean;
 }
 
 /** A name a module has to import. */
@@ -81,6 +83,8 @@ export interface ResolverContext {
   clientFiles: ReadonlySet<string>;
   /** The source service's code files (tests, service.ts and client.ts aside). */
   codeFiles: ReadonlySet<string>;
+  /** The source's service.ts and the new service's. */
+  serviceFiles: { source: string; target: string };
 }
 
 const OWNER_OF_SIDE: Record<Side, Owner> = { stay: 'source', move: 'new', share: 'shared' };
@@ -170,6 +174,11 @@ export class ReferenceResolver {
         return;
       }
       if (via.resolvedFile === module.path) return;
+      if (via.resolvedFile === context.serviceFiles.source && module.owner === 'new') {
+        // Moved code that uses its service object uses the new service's.
+        result.bindings.push({ local: via.local, kind: via.kind, imported: via.imported, file: context.serviceFiles.target, typeOnly: via.typeOnly, order: via.node.pos });
+        return;
+      }
       if (via.kind === 'namespace' && !reference.member && via.resolvedFile && context.codeFiles.has(via.resolvedFile)) {
         this.problem(statement, reference, `The namespace import "${via.local}" of ${via.specifier} is used as a whole, and the split divides that module.`,
           `Import the names you use (\`import { a, b } from '${via.specifier}'\`), then run the split again.`);
