@@ -1017,6 +1017,17 @@ export const h2 = api({ path: '/h2' }, async () => db);
       );
     });
 
+    it('an endpoint declared in one statement with one that stays', async () => {
+      tree.write(
+        `${SERVICES}/hello/hello.ts`,
+        `import { api } from '@topo/runtime';\nexport const h1 = api({ path: '/h1' }, async () => 1),\n  h2 = api({ path: '/h2' }, async () => 2);\n`,
+      );
+
+      expect(await refusal({ endpoints: ['h2'] })).toContain(
+        `${SERVICES}/hello/hello.ts:3: Endpoint "h2" is declared in one statement with "h1", which stays.`,
+      );
+    });
+
     it('an unknown --database value', async () => {
       expect(await refusal({ endpoints: ['h2'], database: 'copy' as never })).toBe(
         '--database=copy is not an option. Pass --database=share or --database=own.',

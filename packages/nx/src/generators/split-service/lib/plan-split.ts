@@ -77,6 +77,20 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   }
   const endpointOf = (statement: TopLevelStatement) => endpoints.get(statement);
   const selected = [...endpoints].filter(([, e]) => options.endpoints.includes(e)).map(([s]) => s);
+  const problems: SplitProblem[] = [];
+  for (const endpoint of options.endpoints) {
+    const statement = [...endpoints].find(([, e]) => e === endpoint)?.[0];
+    if (!statement) throw new Error(`Endpoint "${endpoint.exportName}" (${endpoint.file}:${endpoint.line}) was not found where the analysis read it; this is a bug in split-service.`);
+    const others = source.endpoints.filter((e) => e !== endpoint && e.file === endpoint.file && e.start === endpoint.start && !options.endpoints.includes(e));
+    if (others.length) {
+      problems.push({
+        file: endpoint.file,
+        line: endpoint.line,
+        message: `Endpoint "${endpoint.exportName}" is declared in one statement with ${others.map((e) => `"${e.exportName}"`).join(', ')}, which stays.`,
+        fix: `Declare each endpoint in a statement of its own (\`export const ${endpoint.exportName} = api(...);\`), then run the split again.`,
+      });
+    }
+  }
   const code = modulesOf(codeFiles).flatMap((m) => m.statements);
   // service.ts stays, and the new service gets a copy under its name (the same middleware).
   const marker = (graph.modules.get(source.serviceFile)?.statements ?? []).filter((s) => s.kind === 'declaration' || s.kind === 'other');
@@ -96,7 +110,6 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     return side === 'move' ? newFile(statement.file) : side === 'share' ? sharedFile(statement.file) : statement.file;
   };
 
-  const problems: SplitProblem[] = [];
   const tests = splitTests(modulesOf(source.testFiles), { typescript: ts, sides, newFile, from: source.name, to: options.name }, problems);
   const markerModules: ModulePlan[] = [
     { path: source.serviceFile, owner: 'source', test: false, inPlace: true, origin: source.serviceFile, statements: marker },
