@@ -1,0 +1,226 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type CommandResult, copyFixtureWorkspace, fileHashes, removeWorkspace, runNx } from '../../testing/fixture-workspace';
+
+/**
+ * Every refusal of split-service, through the Nx CLI on a real workspace on disk: the
+ * command fails, its message names the problem (by file and line where there is one) and
+ * the fix, and no file of the workspace changed, byte for byte.
+ *
+ * The workspace is the corpus's guide fixture (service hello: h1 and h2, a spec and a
+ * client, in app guide); each case adds the files that make its problem.
+ */
+
+const FIXTURE = join(__dirname, '__fixtures__', 'corpus', 'guide');
+const SERVICES = 'apps/guide/services';
+
+jest.setTimeout(120_000);
+
+interface Refusal {
+  /** What is refused. */
+  title: string;
+  /** Files written over the fixture before the split, by workspace-relative path. */
+  files?: Record<string, string>;
+  from?: string;
+  endpoints?: string;
+  name?: string;
+  /** Texts the message must contain. */
+  message: string[];
+}
+
+const service = (name: string) => `import { Service } from '@topo/runtime';\n\nexport default new Service('${name}');\n`;
+
+const REFUSALS: Refusal[] = [
+  {
+    title: 'an unknown service',
+    from: 'helo',
+    message: ['There is no service "helo". Pass --from with one of: hello.'],
+  },
+  {
+    title: 'an unknown endpoint, by export name',
+    endpoints: 'h9',
+    message: [
+      'Service "hello" has no endpoint "h9". Pass --endpoints with export names or "METHOD /path" of: h1 (GET /hello/:name), h2 (GET /yo/:name).',
+    ],
+  },
+  {
+    title: 'an unknown endpoint, by method and path',
+    endpoints: 'POST /yo/:name',
+    message: ['Service "hello" has no endpoint "POST /yo/:name". Pass --endpoints with export names or "METHOD /path" of: h1 (GET /hello/:name), h2 (GET /yo/:name).'],
+  },
+  {
+    title: 'a name another service has',
+    files: {
+      [`${SERVICES}/billing/service.ts`]: service('billing'),
+      [`${SERVICES}/billing/billing.ts`]: `import { api } from '@topo/runtime';\n\nexport const bill = api({ expose: true, method: 'GET', path: '/bill' }, async (): Promise<{ total: number }> => ({ total: 1 }));\n`,
+    },
+    name: 'billing',
+    message: [`Service "billing" already exists (${SERVICES}/billing/service.ts). Pass another --name; service names are unique in the workspace.`],
+  },
+  {
+    title: 'a name a project that is no service has',
+    files: { 'libs/ledger/project.json': JSON.stringify({ name: 'ledger', root: 'libs/ledger', projectType: 'library' }, null, 2) + '\n' },
+    name: 'ledger',
+    message: ['Project "ledger" already exists (libs/ledger); a service is a project of that name. Pass another --name.'],
+  },
+  {
+    title: "the app's name",
+    name: 'guide',
+    message: ['App "guide" (apps/guide) already has that name; a service is a project of that name. Pass another --name.'],
+  },
+  {
+    title: 'an invalid name',
+    name: 'Yo_Service',
+    message: [
+      'Service name "Yo_Service" is not kebab-case. Pass --name with lower-case letters, digits and dashes, starting with a letter, such as "yo" or "user-profile".',
+    ],
+  },
+  {
+    title: 'every endpoint of the service, suggesting a rename',
+    endpoints: 'h1,GET /yo/:name',
+    message: [
+      'Every endpoint of service "hello" is selected (h1, h2): that moves the whole service, which is a rename, not a split. ',
+      `Rename it instead: change \`new Service('hello')\` in ${SERVICES}/hello/service.ts to 'yo' and the name in its client.ts (${SERVICES}/hello/client.ts); or leave at least one endpoint in "hello".`,
+    ],
+  },
+  {
+    title: 'an endpoint passed as an argument, by file and line',
+    files: {
+      [`${SERVICES}/hello/registry.ts`]: `import { h2 } from './hello';
+
+/** Hands each greeting to a router that calls it later. */
+export function register(add: (endpoint: unknown) => void): void {
+  add(h2);
+}
+`,
+    },
+    message: [
+      'Cannot split safely; nothing was changed.',
+      `${SERVICES}/hello/registry.ts:5: Endpoint "h2" is passed as an argument here, and after the split it is in another service ("yo"): only a direct call can become a client call.`,
+      'Call it directly (`h2(req)`) or through the client of its service, then run the split again.',
+    ],
+  },
+  {
+    title: 'an endpoint stored in a value, by file and line',
+    files: {
+      [`${SERVICES}/hello/greetings.ts`]: `import { h1, h2 } from './hello';
+
+/** Every greeting, by language. */
+export const GREETINGS = { en: h1, yo: h2 };
+`,
+    },
+    message: [
+      'Cannot split safely; nothing was changed.',
+      `${SERVICES}/hello/greetings.ts:4: Endpoint "h2" is stored here, and after the split it is in another service ("yo"): only a direct call can become a client call.`,
+      'Call it directly (`h2(req)`) or through the client of its service, then run the split again.',
+    ],
+  },
+  {
+    title: 'an endpoint re-exported under another name, by file and line',
+    files: { [`${SERVICES}/hello/index.ts`]: `export { h1 } from './hello';\nexport { h2 as yo } from './hello';\n` },
+    message: [
+      `${SERVICES}/hello/index.ts:2: Endpoint "h2" is re-exported here as "yo", and it moves to "yo"; the split cannot follow the other name to its users.`,
+      'Re-export it under its own name, or import it as "h2" where "yo" is used, then run the split again.',
+    ],
+  },
+  {
+    title: 'a dynamic import of a module the split divides, by file and line',
+    files: {
+      [`${SERVICES}/hello/later.ts`]: `/** Loads the greetings only when first asked. */
+export async function greetLater(name: string): Promise<string> {
+  const { h1 } = await import('./hello');
+  return (await h1({ name })).message;
+}
+`,
+    },
+    message: [
+      `${SERVICES}/hello/later.ts:3: ./hello is imported dynamically here, and the split moves code out of it; the split cannot tell what the import uses.`,
+      'Import what you need statically (or call the endpoints through their client), then run the split again.',
+    ],
+  },
+  {
+    title: 'a split that would leave a cycle of imports between the two services, by file and line',
+    files: {
+      [`${SERVICES}/hello/hello.ts`]: `import { api, APIError, ErrCode } from '@topo/runtime';
+
+export interface Response {
+  message: string;
+}
+
+/** Every greeting ends with the plain hello. */
+async function withHello(greeting: string, name: string): Promise<Response> {
+  const { message } = await h1({ name });
+  return { message: \`\${greeting} \${message}\` };
+}
+
+export const h1 = api(
+  { expose: true, method: 'GET', path: '/hello/:name' },
+  async ({ name }: { name: string }): Promise<Response> => {
+    if (name === 'nobody') throw new APIError(ErrCode.NotFound, 'no such person');
+    return { message: \`Hello, \${name}!\` };
+  },
+);
+
+export const h2 = api(
+  { expose: true, method: 'GET', path: '/yo/:name' },
+  async ({ name }: { name: string }): Promise<Response> => withHello('Yo!', name),
+);
+
+export const h3 = api(
+  { expose: true, method: 'GET', path: '/hey/:name' },
+  async ({ name }: { name: string }): Promise<Response> => withHello('Hey!', name),
+);
+`,
+    },
+    message: [
+      `${SERVICES}/hello/hello.ts:9: "withHello" is used by both "hello" and "yo", so it would go to the shared library, but it calls endpoint "h1"; the shared library cannot call an endpoint without a cycle of imports between the services.`,
+      'Move that call into the endpoints that need it (or keep the code on one side only), then run the split again.',
+    ],
+  },
+];
+
+/** The command's output without npm's own warnings, with Nx's "NX" banners left in. */
+function printed(result: CommandResult): string {
+  return result.output
+    .split('\n')
+    .filter((line) => !line.startsWith('npm warn'))
+    .join('\n');
+}
+
+describe('nx g @topo/nx:split-service refuses, through the Nx CLI, changing no file on disk,', () => {
+  let root: string | undefined;
+
+  afterEach(() => {
+    removeWorkspace(root);
+    root = undefined;
+  });
+
+  it.each(REFUSALS.map((refusal) => [refusal.title, refusal] as const))('%s', async (_title, refusal) => {
+    root = copyFixtureWorkspace(FIXTURE, { prefix: 'topo-refusal-', exclude: ['corpus.json'] });
+    for (const [file, text] of Object.entries(refusal.files ?? {})) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    }
+    const before = fileHashes(root);
+
+    const result = await runNx(root, [
+      'g',
+      '@topo/nx:split-service',
+      `--from=${refusal.from ?? 'hello'}`,
+      `--endpoints=${refusal.endpoints ?? 'h2'}`,
+      `--name=${refusal.name ?? 'yo'}`,
+      '--no-interactive',
+    ]);
+
+    const output = printed(result);
+    const missing = refusal.message.filter((text) => !output.includes(text));
+    // On a failure, what the command printed is in the diff.
+    expect({ exit: result.status === 0 ? 'succeeded' : 'failed', missing, output: missing.length || result.status === 0 ? output : 'as expected' }).toEqual({
+      exit: 'failed',
+      missing: [],
+      output: 'as expected',
+    });
+    expect(output).not.toMatch(/^(CREATE|UPDATE|DELETE) /m);
+    expect(fileHashes(root)).toEqual(before);
+  });
+});
