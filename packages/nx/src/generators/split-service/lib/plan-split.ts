@@ -64,112 +64,56 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   const ts = typescript();
   const { source } = options;
   const host = treeHost(tree);
-  const moduleResolver = createModuleResolver(host);
   const codeFiles = source.sourceFiles.filter((file) => file !== source.serviceFile && file !== source.clientFile);
   const callers = findCallers(tree, options);
   const graph = readDeclarations(host, [source.serviceFile, ...codeFiles, ...source.testFiles, ...callers]);
   const modulesOf = (files: readonly string[]) => files.map((f) => graph.modules.get(f)).filter((m): m is ModuleDeclarations => !!m);
+  const problems: SplitProblem[] = [];
 
-  const endpoints = new Map<TopLevelStatement, EndpointInfo>();
-  for (const endpoint of source.endpoints) {
-    const statement = graph.modules.get(endpoint.file)?.statements.find((s) => s.node.getStart() === endpoint.start);
-    if (statement) endpoints.set(statement, endpoint);
-  }
+  const endpoints = endpointStatements(graph, options, problems);
   const endpointOf = (statement: TopLevelStatement) => endpoints.get(statement);
   const selected = [...endpoints].filter(([, e]) => options.endpoints.includes(e)).map(([s]) => s);
-  const problems: SplitProblem[] = [];
-  for (const endpoint of options.endpoints) {
-    const statement = [...endpoints].find(([, e]) => e === endpoint)?.[0];
-    if (!statement) throw new Error(`Endpoint "${endpoint.exportName}" (${endpoint.file}:${endpoint.line}) was not found where the analysis read it; this is a bug in split-service.`);
-    const others = source.endpoints.filter((e) => e !== endpoint && e.file === endpoint.file && e.start === endpoint.start && !options.endpoints.includes(e));
-    if (others.length) {
-      problems.push({
-        file: endpoint.file,
-        line: endpoint.line,
-        message: `Endpoint "${endpoint.exportName}" is declared in one statement with ${others.map((e) => `"${e.exportName}"`).join(', ')}, which stays.`,
-        fix: `Declare each endpoint in a statement of its own (\`export const ${endpoint.exportName} = api(...);\`), then run the split again.`,
-      });
-    }
-  }
   const code = modulesOf(codeFiles).flatMap((m) => m.statements);
   // service.ts stays, and the new service gets a copy under its name (the same middleware).
   const marker = (graph.modules.get(source.serviceFile)?.statements ?? []).filter((s) => s.kind === 'declaration' || s.kind === 'other');
   const sides = classifyDeclarations(code, (s) => endpoints.has(s), selected, marker);
 
-  const newFile = (file: string) => {
-    const path = posix.relative(source.root, file);
-    const renamedPath = renamed(path, source.name, options.name);
-    // `hello.ts` becomes `yo.ts`, unless the source has a `yo.ts` of its own.
-    return posix.join(options.directory, tree.exists(posix.join(source.root, renamedPath)) ? path : renamedPath);
-  };
-  const needsShared = [...sides.values()].includes('share');
-  const sharedLibrary = needsShared ? locateSharedLibrary(tree, options) : undefined;
-  const sharedFile = (file: string) => posix.join(sharedLibrary!.root, source.name, posix.relative(source.root, file));
-  const moduleOf = (statement: TopLevelStatement) => {
-    const side = sides.get(statement);
-    return side === 'move' ? newFile(statement.file) : side === 'share' ? sharedFile(statement.file) : statement.file;
-  };
-
-  const tests = splitTests(modulesOf(source.testFiles), { typescript: ts, sides, newFile, from: source.name, to: options.name }, problems);
-  const markerModules: ModulePlan[] = [
+  const paths = splitPaths(tree, options, sides);
+  const tests = splitTests(modulesOf(source.testFiles), { typescript: ts, sides, newFile: paths.newFile, from: source.name, to: options.name }, problems);
+  const modules: ModulePlan[] = [
     { path: source.serviceFile, owner: 'source', test: false, inPlace: true, origin: source.serviceFile, statements: marker },
-    { path: posix.join(options.directory, SERVICE_FILE), owner: 'new', test: false, inPlace: false, origin: source.serviceFile, statements: marker, serviceMarker: true },
-  ];
-  const modules = [
-    ...markerModules,
-    ...codeModules(modulesOf(codeFiles), sides, moduleOf),
+    { path: paths.serviceFile, owner: 'new', test: false, inPlace: false, origin: source.serviceFile, statements: marker, serviceMarker: true },
+    ...codeModules(modulesOf(codeFiles), sides, paths.moduleOf),
     ...testModules(tests),
     ...callerModules(modulesOf(callers)),
   ];
   const deleted = deletedFiles(modulesOf(codeFiles), sides, tests);
 
-  const clients = {
-    source: {
-      service: source.name,
-      file: source.clientFile ?? posix.join(source.root, CLIENT_FILE),
-      exportName: (source.clientFile && clientExportName(ts, tree.read(source.clientFile, 'utf-8') ?? '')) ?? names(source.name).propertyName,
-    },
-    target: { service: options.name, file: posix.join(options.directory, CLIENT_FILE), exportName: options.clientName },
-  };
-  const namesIn = identifierNamesOf(ts, tree, graph);
+  const clients = clientModules(ts, tree, options);
   const resolver = new ReferenceResolver({
     typescript: ts,
     source: source.name,
     target: options.name,
     sides,
     endpointOf,
-    moduleOf,
+    moduleOf: paths.moduleOf,
     clients,
     moved: new Set(options.endpoints.map((e) => e.exportName)),
-    namesIn,
+    namesIn: identifierNamesOf(ts, tree, graph),
     clientFiles: new Set(options.services.map((s) => posix.join(s.root, CLIENT_FILE))),
     codeFiles: new Set(codeFiles),
-    serviceFiles: { source: source.serviceFile, target: posix.join(options.directory, SERVICE_FILE) },
+    serviceFiles: { source: source.serviceFile, target: paths.serviceFile },
   });
   for (const module of modules) {
     for (const statement of module.statements) resolver.resolve(statement, module);
     problems.push(...bindingConflicts(module, resolver));
   }
   problems.push(...resolver.problems);
-  problems.push(
-    ...checkReferences({
-      typescript: ts,
-      graph,
-      sides,
-      endpointOf,
-      source: source.name,
-      target: options.name,
-      databases: source.databases,
-    }),
-  );
+  problems.push(...checkReferences({ typescript: ts, graph, sides, endpointOf, source: source.name, target: options.name, databases: source.databases }));
   if (problems.length) throw refusal(problems);
 
-  const endpointModules = [
-    ...new Set(
-      [...endpoints.keys()].filter((s) => sides.get(s) === 'move').map((s) => moduleOf(s)),
-    ),
-  ].sort();
-  const needed = modules.some((m) => m.statements.some((s) => resolver.resolve(s, m).bindings.some((b) => b.file === clients.source.file)));
+  const moduleResolver = createModuleResolver(host);
+  const callsSource = modules.some((m) => m.statements.some((s) => resolver.resolve(s, m).bindings.some((b) => b.file === clients.source.file)));
   return {
     graph,
     sides,
@@ -179,7 +123,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
       typescript: ts,
       resolver,
       sides,
-      moduleOf,
+      moduleOf: paths.moduleOf,
       deleted,
       importExtension: options.importExtension,
       services: { from: source.name, to: options.name },
@@ -187,13 +131,68 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
       newHomeOf: (file) => {
         const relocated = code.filter((s) => s.file === file && (sides.get(s) ?? 'stay') !== 'stay');
         const home = relocated.find((s) => sides.get(s) === 'move') ?? relocated[0];
-        return home && moduleOf(home);
+        return home && paths.moduleOf(home);
       },
     },
     endpointOf,
-    endpointModules,
-    clients: { source: { ...clients.source, needed: needed && !source.clientFile }, target: clients.target },
-    sharedLibrary,
+    endpointModules: [...new Set(selected.map(paths.moduleOf))].sort(),
+    clients: { source: { ...clients.source, needed: callsSource && !source.clientFile }, target: clients.target },
+    sharedLibrary: paths.sharedLibrary,
+  };
+}
+
+/**
+ * The statement declaring each endpoint of the source. A statement that declares an
+ * endpoint that moves and one that stays cannot be divided: that is a problem.
+ */
+function endpointStatements(graph: DeclarationGraph, options: NormalizedSplitOptions, problems: SplitProblem[]): Map<TopLevelStatement, EndpointInfo> {
+  const { source } = options;
+  const endpoints = new Map<TopLevelStatement, EndpointInfo>();
+  for (const endpoint of source.endpoints) {
+    const statement = graph.modules.get(endpoint.file)?.statements.find((s) => s.node.getStart() === endpoint.start);
+    if (statement) endpoints.set(statement, endpoint);
+    else if (options.endpoints.includes(endpoint)) {
+      throw new Error(`Endpoint "${endpoint.exportName}" (${endpoint.file}:${endpoint.line}) was not found where the analysis read it; this is a bug in split-service.`);
+    }
+  }
+  for (const endpoint of options.endpoints) {
+    const others = source.endpoints.filter((e) => e.file === endpoint.file && e.start === endpoint.start && !options.endpoints.includes(e));
+    if (others.length === 0) continue;
+    problems.push({
+      file: endpoint.file,
+      line: endpoint.line,
+      message: `Endpoint "${endpoint.exportName}" is declared in one statement with ${others.map((e) => `"${e.exportName}"`).join(', ')}, which stays.`,
+      fix: `Declare each endpoint in a statement of its own (\`export const ${endpoint.exportName} = api(...);\`), then run the split again.`,
+    });
+  }
+  return endpoints;
+}
+
+/** Where things go: the new service's files mirror the source's; shared code goes to `shared/<source>/...`. */
+function splitPaths(tree: Tree, options: NormalizedSplitOptions, sides: ReadonlyMap<TopLevelStatement, Side>) {
+  const { source } = options;
+  const newFile = (file: string) => {
+    const path = posix.relative(source.root, file);
+    const renamedPath = renamed(path, source.name, options.name);
+    // `hello.ts` becomes `yo.ts`, unless the source has a `yo.ts` of its own.
+    return posix.join(options.directory, tree.exists(posix.join(source.root, renamedPath)) ? path : renamedPath);
+  };
+  const sharedLibrary = [...sides.values()].includes('share') ? locateSharedLibrary(tree, options) : undefined;
+  const sharedFile = (file: string) => posix.join(sharedLibrary!.root, source.name, posix.relative(source.root, file));
+  const moduleOf = (statement: TopLevelStatement) => {
+    const side = sides.get(statement);
+    return side === 'move' ? newFile(statement.file) : side === 'share' ? sharedFile(statement.file) : statement.file;
+  };
+  return { newFile, moduleOf, sharedLibrary, serviceFile: posix.join(options.directory, SERVICE_FILE) };
+}
+
+/** The source's client module (as it is, or as it would be created) and the new service's. */
+function clientModules(ts: typeof TS, tree: Tree, options: NormalizedSplitOptions): { source: ClientModule; target: ClientModule } {
+  const { source } = options;
+  const existing = source.clientFile && clientExportName(ts, tree.read(source.clientFile, 'utf-8') ?? '');
+  return {
+    source: { service: source.name, file: source.clientFile ?? posix.join(source.root, CLIENT_FILE), exportName: existing || names(source.name).propertyName },
+    target: { service: options.name, file: posix.join(options.directory, CLIENT_FILE), exportName: options.clientName },
   };
 }
 
