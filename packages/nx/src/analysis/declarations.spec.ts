@@ -13,14 +13,20 @@ describe('readDeclarations', () => {
 
   function read(files: Record<string, string>) {
     for (const [file, text] of Object.entries(files)) tree.write(`${dir}/${file}`, text);
-    const graph = readDeclarations(treeHost(tree), Object.keys(files).map((file) => `${dir}/${file}`));
+    const graph = readDeclarations(
+      treeHost(tree),
+      Object.keys(files).map((file) => `${dir}/${file}`),
+    );
     const statement = (file: string, name: string): TopLevelStatement => {
       const found = graph.modules.get(`${dir}/${file}`)?.statements.find((s) => s.names.includes(name));
       if (!found) throw new Error(`no ${name} in ${file}`);
       return found;
     };
     const targets = (file: string, name: string) =>
-      statement(file, name).references.map((r) => `${r.node.text}->${r.target ? r.target.names.join(',') || r.target.kind : `import ${r.via?.specifier}`}${r.inType ? ' (type)' : ''}`);
+      statement(file, name).references.map(
+        (r) =>
+          `${r.node.text}->${r.target ? r.target.names.join(',') || r.target.kind : `import ${r.via?.specifier}`}${r.inType ? ' (type)' : ''}`,
+      );
     return { graph, statement, targets };
   }
 
@@ -51,7 +57,13 @@ export function shout(text: string): string { return text.toUpperCase(); }
     ]);
     expect(targets('hello.ts', 'Response')).toEqual(['Tone->Tone (type)']);
     const loud = statement('hello.ts', 'h1').references.find((r) => r.node.text === 'loud');
-    expect(loud?.via).toMatchObject({ kind: 'named', imported: 'shout', local: 'loud', specifier: './format', resolvedFile: `${dir}/format.ts` });
+    expect(loud?.via).toMatchObject({
+      kind: 'named',
+      imported: 'shout',
+      local: 'loud',
+      specifier: './format',
+      resolvedFile: `${dir}/format.ts`,
+    });
   });
 
   it('is not fooled by a local that shadows a top-level name, or by a property of the same name', () => {

@@ -311,9 +311,10 @@ function readReference(
   // `x.name` and `A.B` name members, not top-level declarations (a namespace import's members are read from `ns`).
   if (ts.isPropertyAccessExpression(parent) && parent.name === node) return undefined;
   if (ts.isQualifiedName(parent) && parent.right === node) return undefined;
-  let symbol = ts.isShorthandPropertyAssignment(parent) && parent.name === node
-    ? checker.getShorthandAssignmentValueSymbol(parent)
-    : checker.getSymbolAtLocation(node);
+  let symbol =
+    ts.isShorthandPropertyAssignment(parent) && parent.name === node
+      ? checker.getShorthandAssignmentValueSymbol(parent)
+      : checker.getSymbolAtLocation(node);
   if (!symbol) return undefined;
   const inType = isTypePosition(node);
   let via: ImportBinding | undefined;
@@ -387,10 +388,7 @@ function readExportElements(
 
 function isDynamicImport(node: TS.Node): node is TS.CallExpression {
   if (!ts.isCallExpression(node) || node.arguments.length === 0 || !ts.isStringLiteralLike(node.arguments[0])) return false;
-  return (
-    node.expression.kind === ts.SyntaxKind.ImportKeyword ||
-    (ts.isIdentifier(node.expression) && node.expression.text === 'require')
-  );
+  return node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require');
 }
 
 /** Puts statements that declare the same symbol (overloads, merged declarations) in one group. */

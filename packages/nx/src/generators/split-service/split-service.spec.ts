@@ -155,7 +155,9 @@ describe('yo', () => {
 
   it('lists only what it changes: files it does not need to touch are not rewritten', async () => {
     demo();
-    service('billing', { 'billing.ts': `import { api } from '@topo/runtime';\nexport const bill = api({ path: '/bill' }, async () => 1);\n` });
+    service('billing', {
+      'billing.ts': `import { api } from '@topo/runtime';\nexport const bill = api({ path: '/bill' }, async () => 1);\n`,
+    });
     const before = new Map(tree.listChanges().map((c) => [c.path, c.content?.toString()]));
 
     await split({ endpoints: ['h2'] });
@@ -378,7 +380,11 @@ export const h3 = api({ path: '/h3' }, async ({ name }: { name: string }) => ({ 
     });
 
     it('is "shared-lib" when a service is called "shared"', async () => {
-      service('shared', { 'shared.ts': `import { api } from '@topo/runtime';\nexport const s = api({ path: '/s' }, async () => 1);\n` }, 'apps/api/shared');
+      service(
+        'shared',
+        { 'shared.ts': `import { api } from '@topo/runtime';\nexport const s = api({ path: '/s' }, async () => 1);\n` },
+        'apps/api/shared',
+      );
 
       await split({ endpoints: ['h2'] });
 
@@ -629,7 +635,9 @@ export const h1 = api({ path: '/h1' }, async (): Promise<string> => \`hello \${a
 
       expect(tree.exists(`${SERVICES}/hello/h2.spec.ts`)).toBe(false);
       expect(read(`${SERVICES}/yo/h2.spec.ts`)).toBe(`import { h2 } from './h2';\n\nit('h2', async () => expect(await h2({})).toBe(2));\n`);
-      expect(read(`${SERVICES}/hello/h1.spec.ts`)).toBe(`import { h1 } from './h1';\n\nit('h1', async () => expect(await h1({})).toBe(1));\n`);
+      expect(read(`${SERVICES}/hello/h1.spec.ts`)).toBe(
+        `import { h1 } from './h1';\n\nit('h1', async () => expect(await h1({})).toBe(1));\n`,
+      );
       expect(tree.listChanges().find((c) => c.path === `${SERVICES}/hello/h1.spec.ts`)?.type).toBe('CREATE');
       expect(typecheckTree(tree)).toEqual([]);
     });
@@ -721,7 +729,9 @@ describe('h2', () => {
   describe('topo.json', () => {
     it('places the new service in the process group of the source in each custom topology', async () => {
       demo();
-      service('billing', { 'billing.ts': `import { api } from '@topo/runtime';\nexport const bill = api({ path: '/bill' }, async () => 1);\n` });
+      service('billing', {
+        'billing.ts': `import { api } from '@topo/runtime';\nexport const bill = api({ path: '/bill' }, async () => 1);\n`,
+      });
       writeJson(tree, 'apps/api/topo.json', {
         services: '*',
         port: 4000,
@@ -798,7 +808,9 @@ export const h2 = api({ path: '/h2' }, async (): Promise<string> => shout('h2') 
 
       await split({ endpoints: ['h2'] });
 
-      expect(read(`${SERVICES}/yo/yo.ts`)).toContain(`import { shout } from '../../shared/hello/format.js';\nimport { hello } from '../hello/client.js';`);
+      expect(read(`${SERVICES}/yo/yo.ts`)).toContain(
+        `import { shout } from '../../shared/hello/format.js';\nimport { hello } from '../hello/client.js';`,
+      );
       expect(read(`${SERVICES}/yo/client.ts`)).toContain(`import type * as endpoints from './yo.js';`);
       expect(typecheckTree(tree, { module: 'nodenext' })).toEqual([]);
     });
@@ -849,7 +861,9 @@ export const h2 = api({ path: '/h2' }, async (): Promise<string> => shout('h2') 
 
     it('a folder that exists, or one no app serves', async () => {
       tree.write(`${SERVICES}/yo/notes.md`, 'taken');
-      expect(await refusal({ endpoints: ['h2'] })).toBe(`${SERVICES}/yo already exists. Pass --directory with a new folder for service "yo".`);
+      expect(await refusal({ endpoints: ['h2'] })).toBe(
+        `${SERVICES}/yo already exists. Pass --directory with a new folder for service "yo".`,
+      );
       expect(await refusal({ endpoints: ['h2'], directory: 'libs/yo' })).toContain('libs/yo is outside app apps/api');
     });
 

@@ -61,7 +61,21 @@ function checkDynamicImports({ graph, sides }: ReferenceCheck): SplitProblem[] {
   return problems;
 }
 
-const MUTATING_METHODS = new Set(['set', 'add', 'delete', 'clear', 'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
+const MUTATING_METHODS = new Set([
+  'set',
+  'add',
+  'delete',
+  'clear',
+  'push',
+  'pop',
+  'shift',
+  'unshift',
+  'splice',
+  'sort',
+  'reverse',
+  'fill',
+  'copyWithin',
+]);
 const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array']);
 
 /** Module-level state both sides would use: in separate processes each would have its own copy. */
@@ -75,7 +89,8 @@ function checkSharedState(check: ReferenceCheck): SplitProblem[] {
     if (side !== 'share' || !ts.isVariableStatement(statement.node)) continue;
     const list = statement.node.declarationList;
     const constant = (list.flags & ts.NodeFlags.Const) !== 0;
-    const mutable = !constant || list.declarations.some((d) => d.initializer && isMutableValue(ts, d.initializer) && isMutated(check, statement));
+    const mutable =
+      !constant || list.declarations.some((d) => d.initializer && isMutableValue(ts, d.initializer) && isMutated(check, statement));
     if (!mutable) continue;
     const name = statement.names.join(', ');
     const where = (user: TopLevelStatement | undefined) => (user ? `${user.names[0] ?? 'code'} at ${user.file}:${user.line}` : 'its code');
@@ -117,12 +132,22 @@ function isMutated(check: ReferenceCheck, declaration: TopLevelStatement): boole
           if (ts.isBinaryExpression(parent) && parent.left === access && isAssignment(ts, parent.operatorToken.kind)) return true;
           if ((ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) && isIncrement(ts, parent.operator)) return true;
           if (ts.isDeleteExpression(parent)) return true;
-          if (ts.isCallExpression(parent) && parent.expression === access && ts.isPropertyAccessExpression(access) && MUTATING_METHODS.has(access.name.text)) {
+          if (
+            ts.isCallExpression(parent) &&
+            parent.expression === access &&
+            ts.isPropertyAccessExpression(access) &&
+            MUTATING_METHODS.has(access.name.text)
+          ) {
             return true;
           }
         }
         // Object.assign(state, ...)
-        if (ts.isCallExpression(parent) && parent.arguments[0] === access && ts.isPropertyAccessExpression(parent.expression) && parent.expression.name.text === 'assign') {
+        if (
+          ts.isCallExpression(parent) &&
+          parent.arguments[0] === access &&
+          ts.isPropertyAccessExpression(parent.expression) &&
+          parent.expression.name.text === 'assign'
+        ) {
           return true;
         }
       }

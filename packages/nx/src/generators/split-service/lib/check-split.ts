@@ -11,11 +11,15 @@ export function checkSplit(tree: Tree, options: NormalizedSplitOptions): void {
   const { name, directory, source, services } = options;
   const taken = services.find((service) => service.name === name);
   if (taken) {
-    throw new Error(`Service "${name}" already exists (${taken.serviceFile}). Pass another --name; service names are unique in the workspace.`);
+    throw new Error(
+      `Service "${name}" already exists (${taken.serviceFile}). Pass another --name; service names are unique in the workspace.`,
+    );
   }
   for (const [project, configuration] of getProjects(tree)) {
     if (project === name) {
-      throw new Error(`Project "${name}" already exists (${configuration.root}); a service is a project of that name. Pass another --name.`);
+      throw new Error(
+        `Project "${name}" already exists (${configuration.root}); a service is a project of that name. Pass another --name.`,
+      );
     }
   }
   const app = options.apps.find((a) => a.name === name);
@@ -31,18 +35,24 @@ export function checkSplit(tree: Tree, options: NormalizedSplitOptions): void {
   }
 
   if (directory === '' || directory === '.' || directory.startsWith('..') || directory.startsWith('/')) {
-    throw new Error(`--directory=${directory} is not a folder inside the workspace. Pass one such as ${source.root.replace(/[^/]+$/, name)}.`);
+    throw new Error(
+      `--directory=${directory} is not a folder inside the workspace. Pass one such as ${source.root.replace(/[^/]+$/, name)}.`,
+    );
   }
   if (tree.exists(directory) && (tree.isFile(directory) || tree.children(directory).length > 0)) {
     throw new Error(`${directory} already exists. Pass --directory with a new folder for service "${name}".`);
   }
   const outer = services.find((service) => isInside(directory, service.root));
   if (outer) {
-    throw new Error(`${directory} is inside service "${outer.name}" (${outer.root}); services cannot be nested. Pass --directory outside it.`);
+    throw new Error(
+      `${directory} is inside service "${outer.name}" (${outer.root}); services cannot be nested. Pass --directory outside it.`,
+    );
   }
   const inner = services.find((service) => isInside(service.root, directory));
   if (inner) {
-    throw new Error(`${directory} would contain service "${inner.name}" (${inner.root}); services cannot be nested. Pass another --directory.`);
+    throw new Error(
+      `${directory} would contain service "${inner.name}" (${inner.root}); services cannot be nested. Pass another --directory.`,
+    );
   }
   for (const served of options.apps) {
     if (served.config.services === '*' && !isInside(directory, served.root)) {

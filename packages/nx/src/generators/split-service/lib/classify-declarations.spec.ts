@@ -18,9 +18,7 @@ describe('classifyDeclarations', () => {
     const isEndpoint = (s: TopLevelStatement) => /^h\d$/.test(s.names[0] ?? '');
     const selected = statements.filter((s) => move.includes(s.names[0]));
     const sides = classifyDeclarations(statements, isEndpoint, selected);
-    return Object.fromEntries(
-      statements.filter((s) => s.kind === 'declaration').map((s) => [`${s.names[0]}@${s.line}`, sides.get(s)!]),
-    );
+    return Object.fromEntries(statements.filter((s) => s.kind === 'declaration').map((s) => [`${s.names[0]}@${s.line}`, sides.get(s)!]));
   }
 
   it('moves what only moved endpoints use, transitively and across files; shares what both use, with what it uses', () => {
@@ -85,7 +83,12 @@ export const h2 = (b: Box) => pick(b.a);
   });
 
   it('counts top-level code that is no declaration as remaining code', () => {
-    const sides = classify({ 'a.ts': `const registry: string[] = [];\nregistry.push('x');\nexport const h1 = () => 1;\nexport const h2 = () => registry.length;\n` }, ['h2']);
+    const sides = classify(
+      {
+        'a.ts': `const registry: string[] = [];\nregistry.push('x');\nexport const h1 = () => 1;\nexport const h2 = () => registry.length;\n`,
+      },
+      ['h2'],
+    );
 
     expect(sides['registry@1']).toBe('share');
   });

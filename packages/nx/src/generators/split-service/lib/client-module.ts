@@ -29,7 +29,8 @@ export function writeClientModule(tree: Tree, client: ClientModuleFiles): void {
   const file = posix.join(client.directory, 'client.ts');
   const taken = new Set(['client', client.exportName]);
   const endpointModules = client.endpointModules.map((module) => {
-    const base = client.endpointModules.length === 1 ? 'endpoints' : `${names(posix.basename(module).replace(/\.tsx?$/, '')).propertyName}Endpoints`;
+    const base =
+      client.endpointModules.length === 1 ? 'endpoints' : `${names(posix.basename(module).replace(/\.tsx?$/, '')).propertyName}Endpoints`;
     let alias = base;
     for (let n = 2; taken.has(alias); n++) alias = `${base}${n}`;
     taken.add(alias);

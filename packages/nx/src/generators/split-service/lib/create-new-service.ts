@@ -49,7 +49,10 @@ function copyProjectConfiguration(tree: Tree, options: NormalizedSplitOptions): 
     const config = readJson(tree, posix.join(source.root, child));
     if (typeof config.extends === 'string') config.extends = moveRelative(config.extends, source.root, directory);
     if (Array.isArray(config.references)) {
-      config.references = config.references.map((reference: { path: string }) => ({ ...reference, path: moveRelative(reference.path, source.root, directory) }));
+      config.references = config.references.map((reference: { path: string }) => ({
+        ...reference,
+        path: moveRelative(reference.path, source.root, directory),
+      }));
     }
     writeJson(tree, posix.join(directory, child), config);
     if (child === 'tsconfig.json') referenceFromRoot(tree, source.root, directory);
@@ -88,7 +91,9 @@ function renamePackage(packageName: unknown, fromName: string, toName: string): 
   if (typeof packageName !== 'string') return packageName;
   if (packageName === fromName) return toName;
   const slash = packageName.lastIndexOf('/');
-  return slash >= 0 && packageName.slice(slash + 1) === fromName ? `${packageName.slice(0, slash + 1)}${toName}` : `${packageName}-${toName}`;
+  return slash >= 0 && packageName.slice(slash + 1) === fromName
+    ? `${packageName.slice(0, slash + 1)}${toName}`
+    : `${packageName}-${toName}`;
 }
 
 function mapStrings(value: any, map: (text: string) => string): any {

@@ -47,12 +47,19 @@ export const h3 = api.raw({ method: '*', path: '/raw/*rest' }, (req, res) => res
       skipFormat: false,
     });
     expect(options.apps.map((a) => [a.name, a.root])).toEqual([['api', 'apps/api']]);
-    expect(normalizeOptions(tree, { from: 'hello', name: 'yo', endpoints: ['h2'], directory: './apps/api/yo/' }).directory).toBe('apps/api/yo');
+    expect(normalizeOptions(tree, { from: 'hello', name: 'yo', endpoints: ['h2'], directory: './apps/api/yo/' }).directory).toBe(
+      'apps/api/yo',
+    );
   });
 
   it('refuses a source whose code the analysis cannot read', () => {
-    tree.write(`${dir}/bad.ts`, `import { api } from '@topo/runtime';\nconst p = '/x';\nexport const h4 = api({ path: p }, async () => 1);\n`);
+    tree.write(
+      `${dir}/bad.ts`,
+      `import { api } from '@topo/runtime';\nconst p = '/x';\nexport const h4 = api({ path: p }, async () => 1);\n`,
+    );
 
-    expect(() => selected(['h2'])).toThrow(/Service "hello" has problems the split cannot work around; fix them first\.\n\napps\/api\/services\/hello\/bad\.ts:3:/);
+    expect(() => selected(['h2'])).toThrow(
+      /Service "hello" has problems the split cannot work around; fix them first\.\n\napps\/api\/services\/hello\/bad\.ts:3:/,
+    );
   });
 });

@@ -67,14 +67,14 @@ export function normalizeOptions(tree: Tree, schema: SplitServiceGeneratorSchema
   const source = findSource(analysis.services, schema.from?.trim() ?? '');
   const problems = analysis.errors.filter((error) => isInside(error.file, source.root));
   if (problems.length) {
-    throw new Error(`Service "${source.name}" has problems the split cannot work around; fix them first.\n\n${formatAnalysisErrors(problems)}`);
+    throw new Error(
+      `Service "${source.name}" has problems the split cannot work around; fix them first.\n\n${formatAnalysisErrors(problems)}`,
+    );
   }
   if (schema.database !== undefined && schema.database !== 'share' && schema.database !== 'own') {
     throw new Error(`--database=${schema.database} is not an option. Pass --database=share or --database=own.`);
   }
-  const directory = schema.directory
-    ? normalizePath(schema.directory)
-    : posix.join(posix.dirname(source.root), name);
+  const directory = schema.directory ? normalizePath(schema.directory) : posix.join(posix.dirname(source.root), name);
   return {
     source,
     endpoints: selectEndpoints(source, schema.endpoints),
@@ -142,7 +142,9 @@ function selectEndpoints(source: ServiceInfo, requested: readonly string[] | str
     .filter(Boolean);
   const available = () => source.endpoints.map((e) => `${e.exportName} (${e.methods.join('|')} ${e.path})`).join(', ');
   if (selectors.length === 0) {
-    throw new Error(`Pass --endpoints with the endpoints to move out of "${source.name}", by export name or "METHOD /path": ${available()}.`);
+    throw new Error(
+      `Pass --endpoints with the endpoints to move out of "${source.name}", by export name or "METHOD /path": ${available()}.`,
+    );
   }
   const selected = new Set<EndpointInfo>();
   const unknown: string[] = [];
@@ -177,7 +179,9 @@ function appsServing(tree: Tree, host: SourceHost, source: ServiceInfo): SplitAp
     const { config, errors } = parseAppConfig(file, host.read(file) ?? '');
     if (!config) {
       if (isInside(source.root, app.root)) {
-        throw new Error(`The topo.json of app ${app.root}, which serves "${source.name}", has problems; fix them first.\n\n${formatAnalysisErrors(errors)}`);
+        throw new Error(
+          `The topo.json of app ${app.root}, which serves "${source.name}", has problems; fix them first.\n\n${formatAnalysisErrors(errors)}`,
+        );
       }
       continue;
     }

@@ -79,10 +79,22 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   const sides = classifyDeclarations(code, (s) => endpoints.has(s), selected, marker);
 
   const paths = splitPaths(tree, options, sides);
-  const tests = splitTests(modulesOf(source.testFiles), { typescript: ts, sides, newFile: paths.newFile, from: source.name, to: options.name }, problems);
+  const tests = splitTests(
+    modulesOf(source.testFiles),
+    { typescript: ts, sides, newFile: paths.newFile, from: source.name, to: options.name },
+    problems,
+  );
   const modules: ModulePlan[] = [
     { path: source.serviceFile, owner: 'source', test: false, inPlace: true, origin: source.serviceFile, statements: marker },
-    { path: paths.serviceFile, owner: 'new', test: false, inPlace: false, origin: source.serviceFile, statements: marker, serviceMarker: true },
+    {
+      path: paths.serviceFile,
+      owner: 'new',
+      test: false,
+      inPlace: false,
+      origin: source.serviceFile,
+      statements: marker,
+      serviceMarker: true,
+    },
     ...codeModules(modulesOf(codeFiles), sides, paths.moduleOf),
     ...testModules(tests),
     ...callerModules(modulesOf(callers)),
@@ -109,11 +121,23 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     problems.push(...bindingConflicts(module, resolver));
   }
   problems.push(...resolver.problems);
-  problems.push(...checkReferences({ typescript: ts, graph, sides, endpointOf, source: source.name, target: options.name, databases: source.databases }));
+  problems.push(
+    ...checkReferences({
+      typescript: ts,
+      graph,
+      sides,
+      endpointOf,
+      source: source.name,
+      target: options.name,
+      databases: source.databases,
+    }),
+  );
   if (problems.length) throw refusal(problems);
 
   const moduleResolver = createModuleResolver(host);
-  const callsSource = modules.some((m) => m.statements.some((s) => resolver.resolve(s, m).bindings.some((b) => b.file === clients.source.file)));
+  const callsSource = modules.some((m) =>
+    m.statements.some((s) => resolver.resolve(s, m).bindings.some((b) => b.file === clients.source.file)),
+  );
   return {
     graph,
     sides,
@@ -145,14 +169,20 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
  * The statement declaring each endpoint of the source. A statement that declares an
  * endpoint that moves and one that stays cannot be divided: that is a problem.
  */
-function endpointStatements(graph: DeclarationGraph, options: NormalizedSplitOptions, problems: SplitProblem[]): Map<TopLevelStatement, EndpointInfo> {
+function endpointStatements(
+  graph: DeclarationGraph,
+  options: NormalizedSplitOptions,
+  problems: SplitProblem[],
+): Map<TopLevelStatement, EndpointInfo> {
   const { source } = options;
   const endpoints = new Map<TopLevelStatement, EndpointInfo>();
   for (const endpoint of source.endpoints) {
     const statement = graph.modules.get(endpoint.file)?.statements.find((s) => s.node.getStart() === endpoint.start);
     if (statement) endpoints.set(statement, endpoint);
     else if (options.endpoints.includes(endpoint)) {
-      throw new Error(`Endpoint "${endpoint.exportName}" (${endpoint.file}:${endpoint.line}) was not found where the analysis read it; this is a bug in split-service.`);
+      throw new Error(
+        `Endpoint "${endpoint.exportName}" (${endpoint.file}:${endpoint.line}) was not found where the analysis read it; this is a bug in split-service.`,
+      );
     }
   }
   for (const endpoint of options.endpoints) {
@@ -191,7 +221,11 @@ function clientModules(ts: typeof TS, tree: Tree, options: NormalizedSplitOption
   const { source } = options;
   const existing = source.clientFile && clientExportName(ts, tree.read(source.clientFile, 'utf-8') ?? '');
   return {
-    source: { service: source.name, file: source.clientFile ?? posix.join(source.root, CLIENT_FILE), exportName: existing || names(source.name).propertyName },
+    source: {
+      service: source.name,
+      file: source.clientFile ?? posix.join(source.root, CLIENT_FILE),
+      exportName: existing || names(source.name).propertyName,
+    },
     target: { service: options.name, file: posix.join(options.directory, CLIENT_FILE), exportName: options.clientName },
   };
 }
@@ -260,9 +294,27 @@ function codeModules(
 
 function testModules(tests: readonly TestFileSplit[]): ModulePlan[] {
   return tests.flatMap((split) => [
-    { path: split.file, owner: 'source' as const, test: true, inPlace: true, origin: split.file, statements: split.stay, omit: split.omitFromStay },
+    {
+      path: split.file,
+      owner: 'source' as const,
+      test: true,
+      inPlace: true,
+      origin: split.file,
+      statements: split.stay,
+      omit: split.omitFromStay,
+    },
     ...(split.move.length
-      ? [{ path: split.newFile, owner: 'new' as const, test: true, inPlace: false, origin: split.file, statements: split.move, omit: split.omitFromMove }]
+      ? [
+          {
+            path: split.newFile,
+            owner: 'new' as const,
+            test: true,
+            inPlace: false,
+            origin: split.file,
+            statements: split.move,
+            omit: split.omitFromMove,
+          },
+        ]
       : []),
   ]);
 }
@@ -345,7 +397,13 @@ function clientExportName(ts: typeof TS, text: string): string | undefined {
     if (!ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
     for (const declaration of statement.declarationList.declarations) {
       const init = declaration.initializer;
-      if (ts.isIdentifier(declaration.name) && init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'client') {
+      if (
+        ts.isIdentifier(declaration.name) &&
+        init &&
+        ts.isCallExpression(init) &&
+        ts.isIdentifier(init.expression) &&
+        init.expression.text === 'client'
+      ) {
         return declaration.name.text;
       }
     }
@@ -360,8 +418,12 @@ function identifierNamesOf(ts: typeof TS, tree: Tree, graph: DeclarationGraph): 
   const isMemberName = (node: TS.Identifier) => {
     const parent = node.parent;
     return (
-      ((ts.isPropertyAccessExpression(parent) || ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent) ||
-        ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent) || ts.isMethodSignature(parent)) &&
+      ((ts.isPropertyAccessExpression(parent) ||
+        ts.isPropertyAssignment(parent) ||
+        ts.isPropertySignature(parent) ||
+        ts.isPropertyDeclaration(parent) ||
+        ts.isMethodDeclaration(parent) ||
+        ts.isMethodSignature(parent)) &&
         parent.name === node) ||
       (ts.isQualifiedName(parent) && parent.right === node)
     );

@@ -62,6 +62,11 @@ describe('render-module', () => {
         { start: 4, end: 5, text: 'EE' },
       ]),
     ).toBe('aXdEEf');
-    expect(() => applyEdits('abc', [{ start: 0, end: 2, text: '' }, { start: 1, end: 3, text: '' }])).toThrow('Overlapping edits');
+    expect(() =>
+      applyEdits('abc', [
+        { start: 0, end: 2, text: '' },
+        { start: 1, end: 3, text: '' },
+      ]),
+    ).toThrow('Overlapping edits');
   });
 });

@@ -56,7 +56,10 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
     // Statements that were next to each other keep the space between them (overloads: none).
     const between = previous && indexOf.get(previous)! + 1 === indexOf.get(statement) ? text.slice(previous.node.getEnd(), start) : '';
     const separator = between.trim() === '' && between.includes('\n') ? between : '\n\n';
-    const statementText = applyEdits(text.slice(start, statement.node.getEnd()), edits.map((e) => shift(e, -start)));
+    const statementText = applyEdits(
+      text.slice(start, statement.node.getEnd()),
+      edits.map((e) => shift(e, -start)),
+    );
     body.push(body.length ? `${separator}${statementText}` : statementText);
     previous = statement;
   }
@@ -85,7 +88,11 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
       else if (named) for (const element of named.elements) declared.add(element.name.text);
     }
   }
-  const imports = importLines(bindings.filter((b) => !declared.has(b.local)), module.path, context.importExtension);
+  const imports = importLines(
+    bindings.filter((b) => !declared.has(b.local)),
+    module.path,
+    context.importExtension,
+  );
   const lastImport = [...current.statements].reverse().find(ts.isImportDeclaration);
   const at = lastImport ? lastImport.getEnd() : 0;
   const head = existing.slice(0, at);
@@ -148,7 +155,9 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
         if (element.target && (side === 'share' || (side === 'move' && module.owner !== 'source'))) {
           const home = context.moduleOf(element.target);
           const specifier = moduleSpecifier(module.path, home, context.importExtension);
-          reexports.push(`export { ${element.local === element.exported ? element.local : `${element.local} as ${element.exported}`} } from '${specifier}';`);
+          reexports.push(
+            `export { ${element.local === element.exported ? element.local : `${element.local} as ${element.exported}`} } from '${specifier}';`,
+          );
         }
       }
       fates.set(statement, rewriteExports(statement, elements));
@@ -183,9 +192,12 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
   const joining = new Map<TopLevelStatement, Binding[]>();
   const separate: Binding[] = [];
   for (const binding of dedupe(needed)) {
-    const host = binding.kind === 'named' && binding.file !== undefined
-      ? [...stays].find(([statement, staying]) => staying.length > 0 && canJoin(ts, statement.node as TS.ImportDeclaration, staying, binding))?.[0]
-      : undefined;
+    const host =
+      binding.kind === 'named' && binding.file !== undefined
+        ? [...stays].find(
+            ([statement, staying]) => staying.length > 0 && canJoin(ts, statement.node as TS.ImportDeclaration, staying, binding),
+          )?.[0]
+        : undefined;
     if (host) joining.set(host, [...(joining.get(host) ?? []), binding]);
     else separate.push(binding);
   }
@@ -199,7 +211,14 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
   const newImports = importLines(separate, module.path, context.importExtension);
 
   const fateOf = new Map(origin.statements.map((s) => [s.node as TS.Node, fates.get(s) ?? 'keep']));
-  edits.push(...siblingEdits(ts, sourceFile, origin.statements.map((s) => s.node), (node) => fateOf.get(node) ?? 'keep'));
+  edits.push(
+    ...siblingEdits(
+      ts,
+      sourceFile,
+      origin.statements.map((s) => s.node),
+      (node) => fateOf.get(node) ?? 'keep',
+    ),
+  );
   if (newImports.length) {
     // After the last import kept, else above the first statement kept.
     const keptStatements = origin.statements.filter((s) => fates.get(s) !== 'remove');
@@ -219,7 +238,9 @@ function rewriteExports(statement: TopLevelStatement, elements: readonly ExportE
   if (elements.length === statement.exports.length) return 'keep';
   if (elements.length === 0) return 'remove';
   const node = statement.node as TS.ExportDeclaration;
-  const list = elements.map((e) => `${e.typeOnly && !node.isTypeOnly ? 'type ' : ''}${e.local === e.exported ? e.local : `${e.local} as ${e.exported}`}`);
+  const list = elements.map(
+    (e) => `${e.typeOnly && !node.isTypeOnly ? 'type ' : ''}${e.local === e.exported ? e.local : `${e.local} as ${e.exported}`}`,
+  );
   const from = node.moduleSpecifier ? ` from ${node.moduleSpecifier.getText()}` : '';
   return `export ${node.isTypeOnly ? 'type ' : ''}{ ${list.join(', ')} }${from};`;
 }
@@ -330,7 +351,11 @@ function mockPathEdits(statement: TopLevelStatement, originFile: string, module:
         const home = target && (context.deleted.has(target) ? context.newHomeOf(target) : target);
         if (home) {
           const quote = argument.getText()[0];
-          edits.push({ start: argument.getStart(), end: argument.getEnd(), text: `${quote}${moduleSpecifier(module, home, context.importExtension)}${quote}` });
+          edits.push({
+            start: argument.getStart(),
+            end: argument.getEnd(),
+            text: `${quote}${moduleSpecifier(module, home, context.importExtension)}${quote}`,
+          });
         }
       }
     }
@@ -351,7 +376,10 @@ function needsExportElement(element: ExportElement, context: RenderContext): boo
 function sideEffectImports(ts: typeof TS, origin: ModuleDeclarations, module: string): string[] {
   return origin.statements
     .map((s) => s.node)
-    .filter((node): node is TS.ImportDeclaration => ts.isImportDeclaration(node) && !node.importClause && ts.isStringLiteral(node.moduleSpecifier))
+    .filter(
+      (node): node is TS.ImportDeclaration =>
+        ts.isImportDeclaration(node) && !node.importClause && ts.isStringLiteral(node.moduleSpecifier),
+    )
     .map((node) => {
       const specifier = (node.moduleSpecifier as TS.StringLiteral).text;
       const target = specifier.startsWith('.') ? relativeSpecifier(module, posix.join(posix.dirname(origin.file), specifier)) : specifier;
@@ -409,7 +437,11 @@ export function moduleSpecifier(module: string, file: string, importExtension: '
 }
 
 /** An import declaration reprinted with only some of its names, and maybe more. */
-function importDeclarationText(declaration: TS.ImportDeclaration, bindings: readonly ImportBinding[], extra: readonly Binding[] = []): string {
+function importDeclarationText(
+  declaration: TS.ImportDeclaration,
+  bindings: readonly ImportBinding[],
+  extra: readonly Binding[] = [],
+): string {
   const clause = declaration.importClause!;
   const from = declaration.moduleSpecifier.getText();
   const parts: string[] = [];
@@ -423,7 +455,9 @@ function importDeclarationText(declaration: TS.ImportDeclaration, bindings: read
   ];
   const allTypes = clause.isTypeOnly && extra.every((b) => b.typeOnly);
   if (named.length) {
-    const elements = named.map((b) => `${b.typeOnly && !allTypes ? 'type ' : ''}${b.imported === b.local ? b.local : `${b.imported} as ${b.local}`}`);
+    const elements = named.map(
+      (b) => `${b.typeOnly && !allTypes ? 'type ' : ''}${b.imported === b.local ? b.local : `${b.imported} as ${b.local}`}`,
+    );
     parts.push(`{ ${elements.join(', ')} }`);
   }
   return `import ${allTypes ? 'type ' : ''}${parts.join(', ')} from ${from};`;
@@ -445,7 +479,9 @@ function dedupe(bindings: readonly Binding[]): Binding[] {
     const known = byLocal.get(binding.local);
     byLocal.set(
       binding.local,
-      known ? { ...known, typeOnly: known.typeOnly && binding.typeOnly, order: Math.min(known.order ?? Infinity, binding.order ?? Infinity) } : binding,
+      known
+        ? { ...known, typeOnly: known.typeOnly && binding.typeOnly, order: Math.min(known.order ?? Infinity, binding.order ?? Infinity) }
+        : binding,
     );
   }
   return [...byLocal.values()];

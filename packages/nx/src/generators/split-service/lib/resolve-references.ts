@@ -165,8 +165,12 @@ export class ReferenceResolver {
         return;
       }
       if (module.owner === 'shared' && via.resolvedFile && context.clientFiles.has(via.resolvedFile) && !reference.inType) {
-        this.problem(statement, reference, `"${statement.names[0] ?? 'This code'}" is used by both "${context.source}" and "${context.target}", so it would go to the shared library, but it calls a service through ${via.local} (${via.specifier}); the shared library cannot call services without a cycle of imports between the services.`,
-          `Move the call into the endpoints that need it (or give each service its own copy of this code), then run the split again.`);
+        this.problem(
+          statement,
+          reference,
+          `"${statement.names[0] ?? 'This code'}" is used by both "${context.source}" and "${context.target}", so it would go to the shared library, but it calls a service through ${via.local} (${via.specifier}); the shared library cannot call services without a cycle of imports between the services.`,
+          `Move the call into the endpoints that need it (or give each service its own copy of this code), then run the split again.`,
+        );
         return;
       }
       if (module.inPlace) {
@@ -176,12 +180,23 @@ export class ReferenceResolver {
       if (via.resolvedFile === module.path) return;
       if (via.resolvedFile === context.serviceFiles.source && module.owner === 'new') {
         // Moved code that uses its service object uses the new service's.
-        result.bindings.push({ local: via.local, kind: via.kind, imported: via.imported, file: context.serviceFiles.target, typeOnly: via.typeOnly, order: via.node.pos });
+        result.bindings.push({
+          local: via.local,
+          kind: via.kind,
+          imported: via.imported,
+          file: context.serviceFiles.target,
+          typeOnly: via.typeOnly,
+          order: via.node.pos,
+        });
         return;
       }
       if (via.kind === 'namespace' && !reference.member && via.resolvedFile && context.codeFiles.has(via.resolvedFile)) {
-        this.problem(statement, reference, `The namespace import "${via.local}" of ${via.specifier} is used as a whole, and the split divides that module.`,
-          `Import the names you use (\`import { a, b } from '${via.specifier}'\`), then run the split again.`);
+        this.problem(
+          statement,
+          reference,
+          `The namespace import "${via.local}" of ${via.specifier} is used as a whole, and the split divides that module.`,
+          `Import the names you use (\`import { a, b } from '${via.specifier}'\`), then run the split again.`,
+        );
         return;
       }
       result.bindings.push({
@@ -254,28 +269,46 @@ export class ReferenceResolver {
     const callee = reference.member ?? reference.node;
     const name = endpoint.exportName;
     if (module.owner === 'shared') {
-      this.problem(statement, reference,
+      this.problem(
+        statement,
+        reference,
         `"${statement.names[0] ?? 'This code'}" is used by both "${context.source}" and "${context.target}", so it would go to the shared library, but it calls endpoint "${name}"; the shared library cannot call an endpoint without a cycle of imports between the services.`,
-        `Move that call into the endpoints that need it (or keep the code on one side only), then run the split again.`);
+        `Move that call into the endpoints that need it (or keep the code on one side only), then run the split again.`,
+      );
       return;
     }
     const isCall = ts.isCallExpression(callee.parent) && callee.parent.expression === callee;
     if (!isCall) {
       const service = owner === 'new' ? context.target : context.source;
-      this.problem(statement, reference, `Endpoint "${name}" is ${describeValueUse(ts, callee)} here, and after the split it is in another service ("${service}"): only a direct call can become a client call.`,
-        `Call it directly (\`${reference.node.text}(req)\`) or through the client of its service, then run the split again.`);
+      this.problem(
+        statement,
+        reference,
+        `Endpoint "${name}" is ${describeValueUse(ts, callee)} here, and after the split it is in another service ("${service}"): only a direct call can become a client call.`,
+        `Call it directly (\`${reference.node.text}(req)\`) or through the client of its service, then run the split again.`,
+      );
       return;
     }
     if (endpoint.kind === 'raw') {
-      this.problem(statement, reference, `Raw endpoint "${name}" is called directly here, and after the split it lives in another service; raw endpoints cannot be called through a client.`,
-        `Keep "${name}" and its callers in one service, or turn it into a typed endpoint, then run the split again.`);
+      this.problem(
+        statement,
+        reference,
+        `Raw endpoint "${name}" is called directly here, and after the split it lives in another service; raw endpoints cannot be called through a client.`,
+        `Keep "${name}" and its callers in one service, or turn it into a typed endpoint, then run the split again.`,
+      );
       return;
     }
     const client = owner === 'new' ? context.clients.target : context.clients.source;
     this.clientCall(callee, client, name, module, result, true);
   }
 
-  private clientCall(node: TS.Node, client: ClientModule, endpoint: string, module: ModulePlan, result: ResolvedStatement, wholeCallee: boolean): void {
+  private clientCall(
+    node: TS.Node,
+    client: ClientModule,
+    endpoint: string,
+    module: ModulePlan,
+    result: ResolvedStatement,
+    wholeCallee: boolean,
+  ): void {
     const local = this.clientLocal(module, client);
     result.edits.push(this.replace(node, wholeCallee ? `${local}.${endpoint}` : local));
     result.bindings.push({ local, kind: 'named', imported: client.exportName, file: client.file, typeOnly: false });
@@ -292,7 +325,12 @@ export class ReferenceResolver {
     if (!via || via.resolvedFile !== client.file) return undefined;
     let receiver: TS.Node | undefined;
     if (via.kind === 'named' && via.imported === client.exportName) receiver = node;
-    else if (via.kind === 'namespace' && reference.member && ts.isPropertyAccessExpression(reference.member) && reference.member.name.text === client.exportName) {
+    else if (
+      via.kind === 'namespace' &&
+      reference.member &&
+      ts.isPropertyAccessExpression(reference.member) &&
+      reference.member.name.text === client.exportName
+    ) {
       receiver = reference.member;
     }
     const access = receiver?.parent;
@@ -346,7 +384,13 @@ function describeValueUse(ts: typeof TS, node: TS.Node): string {
     ) {
       return 'stored';
     }
-    if (!ts.isParenthesizedExpression(parent) && !ts.isAsExpression(parent) && !ts.isPropertyAssignment(parent) && !ts.isShorthandPropertyAssignment(parent)) break;
+    if (
+      !ts.isParenthesizedExpression(parent) &&
+      !ts.isAsExpression(parent) &&
+      !ts.isPropertyAssignment(parent) &&
+      !ts.isShorthandPropertyAssignment(parent)
+    )
+      break;
   }
   return 'used as a value';
 }

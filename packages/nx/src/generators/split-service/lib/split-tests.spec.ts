@@ -18,7 +18,11 @@ describe('splitTests', () => {
     tree.write('s/hello.spec.ts', spec);
     const graph = readDeclarations(treeHost(tree), ['s/hello.ts', 's/hello.spec.ts']);
     const code = graph.modules.get('s/hello.ts')!.statements;
-    const sides = classifyDeclarations(code, (s) => s.names[0] !== 'shared', code.filter((s) => s.names[0] === 'h2'));
+    const sides = classifyDeclarations(
+      code,
+      (s) => s.names[0] !== 'shared',
+      code.filter((s) => s.names[0] === 'h2'),
+    );
     const problems: SplitProblem[] = [];
     const [split] = splitTests(
       [graph.modules.get('s/hello.spec.ts')!],
@@ -27,7 +31,13 @@ describe('splitTests', () => {
     );
     const lines = (statements: { line: number }[]) => statements.map((s) => s.line);
     const omitted = (map: Map<unknown, { getText(): string }[]>) => [...map.values()].flat().map((n) => n.getText().split('\n')[0]);
-    return { stay: lines(split.stay), move: lines(split.move), omitFromStay: omitted(split.omitFromStay), omitFromMove: omitted(split.omitFromMove), problems };
+    return {
+      stay: lines(split.stay),
+      move: lines(split.move),
+      omitFromStay: omitted(split.omitFromStay),
+      omitFromMove: omitted(split.omitFromMove),
+      problems,
+    };
   }
 
   it('moves a file that tests only moved code, keeps one that tests none', () => {
@@ -69,7 +79,11 @@ describe('hello', () => {
     const { problems } = divide(`import { h1, h2 } from './hello';\n\ndescribe('x', () => {\n  it('both', () => h1() + h2());\n});\n`);
 
     expect(problems).toEqual([
-      expect.objectContaining({ file: 's/hello.spec.ts', line: 4, message: expect.stringContaining('uses both code that moves to "yo" (h2) and code that stays in "hello" (h1)') }),
+      expect.objectContaining({
+        file: 's/hello.spec.ts',
+        line: 4,
+        message: expect.stringContaining('uses both code that moves to "yo" (h2) and code that stays in "hello" (h1)'),
+      }),
     ]);
   });
 });

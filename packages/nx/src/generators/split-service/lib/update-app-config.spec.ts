@@ -24,7 +24,13 @@ describe('updateAppConfig', () => {
     expect(update({ services: '*', port: 1, topologies: { a: [['x', 'hello', 'z']], b: [['hello'], ['x', 'z']] } })).toEqual({
       services: '*',
       port: 1,
-      topologies: { a: [['x', 'hello', 'yo', 'z']], b: [['hello', 'yo'], ['x', 'z']] },
+      topologies: {
+        a: [['x', 'hello', 'yo', 'z']],
+        b: [
+          ['hello', 'yo'],
+          ['x', 'z'],
+        ],
+      },
     });
   });
 

@@ -87,7 +87,8 @@ function exportedNames(ts: typeof TS, sourceFile: TS.SourceFile): string[] {
     if (!modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
     if (modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) continue;
     if (ts.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations) if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
+      for (const declaration of statement.declarationList.declarations)
+        if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
     } else {
       const name = (statement as TS.DeclarationStatement).name;
       if (name && ts.isIdentifier(name)) names.push(name.text);
