@@ -112,7 +112,6 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     clients,
     moved: new Set(options.endpoints.map((e) => e.exportName)),
     namesIn: identifierNamesOf(ts, tree, graph),
-    clientFiles: new Set(options.services.map((s) => posix.join(s.root, CLIENT_FILE))),
     codeFiles: new Set(codeFiles),
     serviceFiles: { source: source.serviceFile, target: paths.serviceFile },
   });

@@ -79,8 +79,6 @@ export interface ResolverContext {
   moved: ReadonlySet<string>;
   /** Every identifier a module's code already uses, so that new imports do not clash. */
   namesIn(module: ModulePlan): ReadonlySet<string>;
-  /** Every service's client.ts. */
-  clientFiles: ReadonlySet<string>;
   /** The source service's code files (tests, service.ts and client.ts aside). */
   codeFiles: ReadonlySet<string>;
   /** The source's service.ts and the new service's. */
@@ -164,12 +162,13 @@ export class ReferenceResolver {
         this.clientCall(movedCall.receiver, context.clients.target, movedCall.endpoint, module, result, false);
         return;
       }
-      if (module.owner === 'shared' && via.resolvedFile && context.clientFiles.has(via.resolvedFile) && !reference.inType) {
+      // The shared library may call a third service, not the service it was split from.
+      if (module.owner === 'shared' && via.resolvedFile === context.clients.source.file && !reference.inType) {
         this.problem(
           statement,
           reference,
-          `"${statement.names[0] ?? 'This code'}" is used by both "${context.source}" and "${context.target}", so it would go to the shared library, but it calls a service through ${via.local} (${via.specifier}); the shared library cannot call services without a cycle of imports between the services.`,
-          `Move the call into the endpoints that need it (or give each service its own copy of this code), then run the split again.`,
+          `"${statement.names[0] ?? 'This code'}" is used by both "${context.source}" and "${context.target}", so it would go to the shared library, but it calls "${context.source}" through its client; the shared library cannot call either side of the split without a cycle of imports between the services.`,
+          `Move the call into the endpoints that need it (or keep the code on one side only), then run the split again.`,
         );
         return;
       }
