@@ -21,6 +21,7 @@ async function runGatewayHop(options, log) {
   const bundles = await buildMicroBundles(options.workspaceRoot, path.join(options.benchDir, '.cache'));
   const common = { cwd: options.workspaceRoot, verbose: options.verbose, profileDir: profileDir(options) };
   const labels = { gateway: 'topo gateway → hello', proxy: 'keep-alive node:http proxy → hello', direct: 'hello process, no hop' };
+  const paths = { gateway: ['gateway', 'hello'], proxy: ['proxy', 'hello'], direct: ['hello'] };
 
   const samples = await withServers(async (track) => {
     // nx serve starts every process with --enable-source-maps; so does the bench.
@@ -47,7 +48,7 @@ async function runGatewayHop(options, log) {
     });
   });
 
-  const measurements = Object.fromEntries(Object.entries(samples).map(([key, s]) => [key, summarizeHttp(labels[key], s)]));
+  const measurements = Object.fromEntries(Object.entries(samples).map(([key, s]) => [key, summarizeHttp(labels[key], s, paths[key])]));
   const { gateway, proxy } = measurements;
   return {
     name: 'gateway',

@@ -47,7 +47,7 @@ async function runMono(options, log) {
     });
   });
 
-  const measurements = Object.fromEntries(Object.entries(samples).map(([key, s]) => [key, summarizeHttp(contenders[key].label, s)]));
+  const measurements = Object.fromEntries(Object.entries(samples).map(([key, s]) => [key, summarizeHttp(contenders[key].label, s, [key])]));
   const { topo, express, bare } = measurements;
   return {
     name: 'mono',

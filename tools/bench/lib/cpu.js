@@ -75,4 +75,10 @@ async function waitForQuiet(pids, maxSeconds, onWait) {
   }
 }
 
-module.exports = { sampleCpu, foreignCpu, waitForQuiet };
+/** CPU seconds each of the sampled processes used since `before`: pid → seconds. */
+function cpuSecondsByPid(before) {
+  if (before === null) return new Map();
+  return new Map([...before.ours].map(([pid, ticks]) => [pid, (processTicks(pid) - ticks) / TICKS_PER_SECOND]));
+}
+
+module.exports = { sampleCpu, foreignCpu, cpuSecondsByPid, waitForQuiet };

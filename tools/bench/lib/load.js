@@ -1,8 +1,8 @@
 'use strict';
 const autocannon = require('autocannon');
-const { foreignCpu, sampleCpu } = require('./cpu');
+const { cpuSecondsByPid, foreignCpu, sampleCpu } = require('./cpu');
 const { LatencyRecorder } = require('./latency');
-const { livePids } = require('./processes');
+const { liveServers } = require('./processes');
 
 /**
  * HTTP load with autocannon, in the bench's own process: a warm-up run whose figures are
@@ -16,9 +16,14 @@ const { livePids } = require('./processes');
 async function measureHttp(url, settings) {
   if (settings.warmup > 0) await run(url, settings.connections, settings.warmup);
   const latency = new LatencyRecorder();
-  const cpu = sampleCpu([process.pid, ...livePids()]);
+  const servers = liveServers();
+  const cpu = sampleCpu([process.pid, ...servers.map((s) => s.pid)]);
   const result = await run(url, settings.connections, settings.duration, latency);
   const failures = result.errors + result.timeouts + result.non2xx;
+  const seconds = cpuSecondsByPid(cpu);
+  const foreign = foreignCpu(cpu);
+  // CPU time per answered request of each server process (idle ones round to 0), in µs.
+  const serverCpuMicros = Object.fromEntries(servers.map((s) => [s.name, (1e6 * (seconds.get(s.pid) ?? 0)) / Math.max(1, result.requests.total)]));
   return {
     requestsPerSec: result.requests.total / result.duration,
     requests: result.requests.total,
@@ -26,7 +31,9 @@ async function measureHttp(url, settings) {
     latencyMs: latency.summary(),
     failures: { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },
     ok: failures === 0,
-    foreignCpu: foreignCpu(cpu),
+    foreignCpu: foreign,
+    serverCpuMicros,
+    loadCpuMicros: (1e6 * (seconds.get(process.pid) ?? 0)) / Math.max(1, result.requests.total),
   };
 }
 

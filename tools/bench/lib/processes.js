@@ -130,9 +130,14 @@ function livePids() {
   return [...live].map((server) => server.pid);
 }
 
+/** Name → pid of the servers running now. */
+function liveServers() {
+  return [...live].map((server) => ({ name: server.name, pid: server.pid }));
+}
+
 /** Where --profile writes the servers' CPU profiles. */
 function profileDir(options) {
   return options.profile ? path.join(options.benchDir, 'profiles') : undefined;
 }
 
-module.exports = { startServer, stopAll, withServers, profileDir, livePids };
+module.exports = { startServer, stopAll, withServers, profileDir, livePids, liveServers };

@@ -61,7 +61,11 @@ function foreignNote(measurements) {
     : undefined;
 }
 
-/** The rows of HTTP contenders: req/s, its spread, latencies, others' CPU. */
+/**
+ * The rows of HTTP contenders: req/s, its spread, latencies, the servers' CPU time per
+ * request (every server process of the row's path: the gateway and the service behind it),
+ * others' CPU.
+ */
 function httpTable(firstHeader, measurements) {
   const rows = Object.values(measurements).map((m) => [
     m.label,
@@ -69,10 +73,13 @@ function httpTable(firstHeader, measurements) {
     formatSpread(m.spread),
     formatMs(m.latencyMs.p50),
     formatMs(m.latencyMs.p99),
+    Number.isFinite(m.cpuMicrosPerRequest) ? m.cpuMicrosPerRequest.toFixed(1) : 'n/a',
     formatForeign(m.foreignCpu),
   ]);
   const warnings = Object.values(measurements).map((m) => failureNote(m.label, m));
-  return [table([firstHeader, 'req/s', 'spread', 'p50 ms', 'p99 ms', 'other cpu'], rows), ...warnings, foreignNote(measurements)].filter(Boolean).join('\n');
+  return [table([firstHeader, 'req/s', 'spread', 'p50 ms', 'p99 ms', 'server cpu µs/req', 'other cpu'], rows), ...warnings, foreignNote(measurements)]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function round(value, digits) {

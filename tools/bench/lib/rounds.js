@@ -58,10 +58,15 @@ function maxForeign(samples) {
   return values.length === 0 ? null : Math.max(...values);
 }
 
-/** An HTTP contender over its rounds: median req/s and median latencies. */
-function summarizeHttp(label, samples) {
+/**
+ * An HTTP contender over its rounds: median req/s and median latencies. `path` names the
+ * server processes a request of this contender passes through, whose CPU per request adds
+ * up to `cpuMicrosPerRequest`.
+ */
+function summarizeHttp(label, samples, path) {
   const rate = samples.map((s) => s.requestsPerSec);
   const sum = (field) => samples.reduce((total, s) => total + s.failures[field], 0);
+  const serverCpuMicros = Object.fromEntries(Object.keys(samples[0].serverCpuMicros).map((name) => [name, median(samples.map((s) => s.serverCpuMicros[name]))]));
   return {
     label,
     requestsPerSec: median(rate),
@@ -75,6 +80,10 @@ function summarizeHttp(label, samples) {
     foreignCpu: maxForeign(samples),
     failures: { errors: sum('errors'), timeouts: sum('timeouts'), non2xx: sum('non2xx') },
     ok: samples.every((s) => s.ok),
+    cpuMicrosPerRequest: path.reduce((total, name) => total + serverCpuMicros[name], 0),
+    // Per server process (idle ones near 0), the median across rounds of its CPU µs per request.
+    serverCpuMicros,
+    loadCpuMicros: median(samples.map((s) => s.loadCpuMicros)),
     rounds: samples.map((s) => ({ requestsPerSec: s.requestsPerSec, p50: s.latencyMs.p50, p99: s.latencyMs.p99, foreignCpu: s.foreignCpu })),
   };
 }
