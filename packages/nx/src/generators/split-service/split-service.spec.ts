@@ -702,6 +702,51 @@ it('h2', async () => expect(await h2({})).toBe('x'));
       expect(typecheckTree(tree)).toEqual([]);
     });
 
+    it('a test whose code now calls the other service through its client hosts that service in its own process', async () => {
+      service('hello', {
+        'client.ts': clientTs('hello'),
+        'hello.ts': `import { api } from '@topo/runtime';
+
+export const h1 = api({ path: '/h1' }, async ({ n }: { n: number }): Promise<number> => (await h2({ n })) + 1);
+export const h2 = api({ path: '/h2' }, async ({ n }: { n: number }): Promise<number> => (await h3({ n })) * 2);
+export const h3 = api({ path: '/h3' }, async ({ n }: { n: number }): Promise<number> => n);
+`,
+        'hello.spec.ts': `import { h1 } from './hello';\n\nit('h1', async () => expect(await h1({ n: 1 })).toBe(3));\n`,
+        'h2.spec.ts': `import { h2 } from './hello';\n\nit('h2', async () => expect(await h2({ n: 1 })).toBe(2));\n`,
+      });
+
+      await split({ endpoints: ['h2'] });
+
+      expect(read(`${SERVICES}/hello/hello.spec.ts`)).toBe(`import { h1 } from './hello';
+import { createHost } from '@topo/runtime/host';
+import yoService from '../yo/service';
+import * as yoEndpoints from '../yo/yo';
+import helloService from './service';
+import * as helloEndpoints from './hello';
+
+// Since the split, the code under test calls "yo" and "hello" through their clients: host them in this process, as the monolith does.
+const splitHost = createHost({
+  app: 'test',
+  process: 'test',
+  edge: false,
+  register: true,
+  services: [
+    { service: yoService, endpoints: [{ name: 'h2', endpoint: yoEndpoints.h2 }] },
+    { service: helloService, endpoints: [{ name: 'h1', endpoint: helloEndpoints.h1 }, { name: 'h3', endpoint: helloEndpoints.h3 }] },
+  ],
+});
+afterAll(() => splitHost.close());
+
+it('h1', async () => expect(await h1({ n: 1 })).toBe(3));
+`);
+      // h1 calls h2, now in yo, which calls h3, still in hello: h1's test hosts both; h2's hosts hello.
+      expect(read(`${SERVICES}/yo/h2.spec.ts`)).toContain(
+        `    { service: helloService, endpoints: [{ name: 'h1', endpoint: helloEndpoints.h1 }, { name: 'h3', endpoint: helloEndpoints.h3 }] },`,
+      );
+      tree.write('node_modules/@topo/runtime/host/index.d.ts', `export * from '${join(__dirname, '..', '..', '..', '..', 'runtime', 'dist', 'host', 'index')}';\n`);
+      expect(typecheckTree(tree)).toEqual([]);
+    });
+
     it('a mixed test file is divided by block; helpers and setup go where they are used', async () => {
       service('hello', {
         'hello.ts': `import { api } from '@topo/runtime';

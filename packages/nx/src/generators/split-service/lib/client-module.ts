@@ -1,7 +1,7 @@
 import { generateFiles, names, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { templatesOf } from '../../utils/package-files';
-import { moduleSpecifier } from './render-module';
+import { moduleSpecifier } from './specifiers';
 
 /** A service's client module to write: who, and which endpoint modules it types itself from. */
 export interface ClientModuleFiles {

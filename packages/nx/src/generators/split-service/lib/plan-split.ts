@@ -19,7 +19,8 @@ import { classifyDeclarations, type Side } from './classify-declarations';
 import { checkReferences } from './check-references';
 import type { NormalizedSplitOptions } from './normalize-options';
 import type { RenderContext } from './render-module';
-import { type ClientModule, type ModulePlan, type Owner, ReferenceResolver } from './resolve-references';
+import type { TestHostedService } from './host-in-tests';
+import { type ClientModule, type ModulePlan, type Owner, ReferenceResolver, referencesIn } from './resolve-references';
 import { refusal, type SplitProblem } from './split-problem';
 import { splitTests, type TestFileSplit } from './split-tests';
 
@@ -102,6 +103,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   const deleted = deletedFiles(modulesOf(codeFiles), sides, tests);
 
   const clients = clientModules(ts, tree, options);
+  const namesIn = identifierNamesOf(ts, tree, graph);
   const resolver = new ReferenceResolver({
     typescript: ts,
     source: source.name,
@@ -111,7 +113,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     moduleOf: paths.moduleOf,
     clients,
     moved: new Set(options.endpoints.map((e) => e.exportName)),
-    namesIn: identifierNamesOf(ts, tree, graph),
+    namesIn,
     codeFiles: new Set(codeFiles),
     serviceFiles: { source: source.serviceFile, target: paths.serviceFile },
   });
@@ -133,6 +135,20 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   );
   if (problems.length) throw refusal(problems);
 
+  const hosts = testHosts(modules, resolver, {
+    [source.name]: {
+      service: source.name,
+      serviceFile: source.serviceFile,
+      endpoints: [...endpoints]
+        .filter(([statement, e]) => e.kind === 'typed' && sides.get(statement) === 'stay')
+        .map(([, e]) => ({ name: e.exportName, module: e.file })),
+    },
+    [options.name]: {
+      service: options.name,
+      serviceFile: paths.serviceFile,
+      endpoints: selected.filter((s) => endpointOf(s)?.kind === 'typed').map((s) => ({ name: endpointOf(s)!.exportName, module: paths.moduleOf(s) })),
+    },
+  });
   const moduleResolver = createModuleResolver(host);
   const callsSource = modules.some((m) =>
     m.statements.some((s) => resolver.resolve(s, m).bindings.some((b) => b.file === clients.source.file)),
@@ -151,6 +167,8 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
       importExtension: options.importExtension,
       services: { from: source.name, to: options.name },
       resolve: (fromFile, specifier) => moduleResolver.resolve(fromFile, specifier),
+      hostsOf: (module) => hosts.get(module) ?? [],
+      namesIn,
       newHomeOf: (file) => {
         const relocated = code.filter((s) => s.file === file && (sides.get(s) ?? 'stay') !== 'stay');
         const home = relocated.find((s) => sides.get(s) === 'move') ?? relocated[0];
@@ -227,6 +245,44 @@ function clientModules(ts: typeof TS, tree: Tree, options: NormalizedSplitOption
     },
     target: { service: options.name, file: posix.join(options.directory, CLIENT_FILE), exportName: options.clientName },
   };
+}
+
+/**
+ * The services each test file has to host in its own process after the split: those the
+ * code it exercises (through its helpers, the code they call, across the split too) now
+ * calls through a client where it called directly before.
+ */
+function testHosts(
+  modules: readonly ModulePlan[],
+  resolver: ReferenceResolver,
+  services: Record<string, TestHostedService>,
+): Map<ModulePlan, TestHostedService[]> {
+  const placement = new Map<TopLevelStatement, ModulePlan>();
+  for (const module of modules) {
+    if (module.test) continue;
+    for (const statement of module.statements) if (!placement.has(statement)) placement.set(statement, module);
+  }
+  const hosts = new Map<ModulePlan, TestHostedService[]>();
+  for (const test of modules.filter((m) => m.test)) {
+    const own = new Set(test.statements);
+    const needed = new Set<string>();
+    const seen = new Set<TopLevelStatement>();
+    const queue = test.statements.map((statement) => ({ statement, module: test }));
+    for (let next = queue.pop(); next; next = queue.pop()) {
+      const { statement, module } = next;
+      if (seen.has(statement)) continue;
+      seen.add(statement);
+      for (const service of resolver.resolve(statement, module).calls) needed.add(service);
+      for (const reference of referencesIn(statement, module)) {
+        const target = reference.target;
+        const home = target && (own.has(target) ? test : placement.get(target));
+        if (target && home) queue.push({ statement: target, module: home });
+      }
+    }
+    const hosted = [...needed].map((name) => services[name]).filter((s) => s && s.endpoints.length > 0);
+    if (hosted.length) hosts.set(test, hosted);
+  }
+  return hosts;
 }
 
 /**

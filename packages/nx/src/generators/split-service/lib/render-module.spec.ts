@@ -1,5 +1,6 @@
 import { typescript } from '../../../analysis/typescript';
-import { applyEdits, attachedStart, importLines, moduleSpecifier } from './render-module';
+import { applyEdits, attachedStart, importLines } from './render-module';
+import { moduleSpecifier } from './specifiers';
 
 describe('render-module', () => {
   describe('importLines', () => {

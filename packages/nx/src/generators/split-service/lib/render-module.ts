@@ -3,7 +3,9 @@ import type * as TS from 'typescript';
 import type { ExportElement, ImportBinding, ModuleDeclarations, TopLevelStatement } from '../../../analysis';
 import type { Side } from './classify-declarations';
 import { describeBody } from './split-tests';
-import { type Binding, type ModulePlan, type ReferenceResolver, relativeSpecifier, type TextEdit } from './resolve-references';
+import type { Binding, ModulePlan, ReferenceResolver, TextEdit } from './resolve-references';
+import { type TestHostedService, testHosting } from './host-in-tests';
+import { moduleSpecifier, relativeSpecifier } from './specifiers';
 
 /** What rendering needs to know beyond the module itself. */
 export interface RenderContext {
@@ -22,6 +24,10 @@ export interface RenderContext {
   resolve(fromFile: string, specifier: string): string | undefined;
   /** Where the code of a source file the split deletes went (the new service's module first). */
   newHomeOf(file: string): string | undefined;
+  /** The services a test module hosts in its own process after the split. */
+  hostsOf(module: ModulePlan): readonly TestHostedService[];
+  /** Every identifier a module's code uses. */
+  namesIn(module: ModulePlan): ReadonlySet<string>;
 }
 
 /**
@@ -73,8 +79,10 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
   const sideEffects = module.owner === 'shared' ? [] : sideEffectImports(context.typescript, origin, module.path);
 
   if (existing === undefined) {
-    const imports = [...sideEffects, ...importLines(bindings, module.path, context.importExtension)];
-    return `${imports.length ? `${imports.join('\n')}\n\n` : ''}${body.join('')}\n`;
+    const hosting = hostingOf(module, origin, context);
+    const imports = [...sideEffects, ...importLines(bindings, module.path, context.importExtension), ...(hosting?.imports ?? [])];
+    const setup = hosting ? `${hosting.setup}\n\n` : '';
+    return `${imports.length ? `${imports.join('\n')}\n\n` : ''}${setup}${body.join('')}\n`;
   }
   const ts = context.typescript;
   const current = ts.createSourceFile(module.path, existing, ts.ScriptTarget.Latest, true);
@@ -208,7 +216,9 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
     else if (staying.length === 0) fates.set(statement, 'remove');
     else fates.set(statement, importDeclarationText(statement.node as TS.ImportDeclaration, staying, extra));
   }
-  const newImports = importLines(separate, module.path, context.importExtension);
+  const hosting = hostingOf(module, origin, context);
+  const newImports = [...importLines(separate, module.path, context.importExtension), ...(hosting?.imports ?? [])];
+  const setup = hosting ? `\n\n${hosting.setup}` : '';
 
   const fateOf = new Map(origin.statements.map((s) => [s.node as TS.Node, fates.get(s) ?? 'keep']));
   edits.push(
@@ -223,10 +233,10 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
     // After the last import kept, else above the first statement kept.
     const keptStatements = origin.statements.filter((s) => fates.get(s) !== 'remove');
     const lastImport = [...keptStatements].reverse().find((s) => s.kind === 'import');
-    if (lastImport) edits.push({ start: lastImport.node.getEnd(), end: lastImport.node.getEnd(), text: `\n${newImports.join('\n')}` });
+    if (lastImport) edits.push({ start: lastImport.node.getEnd(), end: lastImport.node.getEnd(), text: `\n${newImports.join('\n')}${setup}` });
     else {
       const at = keptStatements[0] ? attachedStart(ts, sourceFile, keptStatements[0].node) : 0;
-      edits.push({ start: at, end: at, text: `${newImports.join('\n')}\n\n` });
+      edits.push({ start: at, end: at, text: `${newImports.join('\n')}${setup}\n\n` });
     }
   }
   const result = applyEdits(text, edits);
@@ -286,6 +296,14 @@ function omitEdits(ts: typeof TS, sourceFile: TS.SourceFile, omitted: readonly T
   return [...byBlock].flatMap(([block, nodes]) =>
     siblingEdits(ts, sourceFile, block.statements, (node) => (nodes.has(node) ? 'remove' : 'keep'), block.getStart(sourceFile) + 1),
   );
+}
+
+/** The set-up that hosts, in a test's own process, the services its code now calls through a client. */
+function hostingOf(module: ModulePlan, origin: ModuleDeclarations, context: RenderContext): { imports: string[]; setup: string } | undefined {
+  const hosts = module.test ? context.hostsOf(module) : [];
+  if (hosts.length === 0) return undefined;
+  const vitest = origin.imports.some((binding) => binding.specifier === 'vitest');
+  return testHosting(module.path, hosts, context.importExtension, context.namesIn(module), vitest);
 }
 
 /** `export ` before a declaration that other modules now import. */
@@ -428,12 +446,6 @@ export function importLines(bindings: readonly Binding[], module: string, import
     }
   }
   return lines;
-}
-
-/** The specifier `module` imports workspace file `file` by: relative, without `.ts`, with `.js` in ES module packages. */
-export function moduleSpecifier(module: string, file: string, importExtension: '' | '.js'): string {
-  const stem = file.replace(/\.tsx?$/, '');
-  return `${relativeSpecifier(module, stem)}${importExtension}`;
 }
 
 /** An import declaration reprinted with only some of its names, and maybe more. */

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type * as TS from 'typescript';
 import type { EndpointInfo, ImportBinding, TopLevelReference, TopLevelStatement } from '../../../analysis';
 import type { Side } from './classify-declarations';
+import { relativeSpecifier } from './specifiers';
 import type { SplitProblem } from './split-problem';
 
 /** Whose code a module is after the split. */
@@ -55,6 +56,8 @@ export interface ResolvedStatement {
   bindings: Binding[];
   /** Imports of the original file that still serve it (in place only). */
   keeps: Set<ImportBinding>;
+  /** Services it now calls through their client where it did not before: `yo` for `h2(x)` -> `yo.h2(x)`. */
+  calls: Set<string>;
 }
 
 /** A service's client module. */
@@ -110,12 +113,8 @@ export class ReferenceResolver {
     if (!byStatement) this.resolved.set(module, (byStatement = new Map()));
     let result = byStatement.get(statement);
     if (!result) {
-      result = { edits: [], bindings: [], keeps: new Set() };
-      const omitted = module.omit?.get(statement) ?? [];
-      for (const reference of statement.references) {
-        if (omitted.some((node) => reference.node.pos >= node.pos && reference.node.end <= node.end)) continue;
-        this.resolveReference(statement, reference, module, result);
-      }
+      result = { edits: [], bindings: [], keeps: new Set(), calls: new Set() };
+      for (const reference of referencesIn(statement, module)) this.resolveReference(statement, reference, module, result);
       byStatement.set(statement, result);
     }
     return result;
@@ -311,6 +310,7 @@ export class ReferenceResolver {
     const local = this.clientLocal(module, client);
     result.edits.push(this.replace(node, wholeCallee ? `${local}.${endpoint}` : local));
     result.bindings.push({ local, kind: 'named', imported: client.exportName, file: client.file, typeOnly: false });
+    result.calls.add(client.service);
   }
 
   /**
@@ -355,10 +355,11 @@ export class ReferenceResolver {
   }
 }
 
-/** `./x` or `../y/z` from `fromModule` to `target` (both workspace-relative), as written. */
-export function relativeSpecifier(fromModule: string, target: string): string {
-  const relative = posix.relative(posix.dirname(fromModule), target);
-  return relative.startsWith('.') ? relative : `./${relative}`;
+/** The references of `statement` that `module` writes: those outside the blocks it leaves out. */
+export function referencesIn(statement: TopLevelStatement, module: ModulePlan): TopLevelReference[] {
+  const omitted = module.omit?.get(statement) ?? [];
+  if (omitted.length === 0) return statement.references;
+  return statement.references.filter((r) => !omitted.some((node) => r.node.pos >= node.pos && r.node.end <= node.end));
 }
 
 function memberName(member: TS.PropertyAccessExpression | TS.QualifiedName): string {

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import type * as TS from 'typescript';
 import type { NormalizedSplitOptions } from './normalize-options';
 import type { SplitPlan } from './plan-split';
-import { moduleSpecifier } from './render-module';
+import { moduleSpecifier } from './specifiers';
 import { writeModule } from './write-module';
 
 /** The tag that marks the shared library of an app, so that later splits find and reuse it. */

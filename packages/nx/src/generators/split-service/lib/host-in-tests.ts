@@ -1,0 +1,72 @@
+import { names } from '@nx/devkit';
+import { moduleSpecifier } from './specifiers';
+
+/** A service a test has to host in its own process after the split, and its typed endpoints. */
+export interface TestHostedService {
+  service: string;
+  /** Workspace-relative service.ts, whose default export is the Service. */
+  serviceFile: string;
+  /** The typed endpoints, by export name, with the module that exports each. */
+  endpoints: { name: string; module: string }[];
+}
+
+/**
+ * What a test file needs to host services in its own process, as the monolith does: code
+ * under test whose direct call became a client call (`yo.h2(x)`) still runs in-process in
+ * a test, without a server. The setup registers the services with `createHost({ register:
+ * true })` from `@topo/runtime/host` and closes the host after the tests.
+ *
+ * @example
+ * const { imports, setup } = testHosting('apps/api/services/hello/hello.spec.ts', [yoHosted], '', taken, false);
+ */
+export function testHosting(
+  module: string,
+  services: readonly TestHostedService[],
+  importExtension: '' | '.js',
+  taken: ReadonlySet<string>,
+  vitest: boolean,
+): { imports: string[]; setup: string } {
+  const used = new Set(taken);
+  const fresh = (base: string) => {
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}${n}`;
+    used.add(name);
+    return name;
+  };
+  const createHost = fresh('createHost');
+  const imports = [
+    `import { createHost${createHost === 'createHost' ? '' : ` as ${createHost}`} } from '@topo/runtime/host';`,
+    ...(vitest && !taken.has('afterAll') ? [`import { afterAll } from 'vitest';`] : []),
+  ];
+  const hosted: string[] = [];
+  for (const service of services) {
+    const base = names(service.service).propertyName;
+    const serviceName = fresh(`${base}Service`);
+    imports.push(`import ${serviceName} from '${moduleSpecifier(module, service.serviceFile, importExtension)}';`);
+    const modules = new Map<string, string>();
+    for (const { module: file } of service.endpoints) {
+      if (modules.has(file)) continue;
+      const alias = fresh(`${base}Endpoints`);
+      modules.set(file, alias);
+      imports.push(`import * as ${alias} from '${moduleSpecifier(module, file, importExtension)}';`);
+    }
+    const endpoints = service.endpoints.map((e) => `{ name: '${e.name}', endpoint: ${modules.get(e.module)}.${e.name} }`);
+    hosted.push(`    { service: ${serviceName}, endpoints: [${endpoints.join(', ')}] },`);
+  }
+  const host = fresh('splitHost');
+  const quoted = services.map((s) => `"${s.service}"`).join(' and ');
+  const setup = [
+    `// Since the split, the code under test calls ${quoted} through ${services.length > 1 ? 'their clients' : 'its client'}: host ${services.length > 1 ? 'them' : 'it'} in this process, as the monolith does.`,
+    `const ${host} = ${createHost}({`,
+    `  app: 'test',`,
+    `  process: 'test',`,
+    `  edge: false,`,
+    `  register: true,`,
+    `  services: [`,
+    ...hosted,
+    `  ],`,
+    `});`,
+    `afterAll(() => ${host}.close());`,
+  ].join('\n');
+  return { imports, setup };
+}
