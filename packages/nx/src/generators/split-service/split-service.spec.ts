@@ -627,6 +627,24 @@ export type Two = Awaited<ReturnType<typeof h2>>;
       expect(typecheckTree(tree)).toEqual([]);
     });
 
+    it('through an index: re-exports of shared code point to the shared library, type-only where they were', async () => {
+      service('hello', {
+        'client.ts': clientTs('hello', './index'),
+        'index.ts': `// The public surface.\nexport * from './h1';\nexport { h2, HELLO } from './h2';\nexport type { Reply } from './model';\nexport * from './constants';\n`,
+        'model.ts': `export interface Reply {\n  message: string;\n}\n`,
+        'constants.ts': `export const HELLO = 'hello';\n`,
+        'h1.ts': `import { api } from '@topo/runtime';\nimport { HELLO } from './constants';\nimport type { Reply } from './model';\nexport const h1 = api({ path: '/h1' }, async (_: { n?: number }): Promise<Reply> => ({ message: HELLO }));\n`,
+        'h2.ts': `import { api } from '@topo/runtime';\nimport { HELLO } from './constants';\nimport type { Reply } from './model';\nexport { HELLO };\nexport const h2 = api({ path: '/h2' }, async (_: { n?: number }): Promise<Reply> => ({ message: HELLO }));\n`,
+      });
+
+      await split({ endpoints: ['h2'] });
+
+      expect(read(`${SERVICES}/hello/index.ts`)).toBe(
+        `// The public surface.\nexport * from './h1';\nexport { HELLO } from '../../shared/hello/constants';\nexport type { Reply } from '../../shared/hello/model';\nexport * from '../../shared/hello/constants';\n`,
+      );
+      expect(typecheckTree(tree)).toEqual([]);
+    });
+
     it('through an index: a same-name re-export of a moved endpoint goes, its importers follow', async () => {
       service('hello', {
         'client.ts': clientTs('hello', './index'),

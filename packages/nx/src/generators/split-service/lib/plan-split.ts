@@ -174,6 +174,14 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
         const home = relocated.find((s) => sides.get(s) === 'move') ?? relocated[0];
         return home && paths.moduleOf(home);
       },
+      homesOf: (file) => {
+        const homes: { move?: string; share?: string } = {};
+        for (const statement of code) {
+          const side = sides.get(statement);
+          if (statement.file === file && (side === 'move' || side === 'share')) homes[side] = paths.moduleOf(statement);
+        }
+        return homes;
+      },
     },
     endpointOf,
     endpointModules: [...new Set(selected.map(paths.moduleOf))].sort(),

@@ -24,6 +24,8 @@ export interface RenderContext {
   resolve(fromFile: string, specifier: string): string | undefined;
   /** Where the code of a source file the split deletes went (the new service's module first). */
   newHomeOf(file: string): string | undefined;
+  /** The modules the relocated code of a source file went to, by side. */
+  homesOf(file: string): { move?: string; share?: string };
   /** The services a test module hosts in its own process after the split. */
   hostsOf(module: ModulePlan): readonly TestHostedService[];
   /** Every identifier a module's code uses. */
@@ -137,7 +139,6 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
     return side !== undefined && side !== 'stay';
   };
   const fates = new Map<TopLevelStatement, 'keep' | 'remove' | string>();
-  const reexports: string[] = [];
   let content = false;
   for (const statement of origin.statements) {
     if (statement.kind === 'declaration' || statement.kind === 'other') {
@@ -149,30 +150,12 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
       fates.set(statement, rewriteExports(statement, elements));
       content ||= elements.length > 0;
     } else if (statement.kind === 're-export') {
-      const reexport = statement.reexport;
-      if (reexport?.star) {
-        const gone = reexport.resolvedFile !== undefined && context.deleted.has(reexport.resolvedFile);
-        fates.set(statement, gone ? 'remove' : 'keep');
-        content ||= !gone;
-        continue;
-      }
-      const elements = statement.exports.filter((e) => !relocated(e.target));
-      for (const element of statement.exports) {
-        const side = element.target && sides.get(element.target);
-        // The source cannot re-export the new service's code; anyone else keeps the name.
-        if (element.target && (side === 'share' || (side === 'move' && module.owner !== 'source'))) {
-          const home = context.moduleOf(element.target);
-          const specifier = moduleSpecifier(module.path, home, context.importExtension);
-          reexports.push(
-            `export { ${element.local === element.exported ? element.local : `${element.local} as ${element.exported}`} } from '${specifier}';`,
-          );
-        }
-      }
-      fates.set(statement, rewriteExports(statement, elements));
-      content ||= elements.length > 0;
+      const fate = rewriteReexport(statement, module, context);
+      fates.set(statement, fate);
+      content ||= fate !== 'remove';
     }
   }
-  if (!content && reexports.length === 0) {
+  if (!content) {
     const hadContent = origin.statements.some((s) => s.kind !== 'import');
     if (hadContent) return undefined;
   }
@@ -240,7 +223,48 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
     }
   }
   const result = applyEdits(text, edits);
-  return reexports.length ? `${result.trimEnd()}\n${reexports.join('\n')}\n` : result;
+  return result;
+}
+
+/**
+ * A re-export after the split. What moved to the new service is no longer re-exported by
+ * the source (anyone else re-exports it from its new home); what went to the shared library
+ * is re-exported from there; `export *` of a deleted module follows its code the same way.
+ */
+function rewriteReexport(statement: TopLevelStatement, module: ModulePlan, context: RenderContext): 'keep' | 'remove' | string {
+  const reexport = statement.reexport;
+  const follow = (side: Side | undefined) => side === 'share' || (side === 'move' && module.owner !== 'source');
+  if (reexport?.star) {
+    if (reexport.resolvedFile === undefined || !context.deleted.has(reexport.resolvedFile)) return 'keep';
+    const homes = context.homesOf(reexport.resolvedFile);
+    const lines = (['share', 'move'] as const)
+      .filter((side) => homes[side] && follow(side))
+      .map((side) => `export * from '${moduleSpecifier(module.path, homes[side]!, context.importExtension)}';`);
+    return lines.length ? lines.join('\n') : 'remove';
+  }
+  const sideOf = (element: ExportElement) => element.target && context.sides.get(element.target);
+  const kept = statement.exports.filter((e) => sideOf(e) === undefined || sideOf(e) === 'stay');
+  const byHome = new Map<string, ExportElement[]>();
+  for (const element of statement.exports) {
+    if (!element.target || !follow(sideOf(element))) continue;
+    const home = context.moduleOf(element.target);
+    byHome.set(home, [...(byHome.get(home) ?? []), element]);
+  }
+  if (kept.length === statement.exports.length) return 'keep';
+  const typeOnly = (e: ExportElement) =>
+    e.typeOnly || (!!e.target && e.target.group.every((s) => context.typescript.isInterfaceDeclaration(s.node) || context.typescript.isTypeAliasDeclaration(s.node)));
+  const lines = [
+    ...(kept.length ? [rewriteExports(statement, kept)] : []),
+    ...[...byHome].map(([home, elements]) => exportListText(elements, typeOnly, `'${moduleSpecifier(module.path, home, context.importExtension)}'`)),
+  ];
+  return lines.length ? lines.join('\n') : 'remove';
+}
+
+/** `export { a, type B } from '...'`, or `export type { ... }` when every element is a type. */
+function exportListText(elements: readonly ExportElement[], typeOnly: (e: ExportElement) => boolean, from?: string): string {
+  const allTypes = elements.every(typeOnly);
+  const list = elements.map((e) => `${typeOnly(e) && !allTypes ? 'type ' : ''}${e.local === e.exported ? e.local : `${e.local} as ${e.exported}`}`);
+  return `export ${allTypes ? 'type ' : ''}{ ${list.join(', ')} }${from ? ` from ${from}` : ''};`;
 }
 
 /** `export { a, b as c };` with the elements left, `keep` when all are, `remove` when none is. */
