@@ -67,7 +67,11 @@ export interface ServeTarget {
 }
 
 /** The options `nx serve <app>` would normalise to, for `topology` (or `extra.env`), without watching. */
-export function serveOptions(target: ServeTarget, topology: string | undefined, extra: Partial<NormalizedServeOptions> = {}): NormalizedServeOptions {
+export function serveOptions(
+  target: ServeTarget,
+  topology: string | undefined,
+  extra: Partial<NormalizedServeOptions> = {},
+): NormalizedServeOptions {
   return {
     workspaceRoot: target.workspaceRoot,
     appName: target.appName,

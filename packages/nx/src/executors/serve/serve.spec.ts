@@ -26,7 +26,12 @@ const REQUESTS: ServeRequest[] = [
   { method: 'POST', path: '/orders', body: '{"userId": 1,' },
   { method: 'POST', path: '/orders', body: json({ userId: 1, item: 'book' }) },
   { method: 'POST', path: '/internal/users/lookup', body: json({ id: 1 }) },
-  { method: 'POST', path: '/internal/users/lookup', body: json({ id: 1 }), headers: { 'x-topo-auth': '1.forged', 'x-topo-caller': 'orders' } },
+  {
+    method: 'POST',
+    path: '/internal/users/lookup',
+    body: json({ id: 1 }),
+    headers: { 'x-topo-auth': '1.forged', 'x-topo-caller': 'orders' },
+  },
   { method: 'GET', path: '/no/such/path' },
 ];
 

@@ -54,6 +54,8 @@ interface CorpusManifest {
     json?: Record<string, unknown>;
     /** Edges [source, target] the project graph must have after the split. */
     dependencies?: [string, string][];
+    /** [source, target]: a path of edges from source to target, so that `nx affected` follows target's changes to source. */
+    reaches?: [string, string][];
   };
 }
 
@@ -186,7 +188,8 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
     const expected = Object.fromEntries(Object.entries(manifest.expect.services).map(([name, endpoints]) => [name, [...endpoints].sort()]));
     expect(services).toEqual(expected);
 
-    const read = (file: string) => (existsSync(join(workspace, file)) ? readFileSync(join(workspace, file), 'utf8') : `<${file} does not exist>`);
+    const read = (file: string) =>
+      existsSync(join(workspace, file)) ? readFileSync(join(workspace, file), 'utf8') : `<${file} does not exist>`;
     const { exists = [], absent = [], contains = {}, notContains = {}, json = {} } = manifest.expect;
     expect(exists.filter((file) => !existsSync(join(workspace, file)))).toEqual([]);
     expect(absent.filter((file) => existsSync(join(workspace, file)))).toEqual([]);
@@ -213,5 +216,15 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
       .map((d) => [d.source, d.target]);
     expect(edges).toEqual(expect.arrayContaining(manifest.expect.dependencies ?? []));
     expect(edges).toContainEqual([manifest.app.name, manifest.split.name]);
+    const reaches = (from: string, to: string) => {
+      const seen = new Set([from]);
+      for (const queue = [from]; queue.length; ) {
+        for (const d of graph.dependencies[queue.pop()!] ?? []) if (!seen.has(d.target)) seen.add(d.target), queue.push(d.target);
+      }
+      return seen.has(to);
+    };
+    for (const [from, to] of manifest.expect.reaches ?? []) {
+      expect({ from, to, edges, reaches: reaches(from, to) }).toEqual({ from, to, edges, reaches: true });
+    }
   });
 });
