@@ -88,6 +88,11 @@ export interface ServiceInfo extends ServiceLocation {
 
 export interface WorkspaceAnalysis {
   services: ServiceInfo[];
+  /**
+   * Client calls made by workspace code outside every service, such as a shared library
+   * (`from` is ''): the graph draws them from the project that holds the file.
+   */
+  libraryCalls: CallInfo[];
   errors: AnalysisError[];
 }
 
@@ -115,7 +120,22 @@ export function analyzeWorkspace(workspaceRoot: string, options: ReadOptions = {
   const errors = [...found.errors];
   const services = found.services.map((service) => readService(service, context, errors));
   errors.push(...duplicateRoutes(services));
-  return { services, errors };
+  return { services, libraryCalls: readLibraryCalls(files, context), errors };
+}
+
+/** Client calls in TypeScript files that belong to no service; only files that name a client module are parsed. */
+function readLibraryCalls(files: readonly string[], context: AnalysisContext): CallInfo[] {
+  const inServices = new Set([...context.filesByService.values()].flat());
+  const calls: CallInfo[] = [];
+  for (const file of files) {
+    if (inServices.has(file) || !/\.tsx?$/.test(file) || file.endsWith('.d.ts') || isTestFile(file)) continue;
+    const text = context.host.read(file);
+    if (text === undefined || !text.includes(CLIENT_MODULE_NAME)) continue;
+    const facts = readFileFacts(file, text, context.cache);
+    const imports = facts.imports.map((i) => ({ file, ...i, resolvedFile: context.resolver.resolve(file, i.specifier) }));
+    calls.push(...clientCalls('', file, facts, imports, context));
+  }
+  return calls;
 }
 
 /**
@@ -155,6 +175,9 @@ interface AnalysisContext {
   clientFiles: Map<string, ServiceLocation>;
   filesByService: Map<string, string[]>;
 }
+
+/** What a client module's file is called, without extension: a cheap filter before parsing. */
+const CLIENT_MODULE_NAME = CLIENT_FILE.replace(/\.ts$/, '');
 
 function clientFilesOf(services: readonly ServiceLocation[]): Map<string, ServiceLocation> {
   return new Map(services.map((service) => [posix.join(service.root, CLIENT_FILE), service]));
@@ -204,7 +227,7 @@ function readService(location: ServiceLocation, context: AnalysisContext, errors
     readDatabases(service, file, facts);
     const imports = facts.imports.map((i) => ({ file, ...i, resolvedFile: context.resolver.resolve(file, i.specifier) }));
     service.imports.push(...imports);
-    readCalls(service, file, facts, imports, context);
+    service.calls.push(...clientCalls(service.name, file, facts, imports, context));
   }
   return service;
 }
@@ -253,38 +276,27 @@ function readDatabases(service: ServiceInfo, file: string, facts: FileFacts): vo
   }
 }
 
-function readCalls(
-  service: ServiceInfo,
-  file: string,
-  facts: FileFacts,
-  imports: ImportInfo[],
-  context: AnalysisContext,
-): void {
+/** Calls `x.endpoint(...)` in `file` where `x` is imported from another service's client.ts. */
+function clientCalls(from: string, file: string, facts: FileFacts, imports: ImportInfo[], context: AnalysisContext): CallInfo[] {
   // Local name -> called service, for value imports of another service's client.ts.
   const clients = new Map<string, { service: string; namespace: boolean }>();
   for (const declaration of imports) {
     if (declaration.typeOnly || !declaration.resolvedFile) continue;
     const callee = context.clientFiles.get(declaration.resolvedFile);
-    if (!callee || callee.name === service.name) continue;
+    if (!callee || callee.name === from) continue;
     for (const { local, typeOnly } of declaration.named) {
       if (!typeOnly) clients.set(local, { service: callee.name, namespace: false });
     }
     if (declaration.defaultName) clients.set(declaration.defaultName, { service: callee.name, namespace: false });
     if (declaration.namespaceName) clients.set(declaration.namespaceName, { service: callee.name, namespace: true });
   }
+  const calls: CallInfo[] = [];
   for (const call of facts.memberCalls) {
     const client = clients.get(call.local);
     if (!client || client.namespace !== (call.property !== undefined)) continue;
-    service.calls.push({
-      from: service.name,
-      to: client.service,
-      endpoint: call.member,
-      file,
-      line: call.line,
-      start: call.start,
-      end: call.end,
-    });
+    calls.push({ from, to: client.service, endpoint: call.member, file, line: call.line, start: call.start, end: call.end });
   }
+  return calls;
 }
 
 /** Two endpoints that answer the same method and path, in any services. */

@@ -212,5 +212,59 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
       ]);
       for (const dependency of dependencies) expect(() => validateDependency(dependency, dependenciesContext)).not.toThrow();
     });
+
+    it('draws edges through a shared library: services that import it, and the services whose clients it calls', async () => {
+      workspace.write({
+        'apps/api/shared/project.json': JSON.stringify({ name: 'api-shared' }),
+        'apps/api/shared/index.ts': `import { hello } from '../services/hello/client';
+export const greet = (name: string) => hello.h1({ name });
+`,
+        'apps/api/services/yo/yo.ts': `import { api } from '@topo/runtime';
+import { greet } from '../../shared';
+export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async ({ name }: { name: string }) => greet(name));
+`,
+      });
+      const files = [
+        'apps/api/topo.json',
+        'apps/api/services/hello/service.ts',
+        'apps/api/services/hello/hello.ts',
+        'apps/api/services/hello/client.ts',
+        'apps/api/services/yo/service.ts',
+        'apps/api/services/yo/yo.ts',
+        'apps/api/shared/project.json',
+        'apps/api/shared/index.ts',
+      ];
+      const projects = projectsOf(await createNodes(files.filter((f) => /(service\.ts|topo\.json)$/.test(f))));
+      const byName = Object.fromEntries(Object.entries(projects).map(([root, project]) => [project.name!, { ...project, root }]));
+      byName['api-shared'] = { name: 'api-shared', root: 'apps/api/shared' };
+      const owner = (file: string) =>
+        Object.values(byName)
+          .filter((p) => file.startsWith(`${p.root}/`))
+          .sort((a, b) => b.root.length - a.root.length)[0]?.name;
+      const dependenciesContext: CreateDependenciesContext = {
+        workspaceRoot: workspace.root,
+        nxJsonConfiguration: {},
+        externalNodes: {},
+        projects: byName,
+        fileMap: {
+          projectFileMap: Object.fromEntries(
+            Object.keys(byName).map((name) => [name, files.filter((f) => owner(f) === name).map((file) => ({ file, hash: '' }))]),
+          ),
+          nonProjectFiles: [],
+        },
+        filesToProcess: { projectFileMap: {}, nonProjectFiles: [] },
+      };
+
+      const dependencies = await createDependencies({}, dependenciesContext);
+
+      expect(dependencies).toEqual(
+        expect.arrayContaining([
+          { source: 'yo', target: 'api-shared', sourceFile: 'apps/api/services/yo/yo.ts', type: 'static' },
+          { source: 'api-shared', target: 'hello', sourceFile: 'apps/api/shared/index.ts', type: 'static' },
+        ]),
+      );
+      expect(dependencies.filter((d) => d.target === 'api')).toEqual([]);
+      for (const dependency of dependencies) expect(() => validateDependency(dependency, dependenciesContext)).not.toThrow();
+    });
   });
 });

@@ -184,7 +184,7 @@ export const createDependencies: CreateDependencies<TopoPluginOptions> = (_optio
   const cache = readPluginCache<never>(cachePath);
   const owners = fileOwners(context);
   try {
-    const { services } = analyzeWorkspace(context.workspaceRoot, { files: [...owners.keys()], cache: cache.facts });
+    const { services, libraryCalls } = analyzeWorkspace(context.workspaceRoot, { files: [...owners.keys()], cache: cache.facts });
     const projectAt = new Map(Object.entries(context.projects).map(([name, project]) => [project.root, name]));
     const dependencies = new Map<string, RawProjectGraphDependency>();
     for (const [name, project] of Object.entries(context.projects)) {
@@ -199,18 +199,23 @@ export const createDependencies: CreateDependencies<TopoPluginOptions> = (_optio
         }
       }
     }
+    const serviceProject = new Map(services.map((s) => [s.name, projectAt.get(s.root)]));
+    const addStatic = (source: string | undefined, target: string | undefined, sourceFile: string) => {
+      if (!source || !target || source === target) return;
+      dependencies.set(`${source}\0${target}\0${sourceFile}`, { source, target, sourceFile, type: DependencyType.static });
+    };
+    // A call through a client, from a service or from a library (a split's shared library).
+    for (const call of [...services.flatMap((s) => s.calls), ...libraryCalls]) {
+      addStatic(owners.get(call.file), serviceProject.get(call.to), call.file);
+    }
+    // A service importing code of another project (a shared library): Nx's own import
+    // analysis is not there in every workspace, and without the edge `nx affected` misses it.
     for (const service of services) {
-      for (const call of service.calls) {
-        const source = owners.get(call.file);
-        const callee = services.find((s) => s.name === call.to);
-        const target = callee && projectAt.get(callee.root);
-        if (!source || !target || source === target) continue;
-        dependencies.set(`${source}\0${target}\0${call.file}`, {
-          source,
-          target,
-          sourceFile: call.file,
-          type: DependencyType.static,
-        });
+      for (const imported of service.imports) {
+        if (!imported.resolvedFile || imported.typeOnly) continue;
+        const target = owners.get(imported.resolvedFile);
+        // The app holds its services: an edge back to it would only draw a cycle.
+        if (target && !context.projects[target]?.tags?.includes(APP_TAG)) addStatic(owners.get(imported.file), target, imported.file);
       }
     }
     return [...dependencies.values()];
