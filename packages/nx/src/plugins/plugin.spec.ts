@@ -169,6 +169,35 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
     });
   });
 
+  /** The context Nx gives createDependencies: the inferred projects (plus others) and who owns each file. */
+  async function dependenciesContextFor(
+    files: string[],
+    otherProjects: CreateDependenciesContext['projects'] = {},
+  ): Promise<CreateDependenciesContext> {
+    const projects = projectsOf(await createNodes(files.filter((f) => /(service\.ts|topo\.json)$/.test(f))));
+    const byName = {
+      ...Object.fromEntries(Object.entries(projects).map(([root, project]) => [project.name!, { ...project, root }])),
+      ...otherProjects,
+    };
+    const owner = (file: string) =>
+      Object.values(byName)
+        .filter((p) => file.startsWith(`${p.root}/`))
+        .sort((a, b) => b.root.length - a.root.length)[0]?.name;
+    return {
+      workspaceRoot: workspace.root,
+      nxJsonConfiguration: {},
+      externalNodes: {},
+      projects: byName,
+      fileMap: {
+        projectFileMap: Object.fromEntries(
+          Object.keys(byName).map((name) => [name, files.filter((f) => owner(f) === name).map((file) => ({ file, hash: '' }))]),
+        ),
+        nonProjectFiles: files.filter((f) => !owner(f)).map((file) => ({ file, hash: '' })),
+      },
+      filesToProcess: { projectFileMap: {}, nonProjectFiles: [] },
+    };
+  }
+
   describe('createDependencies', () => {
     it('adds app -> service edges from topo.json and service -> service edges from the calling files', async () => {
       const files = [
@@ -180,27 +209,7 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
         'apps/api/services/yo/service.ts',
         'apps/api/services/yo/yo.ts',
       ];
-      const projects = projectsOf(await createNodes(files.filter((f) => /(service\.ts|topo\.json)$/.test(f))));
-      const byName = Object.fromEntries(
-        Object.entries(projects).map(([root, project]) => [project.name!, { ...project, root }]),
-      );
-      const owner = (file: string) =>
-        Object.values(byName)
-          .filter((p) => file.startsWith(`${p.root}/`))
-          .sort((a, b) => b.root.length - a.root.length)[0]?.name;
-      const dependenciesContext: CreateDependenciesContext = {
-        workspaceRoot: workspace.root,
-        nxJsonConfiguration: {},
-        externalNodes: {},
-        projects: byName,
-        fileMap: {
-          projectFileMap: Object.fromEntries(
-            Object.keys(byName).map((name) => [name, files.filter((f) => owner(f) === name).map((file) => ({ file, hash: '' }))]),
-          ),
-          nonProjectFiles: [{ file: 'nx.json', hash: '' }],
-        },
-        filesToProcess: { projectFileMap: {}, nonProjectFiles: [] },
-      };
+      const dependenciesContext = await dependenciesContextFor(files);
 
       const dependencies = await createDependencies({}, dependenciesContext);
 
@@ -234,26 +243,7 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
         'apps/api/shared/project.json',
         'apps/api/shared/index.ts',
       ];
-      const projects = projectsOf(await createNodes(files.filter((f) => /(service\.ts|topo\.json)$/.test(f))));
-      const byName = Object.fromEntries(Object.entries(projects).map(([root, project]) => [project.name!, { ...project, root }]));
-      byName['api-shared'] = { name: 'api-shared', root: 'apps/api/shared' };
-      const owner = (file: string) =>
-        Object.values(byName)
-          .filter((p) => file.startsWith(`${p.root}/`))
-          .sort((a, b) => b.root.length - a.root.length)[0]?.name;
-      const dependenciesContext: CreateDependenciesContext = {
-        workspaceRoot: workspace.root,
-        nxJsonConfiguration: {},
-        externalNodes: {},
-        projects: byName,
-        fileMap: {
-          projectFileMap: Object.fromEntries(
-            Object.keys(byName).map((name) => [name, files.filter((f) => owner(f) === name).map((file) => ({ file, hash: '' }))]),
-          ),
-          nonProjectFiles: [],
-        },
-        filesToProcess: { projectFileMap: {}, nonProjectFiles: [] },
-      };
+      const dependenciesContext = await dependenciesContextFor(files, { 'api-shared': { name: 'api-shared', root: 'apps/api/shared' } });
 
       const dependencies = await createDependencies({}, dependenciesContext);
 

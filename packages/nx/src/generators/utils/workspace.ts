@@ -1,5 +1,6 @@
 import { readJson, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+import type { SourceHost } from '../../analysis';
 
 /** Whether the workspace links its projects with package-manager workspaces. */
 export function usesPackageManagerWorkspaces(tree: Tree): boolean {
@@ -59,4 +60,24 @@ export function testRunnerImport(tree: Tree): string | undefined {
   return 'vitest' in devDependencies || 'vitest' in dependencies
     ? `import { describe, expect, it } from 'vitest';`
     : undefined;
+}
+
+/** Whether the nearest package.json above `directory` makes .ts files ES modules. */
+export function isEsmFolder(host: SourceHost, directory: string): boolean {
+  for (let dir = directory; ; dir = posix.dirname(dir)) {
+    const text = host.read(dir === '.' ? 'package.json' : posix.join(dir, 'package.json'));
+    if (text !== undefined) {
+      try {
+        return JSON.parse(text).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (dir === '.' || dir === '') return false;
+  }
+}
+
+/** A user-given folder as a workspace-relative posix path: no `./`, no trailing slash. */
+export function normalizePath(path: string): string {
+  return posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\/|\/$/g, '');
 }

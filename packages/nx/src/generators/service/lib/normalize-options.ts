@@ -10,7 +10,7 @@ import {
   type SourceHost,
   treeHost,
 } from '../../../analysis';
-import { testRunnerImport } from '../../utils/workspace';
+import { isEsmFolder, normalizePath, testRunnerImport } from '../../utils/workspace';
 import type { ServiceGeneratorSchema } from '../schema';
 
 /** An app of the workspace: a folder with a topo.json. */
@@ -98,23 +98,4 @@ function selectApp(host: SourceHost, apps: AppLocation[], wanted: string | undef
   }
   if (apps.length > 1) throw new Error(`The workspace has several apps: ${listed}. Pass --app=<name> to choose one.`);
   return apps[0];
-}
-
-/** Whether the nearest package.json above `directory` makes .ts files ES modules. */
-function isEsmFolder(host: SourceHost, directory: string): boolean {
-  for (let dir = directory; ; dir = posix.dirname(dir)) {
-    const text = host.read(dir === '.' ? 'package.json' : posix.join(dir, 'package.json'));
-    if (text !== undefined) {
-      try {
-        return JSON.parse(text).type === 'module';
-      } catch {
-        return false;
-      }
-    }
-    if (dir === '.' || dir === '') return false;
-  }
-}
-
-function normalizePath(path: string): string {
-  return posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\/|\/$/g, '');
 }

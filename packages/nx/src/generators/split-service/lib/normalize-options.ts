@@ -17,6 +17,7 @@ import {
   treeHost,
 } from '../../../analysis';
 import { findApps } from '../../service/lib/normalize-options';
+import { isEsmFolder, normalizePath } from '../../utils/workspace';
 import type { SplitServiceGeneratorSchema } from '../schema';
 
 /** An app whose topo.json serves the source service. */
@@ -189,23 +190,4 @@ function appsServing(tree: Tree, host: SourceHost, source: ServiceInfo): SplitAp
     if (serves) apps.push({ ...app, config });
   }
   return apps;
-}
-
-/** Whether the nearest package.json above `directory` makes .ts files ES modules. */
-function isEsmFolder(host: SourceHost, directory: string): boolean {
-  for (let dir = directory; ; dir = posix.dirname(dir)) {
-    const text = host.read(dir === '.' ? 'package.json' : posix.join(dir, 'package.json'));
-    if (text !== undefined) {
-      try {
-        return JSON.parse(text).type === 'module';
-      } catch {
-        return false;
-      }
-    }
-    if (dir === '.' || dir === '') return false;
-  }
-}
-
-function normalizePath(path: string): string {
-  return posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\/|\/$/g, '');
 }
