@@ -9,6 +9,8 @@ import { APIError, ErrCode } from './errors';
  */
 const TRACK_FROM_DEPTH = 32;
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 interface Ancestors {
   readonly value: object;
   readonly parent: Ancestors | null;
@@ -80,9 +82,10 @@ function copyObjectOrArray(value: object, depth: number, ancestors: Ancestors | 
 function copyObject(value: Record<string, unknown>, depth: number, ancestors: Ancestors | null): Record<string, unknown> {
   if (depth >= TRACK_FROM_DEPTH) ancestors = track(value, ancestors);
   const copy: Record<string, unknown> = {};
-  const keys = Object.keys(value);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
+  // for-in over own keys visits them in Object.keys order, without allocating the key array:
+  // several times faster on the small objects that requests and results usually are.
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
     const item = copyProperty(value[key], key, depth + 1, ancestors);
     if (item === undefined) continue;
     // JSON.parse creates "__proto__" as an own property; plain assignment would set the prototype.
