@@ -73,8 +73,11 @@ describe('e2e harness', () => {
     const registry = await startLocalRegistry();
     const port = Number(new URL(registry.url).port);
     expect(await isListening(port)).toBe(true);
+    expect(await answersPing(registry.url)).toBe(true);
     await registry.stop();
-    expect(await isListening(port)).toBe(false);
+    // Other tests run in parallel and may be handed the freed port, so what must be gone is
+    // the registry itself: nothing answers its ping any more.
+    expect(await answersPing(registry.url)).toBe(false);
   });
 
   it('runs nx in the workspace without the daemon', async () => {
@@ -105,3 +108,13 @@ describe('e2e harness', () => {
     expect(listProcesses().some((p) => p.pid === stubbornPids.child)).toBe(false);
   });
 });
+
+/** Whether a verdaccio answers its ping at `url`. */
+async function answersPing(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('-/ping', url), { signal: AbortSignal.timeout(2_000) });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}

@@ -65,7 +65,11 @@ async function startVerdaccio(uplink: string, port: number): Promise<LocalRegist
       const tree = processTree(child.pid);
       child.kill('SIGTERM');
       const remaining = await waitUntilGone(tree, 5_000);
-      if (remaining.length > 0) await killProcessTree(child.pid);
+      if (remaining.length > 0) {
+        await killProcessTree(child.pid);
+        // SIGKILL is sent, not done: the port is free only once the processes are gone.
+        await waitUntilGone(remaining, 5_000);
+      }
     }
     removeTempDir(dir);
   };
