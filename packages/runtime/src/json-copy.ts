@@ -86,7 +86,9 @@ function copyObject(value: Record<string, unknown>, depth: number, ancestors: An
   // several times faster on the small objects that requests and results usually are.
   for (const key in value) {
     if (!hasOwn.call(value, key)) continue;
-    const item = copyProperty(value[key], key, depth + 1, ancestors);
+    const field = value[key];
+    // Strings are the most common field and copy as themselves: no call for them.
+    const item = typeof field === 'string' ? field : copyProperty(field, key, depth + 1, ancestors);
     if (item === undefined) continue;
     // JSON.parse creates "__proto__" as an own property; plain assignment would set the prototype.
     if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });

@@ -71,6 +71,12 @@ export function helloEndpoints() {
     failSync: api({ expose: true, method: 'GET', path: '/fail-sync' }, ((): Promise<never> => {
       throw new Error('synchronous secret');
     }) as () => Promise<never>),
+    /** Answers synchronously: a handler typed as async may still return a plain value. */
+    syncResult: api({ expose: true, method: 'POST', path: '/sync-result' }, ((req: { list: number[] }) => {
+      seen.push(req);
+      return { list: req.list, at: new Date(0), skip: undefined };
+    }) as unknown as (req: { list: number[] }) => Promise<{ list: number[]; at: string }>),
+    syncBigint: api({ expose: true, method: 'GET', path: '/sync-bigint' }, (() => ({ n: 10n })) as unknown as () => Promise<{ n: number }>),
     missing: api({ expose: true, method: 'GET', path: '/users/:id' }, async ({ id }: { id: string }): Promise<never> => {
       throw new APIError(ErrCode.NotFound, 'no such user', { id });
     }),

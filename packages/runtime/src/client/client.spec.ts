@@ -45,6 +45,12 @@ const scenarios: Array<[string, (hello: ReturnType<typeof client<HelloModule>>) 
     { error: { code: 'not_found', message: 'no such user', details: { id: 'u1' }, isAPIError: true } },
   ],
   ['a failure that is not an APIError', (hello) => hello.fail(), { error: { code: 'internal', message: 'internal error', details: undefined, isAPIError: true } }],
+  ['a synchronous handler\'s result, copied', (hello) => hello.syncResult({ list: [1] }), { value: { list: [1], at: '1970-01-01T00:00:00.000Z' } }],
+  [
+    'a synchronous handler\'s result JSON cannot carry',
+    (hello) => hello.syncBigint(),
+    { error: { code: 'internal', message: 'internal error', details: undefined, isAPIError: true } },
+  ],
   ['a result JSON cannot carry', (hello) => hello.bigint(), { error: { code: 'internal', message: 'internal error', details: undefined, isAPIError: true } }],
   [
     'a request that fails validation',
@@ -116,6 +122,13 @@ describe('client, in-process (the service is hosted here)', () => {
     expect(result).not.toBe(handled);
     result.list.push(3);
     expect(handled.list).toEqual([1, 99]);
+  });
+
+  it('copies a synchronous result: the caller and the handler do not share it', async () => {
+    const result = (await hello.syncResult({ list: [1] })) as { list: number[] };
+    const handled = endpoints.seen.at(-1) as { list: number[] };
+    result.list.push(2);
+    expect(handled.list).toEqual([1]);
   });
 
   it('throws a fresh APIError, not the instance the handler threw', async () => {

@@ -44,7 +44,18 @@ export function callInProcess(target: InProcessTarget, request: unknown): Promis
   } catch (error) {
     return Promise.reject(catchSync(target, error));
   }
-  return Promise.resolve(result).then(target.onResult, target.onError);
+  if (result instanceof Promise) return result.then(target.onResult, target.onError);
+  if (isThenable(result)) return Promise.resolve(result).then(target.onResult, target.onError);
+  // A handler that answered synchronously needs no extra tick for its copy.
+  try {
+    return Promise.resolve(target.onResult(result));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function isThenable(value: unknown): boolean {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function catchSync(target: InProcessTarget, error: unknown): unknown {
