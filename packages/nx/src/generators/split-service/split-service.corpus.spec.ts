@@ -103,6 +103,15 @@ function splitArgs(manifest: CorpusManifest): string[] {
   return ['g', '@topo/nx:split-service', `--from=${from}`, `--endpoints=${endpoints.join(',')}`, `--name=${name}`, '--no-interactive'];
 }
 
+function mergeArgs(manifest: CorpusManifest): string[] {
+  return ['g', '@topo/nx:merge-service', `--from=${manifest.split.name}`, `--into=${manifest.split.from}`, '--no-interactive'];
+}
+
+/** Every service with its endpoints' export names, sorted, as the analysis reads them. */
+function servicesIn(root: string): Record<string, string[]> {
+  return Object.fromEntries(analyzeWorkspace(root).services.map((s) => [s.name, s.endpoints.map((e) => e.exportName).sort()]));
+}
+
 const typecheck = (root: string) => runInWorkspace(root, 'npx', ['tsc', '--noEmit', '-p', '.']);
 const runTests = (root: string) => runInWorkspace(root, 'npx', ['jest', '--ci']);
 
@@ -117,6 +126,14 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
   let root: string;
   let target: ServeTarget;
   let split: CommandResult | undefined;
+  let merge: CommandResult | undefined;
+  let servicesBefore: Record<string, string[]> = {};
+
+  /** The steps after merge-service check the workspace it left. */
+  function mergedWorkspace(): string {
+    if (merge?.status !== 0) throw new Error(`the merge did not run: ${merge ? merge.output : 'no merge yet'}`);
+    return root;
+  }
 
   /** The later steps check the workspace the split left; without one they say so instead of failing obscurely. */
   function splitWorkspace(): string {
@@ -138,6 +155,7 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
   });
 
   it('typechecks and passes its own tests before the split', async () => {
+    servicesBefore = servicesIn(root);
     expect(exitOf(await typecheck(root))).toBe('exit 0');
     expect(exitOf(await runTests(root))).toBe('exit 0');
   });
@@ -226,5 +244,47 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
     for (const [from, to] of manifest.expect.reaches ?? []) {
       expect({ from, to, edges, reaches: reaches(from, to) }).toEqual({ from, to, edges, reaches: true });
     }
+  });
+
+  describe(`then merged back: nx g @topo/nx:merge-service --from=${manifest.split.name} --into=${manifest.split.from}`, () => {
+    it('merges through the Nx CLI', async () => {
+      splitWorkspace();
+      merge = await runNx(root, mergeArgs(manifest));
+      expect(exitOf(merge)).toBe('exit 0');
+    });
+
+    it('gives back the services and endpoints of before the split', () => {
+      const workspace = mergedWorkspace();
+      expect(analyzeWorkspace(workspace).errors).toEqual([]);
+      expect(servicesIn(workspace)).toEqual(servicesBefore);
+      expect(existsSync(join(workspace, manifest.expect.exists?.find((file) => file.endsWith('/service.ts')) ?? 'none'))).toBe(false);
+    });
+
+    it('typechecks and passes its tests after the merge', async () => {
+      const workspace = mergedWorkspace();
+      expect(exitOf(await typecheck(workspace))).toBe('exit 0');
+      expect(exitOf(await runTests(workspace))).toBe('exit 0');
+    });
+
+    it(`answers every request after the merge exactly as before the split, in ${manifest.topologies.join(' and ')}`, async () => {
+      mergedWorkspace();
+      for (const topology of manifest.topologies) {
+        const after = await answersIn(target, topology, requests);
+        expect({ topology, answers: labelled(manifest.requests, after) }).toEqual({
+          topology,
+          answers: labelled(manifest.requests, before.get(topology) ?? []),
+        });
+      }
+    });
+
+    it(`no longer shows "${manifest.split.name}" in the project graph`, async () => {
+      const workspace = mergedWorkspace();
+      const file = join(workspace, '.nx', 'corpus-graph-merged.json');
+      const result = await runNx(workspace, ['graph', `--file=${file}`]);
+      expect(exitOf(result)).toBe('exit 0');
+      const { graph } = JSON.parse(readFileSync(file, 'utf8')) as ProjectGraphJson;
+      expect(Object.keys(graph.nodes)).not.toContain(manifest.split.name);
+      expect(Object.keys(graph.nodes)).toContain(manifest.split.from);
+    });
   });
 });

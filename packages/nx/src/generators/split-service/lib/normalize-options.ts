@@ -110,7 +110,7 @@ function filesToRead(tree: Tree, host: SourceHost, from: string): string[] {
 }
 
 /** A host that walks the workspace once: normalising reads the listing several times. */
-function listedOnce(host: SourceHost): SourceHost {
+export function listedOnce(host: SourceHost): SourceHost {
   const listings = new Map<string, string[]>();
   return {
     ...host,
@@ -173,7 +173,7 @@ function matchesSelector(endpoint: EndpointInfo, selector: string): boolean {
 }
 
 /** The apps whose topo.json serves `source`: by folder with `"services": "*"`, or by name in a list. */
-function appsServing(tree: Tree, host: SourceHost, source: ServiceInfo): SplitApp[] {
+export function appsServing(tree: Tree, host: SourceHost, source: ServiceInfo): SplitApp[] {
   const apps: SplitApp[] = [];
   for (const app of findApps(tree, host)) {
     const file = posix.join(app.root, APP_CONFIG_FILE);

@@ -1,0 +1,197 @@
+import { addProjectConfiguration, logger, readJson, type Tree, writeJson } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeWorkspace, treeHost } from '../../analysis';
+import { typecheckTree } from '../__fixtures__/typecheck-tree';
+import { splitServiceGenerator } from '../split-service/split-service';
+import { mergeServiceGenerator } from './merge-service';
+
+const DEMO = join(__dirname, '..', '..', '..', '..', 'demo', 'services', 'hello');
+const SERVICES = 'apps/api/services';
+
+const serviceTs = (name: string) => `import { Service } from '@topo/runtime';\n\nexport default new Service('${name}');\n`;
+const clientTs = (name: string, module = `./${name}`) =>
+  `import { client } from '@topo/runtime';\nimport type * as endpoints from '${module}';\n\nexport const ${name} = client<typeof endpoints>('${name}');\n`;
+
+describe('merge-service generator', () => {
+  let tree: Tree;
+
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace({ formatter: 'none' } as Parameters<typeof createTreeWithEmptyWorkspace>[0]);
+    writeJson(tree, 'apps/api/topo.json', { services: '*', port: 4000 });
+    addProjectConfiguration(tree, 'api', { root: 'apps/api', projectType: 'application' });
+    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  function service(name: string, files: Record<string, string>): void {
+    tree.write(`${SERVICES}/${name}/service.ts`, serviceTs(name));
+    for (const [file, text] of Object.entries(files)) tree.write(`${SERVICES}/${name}/${file}`, text);
+  }
+
+  const read = (path: string) => tree.read(path, 'utf-8');
+  const merge = (from = 'yo', into = 'hello') => mergeServiceGenerator(tree, { from, into, skipFormat: true });
+
+  function services(): Record<string, string[]> {
+    const { services, errors } = analyzeWorkspace(tree.root, { host: treeHost(tree) });
+    expect(errors).toEqual([]);
+    return Object.fromEntries(services.map((s) => [s.name, s.endpoints.map((e) => e.exportName).sort()]));
+  }
+
+  /** hello calls yo, yo calls hello, and web calls both. */
+  function callers(): void {
+    service('hello', {
+      'hello.ts':
+        `import { api } from '@topo/runtime';\nimport { yo } from '../yo/client';\n\n` +
+        `export const h1 = api({ expose: true, method: 'GET', path: '/hello/:name' }, async ({ name }: { name: string }): Promise<{ message: string }> => ({ message: \`Hello, \${name}!\` }));\n\n` +
+        `export const both = api({ expose: true, method: 'GET', path: '/both/:name' }, async ({ name }: { name: string }) => {\n  const { message } = await yo.h2({ name });\n  return { message: \`\${message} and hello\` };\n});\n`,
+      'client.ts': clientTs('hello'),
+    });
+    service('yo', {
+      'yo.ts':
+        `import { api } from '@topo/runtime';\nimport { hello } from '../hello/client';\nimport { shout } from './lib/shout';\n\n` +
+        `export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async ({ name }: { name: string }): Promise<{ message: string }> => ({ message: shout(\`Yo, \${name}\`) }));\n\n` +
+        `export const echo = api({ expose: true, method: 'GET', path: '/echo/:name' }, async ({ name }: { name: string }) => hello.h1({ name }));\n`,
+      'lib/shout.ts': `export function shout(text: string): string {\n  return \`\${text}!\`;\n}\n`,
+      'yo.spec.ts': `import { h2 } from './yo';\n\nit('greets', async () => {\n  expect(await h2({ name: 'Ada' })).toEqual({ message: 'Yo, Ada!' });\n});\n`,
+      'client.ts': clientTs('yo'),
+    });
+    service('web', {
+      'web.ts':
+        `import { api } from '@topo/runtime';\nimport { hello } from '../hello/client';\nimport { yo as yoClient } from '../yo/client';\n\n` +
+        `export const page = api({ expose: true, method: 'GET', path: '/page/:name' }, async ({ name }: { name: string }) => {\n` +
+        `  const [a, b] = await Promise.all([hello.h1({ name }), yoClient.h2({ name })]);\n  return { text: a.message + b.message };\n});\n`,
+    });
+    service('mail', {
+      'mail.ts':
+        `import { api } from '@topo/runtime';\nimport { yo } from '../yo/client';\n\n` +
+        `export const send = api({ method: 'POST', path: '/send' }, async ({ to }: { to: string }) => ({ sent: (await yo.h2({ name: to })).message }));\n`,
+    });
+  }
+
+  describe('services that call each other', () => {
+    beforeEach(async () => {
+      callers();
+      await merge();
+    });
+
+    it('leaves one service with every endpoint, and no service yo', () => {
+      expect(services()).toEqual({ hello: ['both', 'echo', 'h1', 'h2'], mail: ['send'], web: ['page'] });
+      expect(tree.exists(`${SERVICES}/yo`)).toBe(false);
+    });
+
+    it('moves the files to the same place in hello, with their own imports intact', () => {
+      expect(read(`${SERVICES}/hello/lib/shout.ts`)).toContain('export function shout');
+      expect(read(`${SERVICES}/hello/yo.spec.ts`)).toContain(`import { h2 } from './yo';`);
+      expect(read(`${SERVICES}/hello/yo.ts`)).toContain(`import { shout } from './lib/shout';`);
+    });
+
+    it('turns client calls inside the merged service into direct calls, both ways', () => {
+      const helloTs = read(`${SERVICES}/hello/hello.ts`)!;
+      expect(helloTs).toContain(`import { h2 } from './yo';`);
+      expect(helloTs).toContain('await h2({ name })');
+      expect(helloTs).not.toContain('client');
+      const yoTs = read(`${SERVICES}/hello/yo.ts`)!;
+      expect(yoTs).toContain(`import { h1 } from './hello';`);
+      expect(yoTs).toContain('async ({ name }: { name: string }) => h1({ name })');
+      expect(yoTs).not.toContain('client');
+    });
+
+    it("points other services at hello's client, reusing an import they have", () => {
+      const web = read(`${SERVICES}/web/web.ts`)!;
+      expect(web).toContain('Promise.all([hello.h1({ name }), hello.h2({ name })])');
+      expect(web.match(/from '\.\.\/hello\/client'/g)).toHaveLength(1);
+      expect(web).not.toContain('yo');
+      const mail = read(`${SERVICES}/mail/mail.ts`)!;
+      expect(mail).toContain(`import { hello } from '../hello/client';`);
+      expect(mail).toContain('(await hello.h2({ name: to })).message');
+    });
+
+    it("types hello's client from both modules", () => {
+      expect(read(`${SERVICES}/hello/client.ts`)).toContain(`client<typeof helloEndpoints & typeof yoEndpoints>('hello')`);
+    });
+
+    it('typechecks', () => {
+      expect(typecheckTree(tree)).toEqual([]);
+    });
+  });
+
+  it('undoes a split: the guide, split and merged back, has its endpoints where they were and typechecks', async () => {
+    service('hello', Object.fromEntries(['client.ts', 'hello.ts', 'hello.spec.ts'].map((file) => [file, readFileSync(join(DEMO, file), 'utf-8')])));
+    await splitServiceGenerator(tree, { from: 'hello', endpoints: ['h2'], name: 'yo', skipFormat: true });
+    expect(services()).toEqual({ hello: ['h1'], yo: ['h2'] });
+    await merge();
+    expect(services()).toEqual({ hello: ['h1', 'h2'] });
+    expect(typecheckTree(tree)).toEqual([]);
+  });
+
+  it('joins modules that land at one place, and their imports', async () => {
+    service('hello', {
+      'endpoints/read.ts': `import { api } from '@topo/runtime';\nimport { yo } from '../../yo/client';\n\nexport const r1 = api({ expose: true, method: 'GET', path: '/r1' }, async () => yo.r2());\n`,
+    });
+    service('yo', {
+      'endpoints/read.ts': `import { api, APIError } from '@topo/runtime';\n\nexport const r2 = api({ expose: true, method: 'GET', path: '/r2' }, async (): Promise<{ ok: boolean }> => {\n  if (Math.random() > 2) throw new APIError('internal' as never, 'never');\n  return { ok: true };\n});\n`,
+      'client.ts': clientTs('yo', './endpoints/read'),
+    });
+    await merge();
+    const joined = read(`${SERVICES}/hello/endpoints/read.ts`)!;
+    expect(joined).toContain(`import { api, APIError } from '@topo/runtime';`);
+    expect(joined).toContain('async () => r2())');
+    expect(joined).not.toContain('yo');
+    expect(joined.indexOf('export const r1')).toBeLessThan(joined.indexOf('export const r2'));
+    expect(services()).toEqual({ hello: ['r1', 'r2'] });
+    expect(typecheckTree(tree)).toEqual([]);
+  });
+
+  it('takes the merged service out of topo.json: explicit lists and process groups; an emptied group goes', async () => {
+    callers();
+    writeJson(tree, 'apps/api/topo.json', {
+      services: ['hello', 'yo', 'web', 'mail'],
+      port: 4000,
+      topologies: { pairs: [['hello', 'web'], ['yo'], ['mail']], edge: [['hello', 'yo'], ['web', 'mail']] },
+      environments: { staging: 'pairs' },
+    });
+    await merge();
+    expect(readJson(tree, 'apps/api/topo.json')).toEqual({
+      services: ['hello', 'web', 'mail'],
+      port: 4000,
+      topologies: { pairs: [['hello', 'web'], ['mail']], edge: [['hello'], ['web', 'mail']] },
+      environments: { staging: 'pairs' },
+    });
+  });
+
+  it('keeps project references in sync: a reference to yo becomes one to hello, or goes when hello has one', async () => {
+    callers();
+    for (const name of ['hello', 'yo', 'web', 'mail']) writeJson(tree, `${SERVICES}/${name}/tsconfig.json`, { compilerOptions: { composite: true } });
+    writeJson(tree, `${SERVICES}/web/tsconfig.json`, { references: [{ path: '../hello' }, { path: '../yo' }] });
+    writeJson(tree, `${SERVICES}/mail/tsconfig.json`, { references: [{ path: '../yo/tsconfig.json' }] });
+    writeJson(tree, 'tsconfig.json', { files: [], references: [{ path: './apps/api/services/hello' }, { path: './apps/api/services/yo' }] });
+    await merge();
+    expect(readJson(tree, `${SERVICES}/web/tsconfig.json`).references).toEqual([{ path: '../hello' }]);
+    expect(readJson(tree, `${SERVICES}/mail/tsconfig.json`).references).toEqual([{ path: '../hello' }]);
+    expect(readJson(tree, 'tsconfig.json').references).toEqual([{ path: './apps/api/services/hello' }]);
+  });
+
+  it("adds the merged service's package dependencies to hello's package.json", async () => {
+    callers();
+    writeJson(tree, `${SERVICES}/hello/package.json`, { name: '@acme/hello', dependencies: { zod: '^3.0.0' } });
+    writeJson(tree, `${SERVICES}/yo/package.json`, { name: '@acme/yo', dependencies: { zod: '^3.1.0', 'left-pad': '^1.3.0' } });
+    await merge();
+    expect(readJson(tree, `${SERVICES}/hello/package.json`).dependencies).toEqual({ zod: '^3.0.0', 'left-pad': '^1.3.0' });
+    expect(tree.exists(`${SERVICES}/yo/package.json`)).toBe(false);
+  });
+
+  it('respells specifiers in the style they were written: .js extensions, folder indexes', async () => {
+    service('hello', { 'hello.ts': `import { api } from '@topo/runtime';\n\nexport const h1 = api({ expose: true, method: 'GET', path: '/h1' }, async () => ({ ok: true }));\n` });
+    service('yo', {
+      'deep/yo.ts': `import { api } from '@topo/runtime';\nimport { TAX } from '../../../shared/index.js';\nimport { RATE } from '../../../shared';\n\nexport const h2 = api({ expose: true, method: 'GET', path: '/h2' }, async () => ({ n: TAX * RATE }));\n`,
+    });
+    tree.write('apps/api/shared/index.ts', 'export const TAX = 2;\nexport const RATE = 3;\n');
+    await merge();
+    const moved = read(`${SERVICES}/hello/deep/yo.ts`)!;
+    expect(moved).toContain(`from '../../../shared/index.js'`);
+    expect(moved).toContain(`from '../../../shared'`);
+  });
+});
