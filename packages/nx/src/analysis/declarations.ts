@@ -212,7 +212,9 @@ function statementKind(node: TS.Statement): StatementKind {
   return 'other';
 }
 
-function declaredNames(node: TS.Statement): string[] {
+/** The names a top-level statement declares (imports aside): its variables, function, class, type... */
+export function declaredNames(node: TS.Statement): string[] {
+  ts ??= typescript();
   if (ts.isVariableStatement(node)) return node.declarationList.declarations.flatMap((d) => bindingNames(d.name));
   if (
     (ts.isFunctionDeclaration(node) ||

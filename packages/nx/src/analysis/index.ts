@@ -13,6 +13,7 @@ export { diskHost, treeHost, type SourceHost } from './files';
 export { createModuleResolver, importNeedles, type ModuleResolver } from './resolve';
 export { createHostProgram, type HostProgram } from './program';
 export {
+  declaredNames,
   isTypePosition,
   readDeclarations,
   type DeclarationGraph,

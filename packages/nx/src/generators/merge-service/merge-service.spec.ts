@@ -3,16 +3,13 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeWorkspace, treeHost } from '../../analysis';
+import { clientTs, serviceTs } from '../__fixtures__/service-files';
 import { typecheckTree } from '../__fixtures__/typecheck-tree';
 import { splitServiceGenerator } from '../split-service/split-service';
 import { mergeServiceGenerator } from './merge-service';
 
 const DEMO = join(__dirname, '..', '..', '..', '..', 'demo', 'services', 'hello');
 const SERVICES = 'apps/api/services';
-
-const serviceTs = (name: string) => `import { Service } from '@topo/runtime';\n\nexport default new Service('${name}');\n`;
-const clientTs = (name: string, module = `./${name}`) =>
-  `import { client } from '@topo/runtime';\nimport type * as endpoints from '${module}';\n\nexport const ${name} = client<typeof endpoints>('${name}');\n`;
 
 describe('merge-service generator', () => {
   let tree: Tree;

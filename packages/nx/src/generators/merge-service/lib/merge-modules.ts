@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type * as TS from 'typescript';
+import { declaredNames } from '../../../analysis';
 
 interface Binding {
   /** `default`, `*`, or the exported name. */
@@ -33,8 +34,8 @@ export function mergeModules(ts: typeof TS, path: string, kept: string, added: s
   const self = path.replace(/\.[cm]?tsx?$/, '');
   const keptImports = importsOf(ts, keptSource, path);
   const addedImports = importsOf(ts, addedSource, path);
-  const keptDeclared = declaredNames(ts, keptSource);
-  const addedDeclared = declaredNames(ts, addedSource);
+  const keptDeclared = declaredNamesOf(keptSource);
+  const addedDeclared = declaredNamesOf(addedSource);
   const clashes: string[] = [];
 
   for (const name of addedDeclared) if (keptDeclared.has(name)) clashes.push(`both declare "${name}"`);
@@ -153,26 +154,6 @@ function renderImport(statement: ImportStatement, bindings: readonly Binding[]):
 }
 
 /** The names a module declares at its top level (imports aside). */
-function declaredNames(ts: typeof TS, source: TS.SourceFile): Set<string> {
-  const names = new Set<string>();
-  const addBinding = (name: TS.BindingName) => {
-    if (ts.isIdentifier(name)) names.add(name.text);
-    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) addBinding(element.name);
-  };
-  for (const statement of source.statements) {
-    if (ts.isVariableStatement(statement)) for (const declaration of statement.declarationList.declarations) addBinding(declaration.name);
-    else if (
-      (ts.isFunctionDeclaration(statement) ||
-        ts.isClassDeclaration(statement) ||
-        ts.isInterfaceDeclaration(statement) ||
-        ts.isTypeAliasDeclaration(statement) ||
-        ts.isEnumDeclaration(statement) ||
-        ts.isModuleDeclaration(statement)) &&
-      statement.name &&
-      ts.isIdentifier(statement.name)
-    ) {
-      names.add(statement.name.text);
-    }
-  }
-  return names;
+function declaredNamesOf(source: TS.SourceFile): Set<string> {
+  return new Set(source.statements.flatMap((statement) => declaredNames(statement)));
 }
