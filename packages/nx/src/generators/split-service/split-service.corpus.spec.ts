@@ -129,6 +129,17 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
   let merge: CommandResult | undefined;
   let servicesBefore: Record<string, string[]> = {};
 
+  /** Replays the request set in each topology: every answer as before the split. */
+  async function expectSameAnswersAsBefore(): Promise<void> {
+    for (const topology of manifest.topologies) {
+      const after = await answersIn(target, topology, requests);
+      expect({ topology, answers: labelled(manifest.requests, after) }).toEqual({
+        topology,
+        answers: labelled(manifest.requests, before.get(topology) ?? []),
+      });
+    }
+  }
+
   /** The steps after merge-service check the workspace it left. */
   function mergedWorkspace(): string {
     if (merge?.status !== 0) throw new Error(`the merge did not run: ${merge ? merge.output : 'no merge yet'}`);
@@ -189,13 +200,7 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
 
   it(`answers every request after the split exactly as before, in ${manifest.topologies.join(' and ')}`, async () => {
     splitWorkspace();
-    for (const topology of manifest.topologies) {
-      const after = await answersIn(target, topology, requests);
-      expect({ topology, answers: labelled(manifest.requests, after) }).toEqual({
-        topology,
-        answers: labelled(manifest.requests, before.get(topology) ?? []),
-      });
-    }
+    await expectSameAnswersAsBefore();
   });
 
   it('leaves the services and endpoints the manifest lists, and the files it expects', () => {
@@ -268,13 +273,7 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
 
     it(`answers every request after the merge exactly as before the split, in ${manifest.topologies.join(' and ')}`, async () => {
       mergedWorkspace();
-      for (const topology of manifest.topologies) {
-        const after = await answersIn(target, topology, requests);
-        expect({ topology, answers: labelled(manifest.requests, after) }).toEqual({
-          topology,
-          answers: labelled(manifest.requests, before.get(topology) ?? []),
-        });
-      }
+      await expectSameAnswersAsBefore();
     });
 
     it(`no longer shows "${manifest.split.name}" in the project graph`, async () => {
