@@ -20,16 +20,22 @@ import {
   findServices,
   type FoundServices,
   formatAnalysisErrors,
+  isInside,
   parseAppConfig,
   resolveAppServices,
   SERVICE_FILE,
 } from '../analysis';
+import { deployName } from '../deploy/names';
 import { readPluginCache, workspaceDataDirectory, writePluginCache } from './cache';
 
 /** Options of the plugin in nx.json: `{ "plugin": "@topo/nx", "options": { ... } }`. */
 export interface TopoPluginOptions {
   /** Name of the app target that runs it; default `serve`. */
   serveTargetName?: string;
+  /** Name of the app's and each service's build target; default `build`. */
+  buildTargetName?: string;
+  /** Name of each service's image target; default `container`. */
+  containerTargetName?: string;
 }
 
 type NormalizedOptions = Required<TopoPluginOptions>;
@@ -64,11 +70,12 @@ export const createNodesV2: CreateNodesV2<TopoPluginOptions> = [
     const serviceFiles = files.filter((file) => basename(file) === SERVICE_FILE);
     try {
       const found = findServices(context.workspaceRoot, { files: serviceFiles, cache: cache.facts });
+      const apps = appsOfServices(files.filter((file) => basename(file) === APP_CONFIG_FILE), found, context.workspaceRoot);
       return await createNodesFromFiles(
         (file, _options, ctx) =>
           basename(file) === APP_CONFIG_FILE
             ? createAppNode(file, options, optionsHash, ctx, cache.results, results)
-            : createServiceNode(file, found),
+            : createServiceNode(file, found, apps, options),
         files,
         options,
         context,
@@ -83,10 +90,34 @@ export const createNodesV2: CreateNodesV2<TopoPluginOptions> = [
 export const createNodes = createNodesV2;
 
 function normalizeOptions(options: TopoPluginOptions | undefined): NormalizedOptions {
-  return { serveTargetName: options?.serveTargetName ?? 'serve' };
+  return {
+    serveTargetName: options?.serveTargetName ?? 'serve',
+    buildTargetName: options?.buildTargetName ?? 'build',
+    containerTargetName: options?.containerTargetName ?? 'container',
+  };
 }
 
-function createServiceNode(file: string, found: FoundServices): CreateNodesResult {
+/**
+ * The app whose build builds each service: the first app (by folder) whose topo.json serves
+ * it, below its folder with `"services": "*"` or by name in a list.
+ */
+function appsOfServices(configFiles: readonly string[], found: FoundServices, workspaceRoot: string): Map<string, string> {
+  const apps = new Map<string, string>();
+  for (const file of [...configFiles].sort()) {
+    const root = posix.dirname(file);
+    const read = (name: string) => readText(join(workspaceRoot, root, name));
+    const { config } = parseAppConfig(file, read(APP_CONFIG_FILE) ?? '');
+    if (!config) continue;
+    const name = appProjectName(root, { projectJson: read('project.json'), packageJson: read('package.json') }, workspaceRoot);
+    for (const service of found.services) {
+      const serves = config.services === '*' ? isInside(service.root, config.root) : config.services.includes(service.name);
+      if (serves && !apps.has(service.name)) apps.set(service.name, name);
+    }
+  }
+  return apps;
+}
+
+function createServiceNode(file: string, found: FoundServices, apps: ReadonlyMap<string, string>, options: NormalizedOptions): CreateNodesResult {
   const service = found.services.find((s) => s.serviceFile === file);
   if (!service) {
     const errors = found.errors.filter((e) => e.file === file);
@@ -101,8 +132,38 @@ function createServiceNode(file: string, found: FoundServices): CreateNodesResul
         projectType: 'library',
         tags: [SERVICE_TAG],
         metadata: { technologies: TECHNOLOGIES, description: `Topo service "${service.name}".` },
-        targets: {},
+        targets: serviceTargets(service.name, apps.get(service.name), options),
       },
+    },
+  };
+}
+
+/**
+ * A service's `build` (its bundle alone, as micro runs it) and `container` (its image), both
+ * cached per service: inputs are the service's files and those of the projects it depends
+ * on. None when no app serves it.
+ */
+function serviceTargets(service: string, app: string | undefined, options: NormalizedOptions): Record<string, TargetConfiguration> {
+  if (!app) return {};
+  const output = `{workspaceRoot}/dist/${app}/services/${deployName(service)}`;
+  const inputs = ['default', '^default'];
+  return {
+    [options.buildTargetName]: {
+      executor: '@topo/nx:build-service',
+      options: { app },
+      cache: true,
+      inputs,
+      outputs: [output],
+      metadata: { technologies: TECHNOLOGIES, description: `Bundles service ${service} alone, as micro runs it, into dist/${app}/services/.` },
+    },
+    [options.containerTargetName]: {
+      executor: '@topo/nx:container',
+      options: { app },
+      cache: true,
+      inputs,
+      dependsOn: [{ target: options.buildTargetName, params: 'forward' }],
+      outputs: [`${output}/image.json`],
+      metadata: { technologies: TECHNOLOGIES, description: `Builds the image ${app}-${deployName(service)} with podman or docker.` },
     },
   };
 }
@@ -148,6 +209,17 @@ function appNodeResult(
       description: `Runs the app's services, in the topology of --topology or --env (default mono), on the port of ${APP_CONFIG_FILE}.`,
     },
   };
+  const build: TargetConfiguration = {
+    executor: '@topo/nx:build',
+    options: {},
+    // Each service's image is a task of its own, cached by Nx; the app's build assembles them.
+    dependsOn: [{ target: options.containerTargetName, dependencies: true, params: 'forward' }],
+    cache: false,
+    metadata: {
+      technologies: TECHNOLOGIES,
+      description: `Builds the app for the topology of --topology or --env (default mono): dist/<app>/mono, or images, docker-compose.yml and Kubernetes manifests.`,
+    },
+  };
   return {
     project: {
       root,
@@ -155,7 +227,7 @@ function appNodeResult(
       projectType: 'application',
       tags: [APP_TAG],
       metadata: { technologies: TECHNOLOGIES },
-      targets: { [options.serveTargetName]: serve },
+      targets: { [options.serveTargetName]: serve, [options.buildTargetName]: build },
     },
   };
 }

@@ -12,7 +12,12 @@ import type { JsonSchema } from '../../../bundling/process-plan';
 import type { PlanInputService, ProcessGroup } from '../../../bundling/plan-processes';
 import type { NormalizedServeOptions } from './normalize-options';
 
+/** Which app to load, and the topology (or environment) to resolve. */
+export type AppToLoad = Pick<NormalizedServeOptions, 'workspaceRoot' | 'appName' | 'appRoot' | 'topology' | 'env'>;
+
 export interface LoadedApp {
+  /** The port in topo.json. */
+  port: number;
   topology: string;
   groups: ProcessGroup[];
   services: PlanInputService[];
@@ -28,10 +33,10 @@ export function readAppPort(workspaceRoot: string, appRoot: string): number {
  * Reads the workspace's services and the app's topo.json, and resolves the topology to run.
  * Throws one error listing every problem found, each with what to do.
  */
-export function loadApp(options: NormalizedServeOptions): LoadedApp {
+export function loadApp(options: AppToLoad, verb = 'serve'): LoadedApp {
   const appRoot = relative(options.workspaceRoot, options.appRoot).split('\\').join('/');
   const { config, errors: configErrors } = readAppConfig(options.workspaceRoot, appRoot);
-  if (!config) fail(options.appName, configErrors);
+  if (!config) fail(verb, options.appName, configErrors);
 
   const analysis = analyzeWorkspace(options.workspaceRoot);
   const selected = resolveAppServices(config, analysis.services);
@@ -39,9 +44,10 @@ export function loadApp(options: NormalizedServeOptions): LoadedApp {
   const services = analysis.services.filter((s) => names.has(s.name));
   const resolved = resolveTopology(config, [...names], { topology: options.topology, env: options.env });
   const errors = [...configErrors, ...analysis.errors, ...selected.errors, ...resolved.errors];
-  if (errors.length > 0 || !resolved.topology) fail(options.appName, errors);
+  if (errors.length > 0 || !resolved.topology) fail(verb, options.appName, errors);
 
   return {
+    port: config.port,
     topology: resolved.topology.name,
     groups: resolved.topology.groups,
     services,
@@ -49,6 +55,6 @@ export function loadApp(options: NormalizedServeOptions): LoadedApp {
   };
 }
 
-function fail(app: string, errors: readonly AnalysisError[]): never {
-  throw new Error(`Cannot serve ${app}:\n${formatAnalysisErrors(errors)}`);
+function fail(verb: string, app: string, errors: readonly AnalysisError[]): never {
+  throw new Error(`Cannot ${verb} ${app}:\n${formatAnalysisErrors(errors)}`);
 }

@@ -1,0 +1,223 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { analyzeWorkspace, formatAnalysisErrors, readAppConfig, requestSchemas, resolveAppServices } from '../analysis';
+import { planProcesses, type PlanInputService } from '../bundling/plan-processes';
+import type { ProcessPlan, ServiceProcessPlan } from '../bundling/process-plan';
+import { loadApp } from '../executors/serve/lib/load-app';
+import { type DeployBundle, bundleForDeploy } from './deploy-bundle';
+import { DEFAULT_BASE_IMAGE, renderDockerfile } from './dockerfile';
+import { type DeployedProcess, type DeployLayout, renderCompose, renderKubernetes } from './deploy-files';
+import { buildByHand, buildImage, type Engine, type EngineChoice, findEngine } from './engine';
+import { deployName } from './names';
+import { writePackageFiles } from './package-files';
+
+export interface BuildSettings {
+  workspaceRoot: string;
+  /** The app's Nx project name and its folder (absolute). */
+  appName: string;
+  appRoot: string;
+  engine: EngineChoice;
+  baseImage: string;
+  tag: string;
+  /** Packages to leave out of the bundles, for npm to install in the image. */
+  external: readonly string[];
+  log: (message: string) => void;
+}
+
+export interface AppBuildSettings extends BuildSettings {
+  topology?: string;
+  env?: string;
+  /**
+   * Services whose bundle and image Nx builds as tasks of their own in this run (their
+   * `container` targets): the app build uses those and builds the rest itself.
+   */
+  builtByTasks?: ReadonlySet<string>;
+}
+
+/** What one process's folder holds after the build. */
+export interface BuiltProcess {
+  name: string;
+  dir: string;
+  image: string;
+  /** The image id when an engine built it. */
+  imageId?: string;
+  bundleBytes: number;
+}
+
+export interface AppBuild {
+  topology: string;
+  /** The folder of the build: `dist/<app>/<topology>`. */
+  outDir: string;
+  processes: BuiltProcess[];
+  engine?: Engine;
+}
+
+/** `dist/<app>` below the workspace root. */
+export function appDist(settings: Pick<BuildSettings, 'workspaceRoot' | 'appName'>): string {
+  return join(settings.workspaceRoot, 'dist', settings.appName);
+}
+
+/** Where a service's own build goes, whatever the topology: `dist/<app>/services/<service>`. */
+export function serviceDist(settings: Pick<BuildSettings, 'workspaceRoot' | 'appName'>, service: string): string {
+  return join(appDist(settings), 'services', deployName(service));
+}
+
+/**
+ * `nx build <app>`: the bundles, package files and Dockerfiles of the topology's processes,
+ * their images when an engine is found, and for any topology but mono a gateway, a
+ * docker-compose.yml and Kubernetes manifests. mono goes to `dist/<app>/mono/`, another
+ * topology to `dist/<app>/<topology>/`, and a process that is one service alone uses that
+ * service's own build in `dist/<app>/services/<service>/` (what its `build` target makes).
+ */
+export async function buildApp(settings: AppBuildSettings): Promise<AppBuild> {
+  const app = loadApp(settings, 'build');
+  const plans = planProcesses(settings.workspaceRoot, app.groups, app.services, app.schemas);
+  const engine = await findEngine(settings.engine);
+  // One group holding every service faces clients itself, with no gateway (as in nx serve).
+  const mono = app.groups.length === 1;
+  const outDir = join(appDist(settings), deployName(app.topology));
+  rmSync(outDir, { recursive: true, force: true });
+  const processes: BuiltProcess[] = [];
+  const unbuilt: { context: string; tag: string }[] = [];
+
+  const ports = new Map<string, number>();
+  app.groups.forEach((group, i) => ports.set(group.name, mono ? app.port : app.port + 1 + i));
+  ports.set('gateway', app.port);
+
+  for (const plan of plans) {
+    const single = !mono && plan.kind === 'process' && plan.services.length === 1 ? plan.services[0].name : undefined;
+    if (single && settings.builtByTasks?.has(single)) {
+      processes.push(readServiceBuild(settings, single));
+      continue;
+    }
+    const dir = single ? serviceDist(settings, single) : app.topology === 'mono' ? outDir : join(outDir, deployName(plan.name));
+    const processPlan = single ? ({ ...plan, edge: false } as ServiceProcessPlan) : plan;
+    const built = await buildProcess(settings, processPlan, dir, single ? CONTAINER_DEFAULT_PORT : ports.get(plan.name)!, plan.name);
+    if (engine) built.imageId = await imageOf(settings, engine, built);
+    else unbuilt.push({ context: relative(settings.workspaceRoot, built.dir), tag: built.image });
+    processes.push(built);
+  }
+
+  if (app.topology !== 'mono') {
+    const layout: DeployLayout = {
+      app: settings.appName,
+      topology: app.topology,
+      processes: processes.map((process): DeployedProcess => {
+        const plan = plans.find((p) => deployName(p.name) === process.name) as ProcessPlan;
+        return {
+          name: process.name,
+          services: plan.kind === 'process' ? plan.services.map((s) => s.name) : [],
+          image: process.image,
+          context: relative(outDir, process.dir) || '.',
+          port: ports.get(plan.name)!,
+          gateway: plan.kind === 'gateway',
+          edge: plan.kind === 'gateway' || plan.edge,
+        };
+      }),
+    };
+    writeFileSync(join(outDir, 'docker-compose.yml'), renderCompose(layout));
+    const k8s = join(outDir, 'k8s');
+    mkdirSync(k8s, { recursive: true });
+    for (const [file, text] of renderKubernetes(layout)) writeFileSync(join(k8s, file), text);
+  }
+
+  if (!engine && unbuilt.length > 0) {
+    settings.log(
+      `No container engine ${settings.engine === 'none' ? 'was asked for (--engine=none)' : 'that can build was found (podman or docker)'}: the build contexts are in place. Build the images with:\n` +
+        buildByHand(unbuilt, settings.baseImage),
+    );
+  }
+  return { topology: app.topology, outDir, processes, engine };
+}
+
+/** The port a one-service image listens on; compose and Kubernetes set PORT for each process. */
+const CONTAINER_DEFAULT_PORT = 8080;
+
+export interface ServiceBuildSettings extends BuildSettings {
+  service: string;
+}
+
+/**
+ * A service's own build (its `build` target): the service alone in a process, as micro runs
+ * it, in `dist/<app>/services/<service>/`.
+ */
+export async function buildService(settings: ServiceBuildSettings): Promise<BuiltProcess> {
+  const appRoot = relative(settings.workspaceRoot, settings.appRoot).split('\\').join('/');
+  const { config, errors: configErrors } = readAppConfig(settings.workspaceRoot, appRoot);
+  const analysis = analyzeWorkspace(settings.workspaceRoot);
+  const selected = config ? resolveAppServices(config, analysis.services) : undefined;
+  const served = selected?.services.some((s) => s.name === settings.service);
+  const service = served ? analysis.services.find((s) => s.name === settings.service) : undefined;
+  const errors = [...configErrors, ...analysis.errors.filter((e) => service && e.file.startsWith(`${service.root}/`))];
+  if (!config || !service || errors.length) {
+    throw new Error(
+      `Cannot build service ${settings.service} of app ${settings.appName}:\n` +
+        (errors.length ? formatAnalysisErrors(errors) : `  app ${settings.appName} (${appRoot}) does not serve "${settings.service}".`),
+    );
+  }
+  const input: PlanInputService[] = [service];
+  const [plan] = planProcesses(settings.workspaceRoot, [{ name: service.name, services: [service.name] }], input, requestSchemas(settings.workspaceRoot, [service]));
+  return buildProcess(settings, { ...(plan as ServiceProcessPlan), edge: false }, serviceDist(settings, service.name), CONTAINER_DEFAULT_PORT, service.name);
+}
+
+/** A service's `container` target: the image of its own build. */
+export async function buildServiceImage(settings: ServiceBuildSettings): Promise<BuiltProcess> {
+  const built = readServiceBuild(settings, settings.service);
+  const engine = await findEngine(settings.engine);
+  if (!engine) {
+    settings.log(
+      `No container engine ${settings.engine === 'none' ? 'was asked for (--engine=none)' : 'that can build was found (podman or docker)'}: the build context of ${settings.service} is in place. Build it with:\n` +
+        buildByHand([{ context: relative(settings.workspaceRoot, built.dir), tag: built.image }], settings.baseImage),
+    );
+    return built;
+  }
+  built.imageId = await imageOf(settings, engine, built);
+  return built;
+}
+
+async function buildProcess(settings: BuildSettings, plan: ProcessPlan, dir: string, port: number, processName: string): Promise<BuiltProcess> {
+  rmSync(dir, { recursive: true, force: true });
+  const name = deployName(processName);
+  const bundle: DeployBundle = await bundleForDeploy(settings.appName, plan, dir, settings.workspaceRoot, settings.external);
+  rmSync(join(dir, 'entry.js'), { force: true });
+  writePackageFiles(dir, `${deployName(settings.appName)}-${name}`, bundle.externals, settings.workspaceRoot);
+  writeFileSync(join(dir, 'Dockerfile'), renderDockerfile({ app: settings.appName, process: processName, port, installs: bundle.externals.length > 0 }));
+  writeFileSync(join(dir, '.dockerignore'), '*\n!main.js\n!package.json\n!package-lock.json\n');
+  settings.log(`${relative(settings.workspaceRoot, bundle.mainFile)}: ${formatBytes(bundle.bytes)}${bundle.externals.length ? ` (installs ${bundle.externals.map((e) => e.name).join(', ')})` : ''}`);
+  return { name, dir, image: imageTag(settings, name), bundleBytes: bundle.bytes };
+}
+
+function readServiceBuild(settings: BuildSettings, service: string): BuiltProcess {
+  const dir = serviceDist(settings, service);
+  const main = join(dir, 'main.js');
+  if (!existsSync(main)) throw new Error(`${relative(settings.workspaceRoot, main)} is missing: run \`nx build ${service}\` first.`);
+  const name = deployName(service);
+  const record = readImageRecord(dir);
+  return { name, dir, image: imageTag(settings, name), imageId: record?.id, bundleBytes: readFileSync(main).length };
+}
+
+function imageTag(settings: Pick<BuildSettings, 'appName' | 'tag'>, process: string): string {
+  return `${deployName(settings.appName)}-${process}:${settings.tag}`;
+}
+
+/** Builds the image of a process folder and records it in `image.json`. */
+async function imageOf(settings: BuildSettings, engine: Engine, built: BuiltProcess): Promise<string> {
+  const id = await buildImage(engine, built.dir, built.image, settings.baseImage);
+  writeFileSync(join(built.dir, 'image.json'), `${JSON.stringify({ engine, image: built.image, id, baseImage: settings.baseImage }, null, 2)}\n`);
+  settings.log(`${engine}: built ${built.image}`);
+  return id;
+}
+
+function readImageRecord(dir: string): { id: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'image.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+export { DEFAULT_BASE_IMAGE };

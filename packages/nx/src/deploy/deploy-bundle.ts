@@ -1,0 +1,133 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { build, type Metafile, type OnResolveArgs, type Plugin, type PluginBuild } from 'esbuild';
+import { renderEntry } from '../bundling/entry';
+import type { ProcessPlan } from '../bundling/process-plan';
+
+const BUILTINS = new Set(builtinModules);
+
+/** A package the bundle leaves for `npm ci` to install: it cannot be bundled (native code, or named by the user). */
+export interface ExternalPackage {
+  name: string;
+  version: string;
+  /** Why it stays out of the bundle. */
+  reason: 'native' | 'option';
+}
+
+export interface DeployBundle {
+  /** Absolute path of `main.js`. */
+  mainFile: string;
+  /** Its size in bytes. */
+  bytes: number;
+  externals: ExternalPackage[];
+  metafile: Metafile;
+}
+
+/**
+ * Bundles one process for deployment into `outDir/main.js` (source map beside it, esbuild's
+ * metafile in `meta.json`): the process's own services, the runtime and every package they
+ * use, so the image needs no node_modules. Node's built-ins stay out, and so do packages
+ * that cannot be bundled (native addons) or that `external` names: those are returned, for
+ * the package.json that installs them.
+ */
+export async function bundleForDeploy(
+  app: string,
+  plan: ProcessPlan,
+  outDir: string,
+  workspaceRoot: string,
+  external: readonly string[] = [],
+): Promise<DeployBundle> {
+  mkdirSync(outDir, { recursive: true });
+  const entryFile = join(outDir, 'entry.js');
+  writeFileSync(entryFile, renderEntry(app, plan));
+  const mainFile = join(outDir, 'main.js');
+  const externals = new Map<string, ExternalPackage>();
+  const result = await build({
+    entryPoints: [entryFile],
+    outfile: mainFile,
+    absWorkingDir: workspaceRoot,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'silent',
+    legalComments: 'none',
+    plugins: [externalsOnly(new Set(external), externals)],
+  }).catch((error: { errors?: { text: string; location?: { file: string; line: number } | null }[] }) => {
+    const details = (error.errors ?? []).map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`);
+    throw new Error(`Process ${plan.name} of app ${app} does not build:\n${details.join('\n') || String(error)}`);
+  });
+  writeFileSync(join(outDir, 'meta.json'), JSON.stringify(result.metafile));
+  return { mainFile, bytes: readFileSync(mainFile).length, externals: [...externals.values()].sort((a, b) => a.name.localeCompare(b.name)), metafile: result.metafile! };
+}
+
+/** Leaves out Node's built-ins, native packages and the packages named; bundles the rest. */
+function externalsOnly(named: ReadonlySet<string>, found: Map<string, ExternalPackage>): Plugin {
+  return {
+    name: 'topo-deploy-externals',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData?.topoResolving) return undefined;
+        const bare = args.path.startsWith('node:') ? args.path.slice(5) : args.path;
+        if (BUILTINS.has(bare) || BUILTINS.has(bare.split('/')[0])) return { path: args.path, external: true };
+        const name = packageName(args.path);
+        if (named.has(name)) {
+          const root = await packageRoot(build, args, name);
+          found.set(name, { name, version: root ? readVersion(root) : '*', reason: 'option' });
+          return { path: args.path, external: true };
+        }
+        const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { topoResolving: true } });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        if (!resolved.path.includes(`${sep}node_modules${sep}`)) return { path: resolved.path };
+        const root = packageRootOf(resolved.path, name);
+        if (root && isNative(root)) {
+          found.set(name, { name, version: readVersion(root), reason: 'native' });
+          return { path: args.path, external: true };
+        }
+        return { path: resolved.path };
+      });
+    },
+  };
+}
+
+/** `@scope/name` or `name` of a bare specifier. */
+export function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+async function packageRoot(build: PluginBuild, args: OnResolveArgs, name: string): Promise<string | undefined> {
+  const resolved = await build.resolve(`${name}/package.json`, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { topoResolving: true } });
+  return resolved.errors.length ? undefined : dirname(resolved.path);
+}
+
+/** The folder of package `name` that holds `file`. */
+function packageRootOf(file: string, name: string): string | undefined {
+  const marker = `${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`;
+  const at = file.lastIndexOf(marker);
+  return at < 0 ? undefined : file.slice(0, at + marker.length - 1);
+}
+
+function readVersion(root: string): string {
+  try {
+    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version ?? '*';
+  } catch {
+    return '*';
+  }
+}
+
+/** A package with a native addon: node-gyp builds it, or it loads a prebuilt `.node` file. */
+function isNative(root: string): boolean {
+  if (existsSync(join(root, 'binding.gyp'))) return true;
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    if (manifest.gypfile || manifest.binary) return true;
+    const dependencies = Object.keys(manifest.dependencies ?? {});
+    return dependencies.some((d) => ['node-gyp-build', 'bindings', 'prebuild-install', '@mapbox/node-pre-gyp', 'node-addon-api'].includes(d));
+  } catch {
+    return false;
+  }
+}

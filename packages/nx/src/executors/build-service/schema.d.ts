@@ -1,0 +1,5 @@
+import type { BuildExecutorOptions } from '../build/schema';
+
+export interface ServiceExecutorOptions extends BuildExecutorOptions {
+  app: string;
+}

@@ -1,0 +1,207 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import * as k8s from 'kubernetes-models';
+import { parseAllDocuments } from 'yaml';
+import { type AppBuild, buildApp, type AppBuildSettings } from '../../deploy/build-app';
+import { readCompose, type RunningBuild, runBundle, runComposeOnHost } from '../../testing/built-processes';
+import { copyFixtureWorkspace, removeWorkspace } from '../../testing/fixture-workspace';
+import { answersIn, replay, type ServeRequest } from '../../testing/serve-replay';
+import { findFreePorts } from '../serve/lib/ports';
+
+/**
+ * `nx build` on the serve spec's fixture app (users, greeter and orders, orders and greeter
+ * calling users, a custom topology "pair"): each topology's artifacts, run for real from
+ * dist the way their docker-compose.yml says, answer every request as `nx serve` does.
+ */
+
+const FIXTURE = join(__dirname, '..', 'serve', '__fixtures__', 'shop');
+const SERVICES = ['greeter', 'orders', 'users'];
+
+jest.setTimeout(120_000);
+
+const json = (value: unknown) => JSON.stringify(value);
+
+const REQUESTS: ServeRequest[] = [
+  { method: 'GET', path: '/users/1' },
+  { method: 'GET', path: '/users/9' },
+  { method: 'GET', path: '/users/abc' },
+  { method: 'GET', path: '/greet/2?punctuation=%3F' },
+  { method: 'POST', path: '/orders', body: json({ userId: 1, item: 'book', quantity: 2 }) },
+  { method: 'POST', path: '/orders', body: json({ userId: 7, item: 'book', quantity: 2 }) },
+  { method: 'POST', path: '/orders', body: '{"userId": 1,' },
+  { method: 'POST', path: '/internal/users/lookup', body: json({ id: 1 }) },
+  { method: 'GET', path: '/no/such/path' },
+];
+
+describe('nx build (buildApp) on a fixture app with calls between services', () => {
+  let workspaceRoot: string;
+  let served: Awaited<ReturnType<typeof answersIn>>;
+  const running: RunningBuild[] = [];
+  const logged: string[] = [];
+
+  const settings = (topology: string): AppBuildSettings => ({
+    workspaceRoot,
+    appName: 'shop',
+    appRoot: join(workspaceRoot, 'apps/shop'),
+    topology,
+    engine: 'none',
+    baseImage: 'node:20-slim',
+    tag: 'test',
+    external: [],
+    log: (message) => logged.push(message),
+  });
+
+  beforeAll(async () => {
+    workspaceRoot = copyFixtureWorkspace(FIXTURE, { prefix: 'topo-build-' });
+    const [port] = await findFreePorts(1, '127.0.0.1');
+    served = await answersIn({ workspaceRoot, appName: 'shop', appRoot: 'apps/shop', port }, 'mono', REQUESTS);
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.stop()));
+  });
+
+  afterAll(() => removeWorkspace(workspaceRoot));
+
+  async function answers(run: Promise<RunningBuild>) {
+    const started = await run;
+    running.push(started);
+    return replay(started.port, REQUESTS);
+  }
+
+  describe('mono', () => {
+    let build: AppBuild;
+    beforeAll(async () => {
+      build = await buildApp(settings('mono'));
+    });
+
+    it('writes main.js with its source map, package.json, a lockfile and a Dockerfile in dist/<app>/mono', () => {
+      expect(relative(workspaceRoot, build.outDir)).toBe(join('dist', 'shop', 'mono'));
+      for (const file of ['main.js', 'main.js.map', 'package.json', 'package-lock.json', 'Dockerfile']) expect(existsSync(join(build.outDir, file))).toBe(true);
+      // Everything is in the bundle: nothing left for npm to install, and no node_modules beside it.
+      expect(JSON.parse(readFileSync(join(build.outDir, 'package.json'), 'utf8')).dependencies).toEqual({});
+      expect(JSON.parse(readFileSync(join(build.outDir, 'package-lock.json'), 'utf8'))).toMatchObject({ lockfileVersion: 3, packages: { '': { dependencies: {} } } });
+      expect(existsSync(join(build.outDir, 'node_modules'))).toBe(false);
+    });
+
+    it('has a Dockerfile with the base image as an argument, a non-root user, a health check and node as PID 1', () => {
+      const dockerfile = readFileSync(join(build.outDir, 'Dockerfile'), 'utf8');
+      expect(dockerfile).toContain('ARG BASE_IMAGE=node:20-slim\nFROM ${BASE_IMAGE}');
+      expect(dockerfile).toMatch(/^USER 1000:1000$/m);
+      expect(dockerfile).toMatch(/^HEALTHCHECK .*\/__topo\/health/m);
+      expect(dockerfile).toContain('CMD ["node", "main.js"]');
+      expect(dockerfile).not.toMatch(/COPY .*main\.js\.map/);
+    });
+
+    it('serves every service from node main.js, answering as nx serve does', async () => {
+      expect(await answers(runBundle(build.outDir))).toEqual(served);
+    });
+
+    it('says how to build the image when no engine is used', () => {
+      expect(logged.join('\n')).toContain('docker build --build-arg BASE_IMAGE=node:20-slim -t shop-mono:test dist/shop/mono');
+    });
+  });
+
+  describe.each(['micro', 'pair'])('%s', (topology) => {
+    let build: AppBuild;
+    beforeAll(async () => {
+      build = await buildApp(settings(topology));
+    });
+
+    it('bundles each process with only its own services: no module of another service is in its metafile', () => {
+      const groups = topology === 'micro' ? SERVICES.map((s) => [s]) : [['orders', 'users'], ['greeter']];
+      for (const process of build.processes.filter((p) => p.name !== 'gateway')) {
+        const own = groups.find((g) => g.join('-') === process.name || g.join('+') === process.name || (g.length === 1 && g[0] === process.name))!;
+        expect({ process: process.name, own }).toEqual({ process: process.name, own: expect.any(Array) });
+        const inputs = Object.keys(JSON.parse(readFileSync(join(process.dir, 'meta.json'), 'utf8')).inputs);
+        const foreign = inputs.filter((input) => SERVICES.some((s) => !own.includes(s) && input.includes(`services/${s}/`) && !input.endsWith('/client.ts')));
+        expect({ process: process.name, foreign }).toEqual({ process: process.name, foreign: [] });
+        const ownInputs = inputs.filter((input) => own.some((s) => input.includes(`services/${s}/${s}.ts`)));
+        expect(ownInputs).toHaveLength(own.length);
+      }
+      const gateway = build.processes.find((p) => p.name === 'gateway')!;
+      const gatewayInputs = Object.keys(JSON.parse(readFileSync(join(gateway.dir, 'meta.json'), 'utf8')).inputs);
+      expect(gatewayInputs.filter((input) => input.includes('/services/'))).toEqual([]);
+    });
+
+    it('answers every request through the gateway as nx serve does, each process started with the compose file\'s environment', async () => {
+      expect(await answers(runComposeOnHost(build.outDir))).toEqual(served);
+    });
+
+    it('writes docker-compose.yml: one service per process and the gateway, discovery and the secret, health checks, the gateway published', () => {
+      const compose = readCompose(build.outDir);
+      const names = Object.keys(compose.services).sort();
+      expect(names).toEqual(topology === 'micro' ? ['gateway', ...SERVICES] : ['gateway', 'greeter', 'orders-users']);
+      for (const [name, service] of Object.entries(compose.services)) {
+        expect(service.image).toBe(`shop-${name}:test`);
+        expect(existsSync(join(build.outDir, service.build.context, 'Dockerfile'))).toBe(true);
+        expect(JSON.parse(service.environment.TOPO_DISCOVERY)).toEqual(expect.objectContaining({ users: expect.stringMatching(/^http:\/\/(users|orders-users):\d+$/) }));
+        expect(service.healthcheck.test.join(' ')).toContain('/__topo/health');
+        if (name === 'gateway') {
+          expect(service.environment.TOPO_SECRET).toBeUndefined();
+          expect(service.ports).toEqual([`${service.environment.PORT}:${service.environment.PORT}`]);
+          expect(Object.keys(service.depends_on ?? {}).sort()).toEqual(names.filter((n) => n !== 'gateway'));
+        } else {
+          expect(service.environment.TOPO_SECRET).toMatch(/^\$\{TOPO_SECRET:\?/);
+          expect(service.ports).toBeUndefined();
+        }
+      }
+    });
+
+    it('writes Kubernetes manifests that are valid objects: a Deployment and a Service per process, discovery in a ConfigMap, the secret referenced', () => {
+      const dir = join(build.outDir, 'k8s');
+      const objects = readdirSync(dir)
+        .filter((file) => file !== 'kustomization.yaml')
+        .flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((doc) => doc.toJSON()));
+      const models: Record<string, new (data: never) => { validate(): void }> = {
+        Deployment: k8s.apps.v1.Deployment as never,
+        Service: k8s.v1.Service as never,
+        ConfigMap: k8s.v1.ConfigMap as never,
+      };
+      for (const object of objects) {
+        const Model = models[object.kind];
+        expect({ kind: object.kind, known: !!Model }).toEqual({ kind: object.kind, known: true });
+        expect(() => new Model(object as never).validate()).not.toThrow();
+      }
+      const processes = build.processes.length;
+      expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(processes);
+      expect(objects.filter((o) => o.kind === 'Service')).toHaveLength(processes);
+      for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+        const [container] = deployment.spec.template.spec.containers;
+        expect(container.readinessProbe.httpGet.path).toBe('/__topo/health');
+        expect(container.livenessProbe.httpGet.path).toBe('/__topo/health');
+        expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+        const secret = container.env.find((e: { name: string }) => e.name === 'TOPO_SECRET');
+        if (deployment.metadata.name === 'shop-gateway') expect(secret).toBeUndefined();
+        else expect(secret.valueFrom.secretKeyRef).toEqual({ name: 'shop-internal', key: 'secret' });
+      }
+      const [configMap] = objects.filter((o) => o.kind === 'ConfigMap');
+      expect(Object.keys(JSON.parse(configMap.data.TOPO_DISCOVERY)).sort()).toEqual(SERVICES);
+    });
+
+    const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+    (kubectl ? it : it.skip)('passes kubectl kustomize (kubectl is on the PATH)', () => {
+      const result = spawnSync('kubectl', ['kustomize', join(build.outDir, 'k8s')], { encoding: 'utf8' });
+      expect(result.status === 0 ? 'ok' : result.stderr).toBe('ok');
+      expect(parseAllDocuments(result.stdout).map((doc) => doc.toJSON().kind).sort()).toEqual(
+        ['ConfigMap', ...Array(build.processes.length).fill('Deployment'), ...Array(build.processes.length).fill('Service')].sort(),
+      );
+    });
+  });
+
+  it('refuses an unknown topology, naming the ones there are', async () => {
+    await expect(buildApp(settings('trio'))).rejects.toThrow(/Cannot build shop:[\s\S]*trio/);
+  });
+
+  it('refuses code that does not build, naming the file and line', async () => {
+    const file = join(workspaceRoot, 'apps/shop/services/greeter/greeter.ts');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, `${original}\nimport { nothing } from './no-such-module';\nexport const use = nothing;\n`);
+    try {
+      await expect(buildApp(settings('mono'))).rejects.toThrow(/Process mono of app shop does not build:\n.*greeter\.ts:\d+: Could not resolve ".\/no-such-module"/);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+});

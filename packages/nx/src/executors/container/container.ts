@@ -1,0 +1,3 @@
+import { containerExecutor } from '../build-service/build-service';
+
+export default containerExecutor;
