@@ -27,54 +27,80 @@ export interface RunningBuild {
   stop(): Promise<void>;
 }
 
+/** One process of a compose file, moved onto this host: its build context, environment and port. */
+export interface HostedProcess {
+  name: string;
+  /** The build context, absolute. */
+  dir: string;
+  image: string;
+  port: number;
+  env: Record<string, string>;
+  /** Whether clients reach the app through it (the gateway, or a lone process). */
+  edge: boolean;
+}
+
 /**
- * Runs every process of a built topology as the compose file describes it, with `node
- * main.js` in each build context instead of a container: the same environment, with each
- * compose host name pointing at 127.0.0.1 and each port replaced by a free one.
+ * The processes of a built topology as its docker-compose.yml describes them, moved onto
+ * this host: each compose host name points at 127.0.0.1 and each port is replaced by a free
+ * one, in PORT and in service discovery. Processes come before what depends on them.
  */
-export async function runComposeOnHost(outDir: string): Promise<RunningBuild> {
+export async function composeOnHost(outDir: string, secret = randomBytes(32).toString('hex')): Promise<HostedProcess[]> {
   const compose = readCompose(outDir);
   const names = Object.keys(compose.services);
   const free = await findFreePorts(names.length, '127.0.0.1');
   const ports = new Map(names.map((name, i) => [name, free[i]]));
-  const secret = randomBytes(32).toString('hex');
   const relocate = (discovery: string) =>
     JSON.stringify(
       Object.fromEntries(
-        Object.entries<string>(JSON.parse(discovery)).map(([service, url]) => {
-          const { hostname } = new URL(url);
-          return [service, `http://127.0.0.1:${ports.get(hostname)}`];
-        }),
+        Object.entries<string>(JSON.parse(discovery)).map(([service, url]) => [service, `http://127.0.0.1:${ports.get(new URL(url).hostname)}`]),
       ),
     );
-  const started: { name: string; child: ChildProcess; port: number }[] = [];
-  let output = '';
-  // Processes first, then whatever depends on them (the gateway).
-  const ordered = [...names].sort((a, b) => Number(!!compose.services[a].depends_on) - Number(!!compose.services[b].depends_on));
-  try {
-    for (const name of ordered) {
+  return [...names]
+    .sort((a, b) => Number(!!compose.services[a].depends_on) - Number(!!compose.services[b].depends_on))
+    .map((name) => {
       const service = compose.services[name];
-      const port = ports.get(name)!;
-      const env = {
-        ...process.env,
-        ...service.environment,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        TOPO_DISCOVERY: relocate(service.environment.TOPO_DISCOVERY),
-        ...(service.environment.TOPO_SECRET !== undefined ? { TOPO_SECRET: secret } : {}),
+      return {
+        name,
+        dir: join(outDir, service.build.context),
+        image: service.image,
+        port: ports.get(name)!,
+        edge: !!service.ports?.length,
+        env: {
+          ...service.environment,
+          PORT: String(ports.get(name)),
+          TOPO_DISCOVERY: relocate(service.environment.TOPO_DISCOVERY),
+          ...(service.environment.TOPO_SECRET !== undefined ? { TOPO_SECRET: secret } : {}),
+        },
       };
-      const child = spawn(process.execPath, ['main.js'], { cwd: join(outDir, service.build.context), env, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout!.on('data', (chunk: Buffer) => (output += `[${name}] ${chunk}`));
-      child.stderr!.on('data', (chunk: Buffer) => (output += `[${name}] ${chunk}`));
-      started.push({ name, child, port });
-      await waitForHealth(port, () => output);
+    });
+}
+
+/**
+ * Runs every process of a built topology as the compose file describes it (see
+ * composeOnHost), with `node main.js` in each build context instead of a container.
+ */
+export async function runComposeOnHost(outDir: string): Promise<RunningBuild> {
+  const processes = await composeOnHost(outDir);
+  const started: ChildProcess[] = [];
+  let output = '';
+  try {
+    for (const process of processes) {
+      const child = spawn(globalThis.process.execPath, ['main.js'], {
+        cwd: process.dir,
+        env: { ...globalThis.process.env, ...process.env, HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.on('data', (chunk: Buffer) => (output += `[${process.name}] ${chunk}`));
+      child.stderr!.on('data', (chunk: Buffer) => (output += `[${process.name}] ${chunk}`));
+      started.push(child);
+      await waitForHealth(process.port, () => output);
     }
   } catch (error) {
-    await stopAll(started.map((s) => s.child));
+    await stopAll(started);
     throw error;
   }
-  const edge = names.find((name) => compose.services[name].ports?.length) ?? names[0];
-  return { port: ports.get(edge)!, output: () => output, stop: () => stopAll(started.map((s) => s.child)) };
+  const edge = processes.find((p) => p.edge) ?? processes[0];
+  return { port: edge.port, output: () => output, stop: () => stopAll(started) };
 }
 
 /** Runs one built bundle (`node main.js` in `dir`) on a free port; for mono. */
