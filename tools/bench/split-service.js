@@ -463,11 +463,15 @@ function git(...args) {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (process.env.BENCH_DEBUG) process.stderr.write(`${error.stack}\n`);
-    process.exit(1);
-  },
-);
+module.exports = { generateWorkspace, SERVICES, ENDPOINTS_PER_SERVICE };
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (process.env.BENCH_DEBUG) process.stderr.write(`${error.stack}\n`);
+      process.exit(1);
+    },
+  );
+}

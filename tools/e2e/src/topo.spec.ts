@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -23,6 +24,7 @@ import {
   ServeHandle,
   startServe,
   timed,
+  waitForHttp,
 } from './setup';
 import { addToEndpointModule, readServiceSource, relativeSpecifier, ServiceSource } from './support/service-source';
 
@@ -146,9 +148,13 @@ describe('Topo, as a new user meets it', () => {
       if (app && services.hello && services.yo) graph = await readProjectGraph(root);
     });
 
-    it('shows each service as a project tagged topo:service', () => {
+    it('shows each service as a project tagged topo:service, with its inferred build and container targets', () => {
       needs('services');
-      for (const name of ['hello', 'yo']) expect(graph.nodes[name]?.data.tags).toContain('topo:service');
+      for (const name of ['hello', 'yo']) {
+        expect(graph.nodes[name]?.data.tags).toContain('topo:service');
+        expect(Object.keys(graph.nodes[name]?.data.targets ?? {})).toEqual(expect.arrayContaining(['build', 'container']));
+      }
+      expect(Object.keys(graph.nodes[app.name]?.data.targets ?? {})).toEqual(expect.arrayContaining(['serve', 'build']));
     });
 
     it('shows the call hello → yo as a dependency, and none back', () => {
@@ -202,6 +208,28 @@ describe('Topo, as a new user meets it', () => {
 
     expect(server.output()).toContain(String(app.port));
     await stop(server);
+  });
+
+  it('nx build --topology=mono writes a bundle that node runs alone; --topology=micro adds compose and Kubernetes files', async () => {
+    needs('services');
+    const mono = await timed('nx build --topology=mono', () => runNx(root, ['build', app.name, '--topology=mono', '--engine=none']));
+    expect(mono.code === 0 ? 'built' : describeFailure(mono)).toBe('built');
+    const dist = path.join(root, 'dist', app.name);
+    const port = await findFreePort();
+    const child = spawn(process.execPath, ['main.js'], { cwd: path.join(dist, 'mono'), env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/__topo/health`, { timeoutMs: 15_000 });
+      const hello = await getJson<HelloReply>(`http://127.0.0.1:${port}/e2e/hello/ada`);
+      expect({ status: hello.status, message: hello.json?.message, fromYo: hello.json?.fromYo }).toEqual({ status: 200, message: 'Hello, ada!', fromYo: 'Yo, ada!' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+
+    const micro = await timed('nx build --topology=micro', () => runNx(root, ['build', app.name, '--topology=micro', '--engine=none']));
+    expect(micro.code === 0 ? 'built' : describeFailure(micro)).toBe('built');
+    for (const file of ['micro/docker-compose.yml', 'micro/k8s/kustomization.yaml', 'micro/gateway/Dockerfile', 'services/hello/main.js', 'services/yo/main.js']) {
+      expect(fs.existsSync(path.join(dist, file)) ? file : `${file} is missing`).toBe(file);
+    }
   });
 
   /** Later steps build on earlier ones: say so, rather than fail on an undefined value. */
