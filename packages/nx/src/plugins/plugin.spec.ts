@@ -88,6 +88,13 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
                   description: expect.stringContaining('--topology or --env (default mono)'),
                 },
               },
+              build: {
+                executor: '@topo/nx:build',
+                options: {},
+                dependsOn: [{ target: 'container', dependencies: true, params: 'forward' }],
+                cache: false,
+                metadata: { technologies: ['topo'], description: expect.stringContaining('docker-compose.yml and Kubernetes manifests') },
+              },
             },
           },
         },
@@ -101,11 +108,44 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
         'apps/shop/project.json': JSON.stringify({ name: 'shop-app' }),
       });
 
-      const projects = projectsOf(await createNodes(['apps/api/topo.json', 'apps/shop/topo.json'], { serveTargetName: 'dev' }));
+      const projects = projectsOf(
+        await createNodes(['apps/api/topo.json', 'apps/shop/topo.json', 'apps/api/services/hello/service.ts'], {
+          serveTargetName: 'dev',
+          buildTargetName: 'bundle',
+          containerTargetName: 'image',
+        }),
+      );
 
       expect(projects['apps/api'].name).toBe('api-app');
       expect(projects['apps/shop'].name).toBe('shop-app');
-      expect(Object.keys(projects['apps/api'].targets!)).toEqual(['dev']);
+      expect(Object.keys(projects['apps/api'].targets!)).toEqual(['dev', 'bundle']);
+      expect(projects['apps/api'].targets!.bundle.dependsOn).toEqual([{ target: 'image', dependencies: true, params: 'forward' }]);
+      expect(Object.keys(projects['apps/api/services/hello'].targets!)).toEqual(['bundle', 'image']);
+      expect(projects['apps/api/services/hello'].targets!.image.dependsOn).toEqual([{ target: 'bundle', params: 'forward' }]);
+    });
+
+    it("gives each service an app serves a build and a container target, cached, writing to the app's dist", async () => {
+      workspace.write({ 'libs/loose/service.ts': "import { Service } from '@topo/runtime';\nexport default new Service('loose');\n" });
+      const projects = projectsOf(await createNodes(['apps/api/topo.json', 'apps/api/services/hello/service.ts', 'libs/loose/service.ts']));
+
+      expect(projects['apps/api/services/hello'].targets).toEqual({
+        build: expect.objectContaining({
+          executor: '@topo/nx:build-service',
+          options: { app: 'api' },
+          cache: true,
+          inputs: ['default', '^default'],
+          outputs: ['{workspaceRoot}/dist/api/services/hello'],
+        }),
+        container: expect.objectContaining({
+          executor: '@topo/nx:container',
+          options: { app: 'api' },
+          cache: true,
+          dependsOn: [{ target: 'build', params: 'forward' }],
+          outputs: ['{workspaceRoot}/dist/api/services/hello/image.json'],
+        }),
+      });
+      // No app serves it: nothing to build it for.
+      expect(projects['libs/loose'].targets).toEqual({});
     });
 
     it('leaves service.ts files that do not use the runtime alone', async () => {
@@ -120,11 +160,15 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
         'apps/bad/topo.json': '{ "services": "*", "port": 0 }',
       });
 
-      const error = await createNodesFunction(
-        ['apps/api/services/hello/service.ts', 'apps/other/hello/service.ts', 'apps/bad/topo.json', 'apps/api/topo.json'],
-        {},
-        context,
-      ).catch((e: unknown) => e);
+      const error = await Promise.resolve()
+        .then(() =>
+          createNodesFunction(
+            ['apps/api/services/hello/service.ts', 'apps/other/hello/service.ts', 'apps/bad/topo.json', 'apps/api/topo.json'],
+            {},
+            context,
+          ),
+        )
+        .catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(AggregateCreateNodesError);
       const { errors, partialResults } = error as AggregateCreateNodesError;
