@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as k8s from 'kubernetes-models';
 import { parseAllDocuments } from 'yaml';
@@ -190,6 +190,37 @@ describe('nx build (buildApp) on a fixture app with calls between services', () 
     });
   });
 
+  it('leaves --external packages for npm: package.json names them, the lockfile holds them and all they need', async () => {
+    // Without a lockfile the build says to make one.
+    await expect(buildApp({ ...settings('mono'), external: ['express'] })).rejects.toThrow(
+      'The bundle leaves express for npm to install, and the workspace has no package-lock.json to take their versions from. Run `npm install` at the workspace root first.',
+    );
+    // The fixture's node_modules is this repository's: so is its lockfile.
+    copyFileSync(join(__dirname, '..', '..', '..', '..', '..', 'package-lock.json'), join(workspaceRoot, 'package-lock.json'));
+    const build = await buildApp({ ...settings('mono'), external: ['express'] });
+    const manifest = JSON.parse(readFileSync(join(build.outDir, 'package.json'), 'utf8'));
+    const { version } = JSON.parse(readFileSync(require.resolve('express/package.json'), 'utf8'));
+    expect(manifest.dependencies).toEqual({ express: version });
+    const lock = JSON.parse(readFileSync(join(build.outDir, 'package-lock.json'), 'utf8'));
+    expect(lock.packages['node_modules/express']).toMatchObject({ version, integrity: expect.any(String) });
+    // Every dependency of every locked package is locked too, where Node would look for it.
+    for (const [key, entry] of Object.entries<{ dependencies?: Record<string, string>; dev?: boolean }>(lock.packages)) {
+      expect({ key, dev: entry.dev }).toEqual({ key, dev: undefined });
+      for (const dependency of Object.keys(entry.dependencies ?? {})) {
+        const candidates = [];
+        for (let base = key; ; base = base.includes('/node_modules/') ? base.slice(0, base.lastIndexOf('/node_modules/')) : '') {
+          candidates.push(`${base ? `${base}/` : ''}node_modules/${dependency}`);
+          if (base === '') break;
+        }
+        expect({ key, dependency, locked: candidates.some((c) => lock.packages[c]) }).toEqual({ key, dependency, locked: true });
+      }
+    }
+    expect(readFileSync(join(build.outDir, 'Dockerfile'), 'utf8')).toContain('COPY package.json package-lock.json ./\nRUN npm ci --omit=dev');
+    expect(readFileSync(join(build.outDir, 'main.js'), 'utf8')).toMatch(/require\("express"\)/);
+    expect(await answers(runBundle(build.outDir))).toEqual(served);
+    rmSync(join(workspaceRoot, 'package-lock.json'));
+  });
+
   it('refuses an unknown topology, naming the ones there are', async () => {
     await expect(buildApp(settings('trio'))).rejects.toThrow(/Cannot build shop:[\s\S]*trio/);
   });
@@ -205,3 +236,38 @@ describe('nx build (buildApp) on a fixture app with calls between services', () 
     }
   });
 });
+
+describe('nx build (buildApp) on the demo app of this repository', () => {
+  const workspaceRoot = join(__dirname, '..', '..', '..', '..', '..');
+  const requests: ServeRequest[] = ['/hello/Ada', '/yo/Grace%20Hopper', '/hello', '/nope'].map((path) => ({ method: 'GET', path }));
+  let served: Awaited<ReturnType<typeof answersIn>>;
+  const running: RunningBuild[] = [];
+
+  beforeAll(async () => {
+    const [port] = await findFreePorts(1, '127.0.0.1');
+    served = await answersIn({ workspaceRoot, appName: 'demo', appRoot: 'packages/demo', port }, 'mono', requests);
+    expect(served[0]).toEqual({ status: 200, body: { message: 'Hello, Ada!' } });
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.stop()));
+  });
+
+  it.each(['mono', 'micro'])('built for %s and run from dist, answers every request as nx serve does', async (topology) => {
+    const build = await buildApp({
+      workspaceRoot,
+      appName: 'demo',
+      appRoot: join(workspaceRoot, 'packages/demo'),
+      topology,
+      engine: 'none',
+      baseImage: 'node:20-slim',
+      tag: 'test',
+      external: [],
+      log: () => undefined,
+    });
+    const started = await (topology === 'mono' ? runBundle(build.outDir) : runComposeOnHost(build.outDir));
+    running.push(started);
+    expect(await replay(started.port, requests)).toEqual(served);
+  });
+});
+
