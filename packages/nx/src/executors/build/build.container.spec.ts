@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { composeOnHost, type HostedProcess, waitForHealth } from '../../testing/built-processes';
 import { copyFixtureWorkspace, removeWorkspace, runNx } from '../../testing/fixture-workspace';
 import { buildNodeBaseImage, hasPodman, type PodmanSandbox, podmanSandbox } from '../../testing/podman';
-import { answersIn, replay, type ServeRequest } from '../../testing/serve-replay';
+import { answersIn, replay } from '../../testing/serve-replay';
+import { SHOP_REQUESTS } from '../serve/__fixtures__/shop-requests';
 import { findFreePorts } from '../serve/lib/ports';
 
 /**
@@ -19,16 +20,7 @@ import { findFreePorts } from '../serve/lib/ports';
 const FIXTURE = join(__dirname, '..', 'serve', '__fixtures__', 'shop');
 const BASE_IMAGE = 'localhost/topo-test-node-base:latest';
 
-const json = (value: unknown) => JSON.stringify(value);
-const REQUESTS: ServeRequest[] = [
-  { method: 'GET', path: '/users/1' },
-  { method: 'GET', path: '/users/9' },
-  { method: 'GET', path: '/greet/2?punctuation=%3F' },
-  { method: 'POST', path: '/orders', body: json({ userId: 1, item: 'book', quantity: 2 }) },
-  { method: 'POST', path: '/orders', body: '{"userId": 1,' },
-  { method: 'POST', path: '/internal/users/lookup', body: json({ id: 1 }) },
-  { method: 'GET', path: '/no/such/path' },
-];
+const REQUESTS = SHOP_REQUESTS;
 
 jest.setTimeout(300_000);
 

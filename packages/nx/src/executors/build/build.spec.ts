@@ -7,6 +7,7 @@ import { type AppBuild, buildApp, type AppBuildSettings } from '../../deploy/bui
 import { readCompose, type RunningBuild, runBundle, runComposeOnHost } from '../../testing/built-processes';
 import { copyFixtureWorkspace, removeWorkspace } from '../../testing/fixture-workspace';
 import { answersIn, replay, type ServeRequest } from '../../testing/serve-replay';
+import { SHOP_REQUESTS } from '../serve/__fixtures__/shop-requests';
 import { findFreePorts } from '../serve/lib/ports';
 
 /**
@@ -20,19 +21,7 @@ const SERVICES = ['greeter', 'orders', 'users'];
 
 jest.setTimeout(120_000);
 
-const json = (value: unknown) => JSON.stringify(value);
-
-const REQUESTS: ServeRequest[] = [
-  { method: 'GET', path: '/users/1' },
-  { method: 'GET', path: '/users/9' },
-  { method: 'GET', path: '/users/abc' },
-  { method: 'GET', path: '/greet/2?punctuation=%3F' },
-  { method: 'POST', path: '/orders', body: json({ userId: 1, item: 'book', quantity: 2 }) },
-  { method: 'POST', path: '/orders', body: json({ userId: 7, item: 'book', quantity: 2 }) },
-  { method: 'POST', path: '/orders', body: '{"userId": 1,' },
-  { method: 'POST', path: '/internal/users/lookup', body: json({ id: 1 }) },
-  { method: 'GET', path: '/no/such/path' },
-];
+const REQUESTS = SHOP_REQUESTS;
 
 describe('nx build (buildApp) on a fixture app with calls between services', () => {
   let workspaceRoot: string;

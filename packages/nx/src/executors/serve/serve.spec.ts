@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyFixtureWorkspace, removeWorkspace } from '../../testing/fixture-workspace';
-import { call, replay, type ServeRequest, serveOptions, startServe } from '../../testing/serve-replay';
+import { call, replay, serveOptions, startServe } from '../../testing/serve-replay';
+import { SHOP_REQUESTS } from './__fixtures__/shop-requests';
 import { loadApp } from './lib/load-app';
 import type { NormalizedServeOptions } from './lib/normalize-options';
 import { findFreePorts } from './lib/ports';
@@ -12,28 +13,7 @@ const FIXTURE = join(__dirname, '__fixtures__/shop');
 jest.setTimeout(60_000);
 
 const json = (value: unknown) => JSON.stringify(value);
-
-/** What a client may send the app; each topology must answer every one the same way. */
-const REQUESTS: ServeRequest[] = [
-  { method: 'GET', path: '/users/1' },
-  { method: 'GET', path: '/users/9' },
-  { method: 'GET', path: '/users/abc' },
-  { method: 'GET', path: '/users/boom' },
-  { method: 'GET', path: '/greet/2' },
-  { method: 'GET', path: '/greet/2?punctuation=%3F' },
-  { method: 'POST', path: '/orders', body: json({ userId: 1, item: 'book', quantity: 2 }) },
-  { method: 'POST', path: '/orders', body: json({ userId: 7, item: 'book', quantity: 2 }) },
-  { method: 'POST', path: '/orders', body: '{"userId": 1,' },
-  { method: 'POST', path: '/orders', body: json({ userId: 1, item: 'book' }) },
-  { method: 'POST', path: '/internal/users/lookup', body: json({ id: 1 }) },
-  {
-    method: 'POST',
-    path: '/internal/users/lookup',
-    body: json({ id: 1 }),
-    headers: { 'x-topo-auth': '1.forged', 'x-topo-caller': 'orders' },
-  },
-  { method: 'GET', path: '/no/such/path' },
-];
+const REQUESTS = SHOP_REQUESTS;
 
 describe('nx serve (ServeSession) on a fixture app with calls between services', () => {
   let workspaceRoot: string;
