@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type * as TS from 'typescript';
 import { isInside, type ModuleResolver } from '../../../analysis';
 import { relativeSpecifier } from '../../split-service/lib/specifiers';
+import { collectBindingNames, freshName, isMemberName } from '../../utils/identifiers';
 
 /** How the imports of one service's client are rewritten. */
 export interface ClientConversion {
@@ -56,7 +57,7 @@ export function rewriteModule(context: RewriteContext, file: string, text: strin
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const newPath = context.moves.get(file) ?? file;
   const edits: Edit[] = [];
-  const taken = referencedNames(ts, source);
+  const taken = collectBindingNames(ts, source, new Set());
   const line = (node: TS.Node) => `${file}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
 
   for (const literal of moduleSpecifiers(ts, source)) {
@@ -115,7 +116,9 @@ function convertClientImport(
   if (!direct) {
     const redirect = conversion.redirect!;
     const existing = existingImport(context, source, redirect.clientFile);
-    const name = existing ?? freshName(redirect.exportName, taken, local);
+    // The client's own name goes with its import: the new one may take it.
+    taken.delete(local);
+    const name = existing ?? freshName(redirect.exportName, taken);
     for (const reference of references) edits.push({ start: reference.getStart(source), end: reference.end, text: name });
     const statement = existing
       ? ''
@@ -176,14 +179,6 @@ function existingImport(context: RewriteContext, source: TS.SourceFile, clientFi
   return undefined;
 }
 
-/** `base`, or `base2`, `base3`... whichever the module does not use yet (`reusable` counts as free). */
-function freshName(base: string, taken: Set<string>, reusable?: string): string {
-  let name = base;
-  for (let n = 2; taken.has(name) && name !== reusable; n++) name = `${base}${n}`;
-  taken.add(name);
-  return name;
-}
-
 /**
  * Every string that names a module: imports, exports, `import('...')` types and calls,
  * `require`, and the module mocks of jest and vitest.
@@ -231,17 +226,6 @@ function referencesTo(ts: typeof TS, source: TS.SourceFile, local: string, bindi
   return shadowed ? 'shadowed' : references;
 }
 
-/** Every name the module declares or refers to: a new import must take none of them. */
-function referencedNames(ts: typeof TS, source: TS.SourceFile): Set<string> {
-  const names = new Set<string>();
-  const visit = (node: TS.Node): void => {
-    if (ts.isIdentifier(node) && (isReference(ts, node) || isDeclarationName(ts, node))) names.add(node.text);
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return names;
-}
-
 function isDeclarationName(ts: typeof TS, node: TS.Identifier): boolean {
   const parent = node.parent;
   return (
@@ -262,19 +246,9 @@ function isDeclarationName(ts: typeof TS, node: TS.Identifier): boolean {
   );
 }
 
-/** Whether the identifier is a use of a binding, not a property name, a label or a declaration. */
+/** Whether the identifier is a use of a binding: neither a member name nor a declaration. */
 function isReference(ts: typeof TS, node: TS.Identifier): boolean {
-  const parent = node.parent;
-  if (isDeclarationName(ts, node)) return false;
-  if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
-  if (ts.isQualifiedName(parent) && parent.right === node) return false;
-  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertySignature(parent) || ts.isMethodDeclaration(parent) || ts.isMethodSignature(parent) || ts.isGetAccessor(parent) || ts.isSetAccessor(parent) || ts.isEnumMember(parent)) && parent.name === node) {
-    return false;
-  }
-  if (ts.isBindingElement(parent) && parent.propertyName === node) return false;
-  if ((ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent)) && parent.propertyName === node) return false;
-  if (ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) return false;
-  return true;
+  return !isMemberName(ts, node) && !isDeclarationName(ts, node);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { generateFiles, names, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+import { freshName } from '../../utils/identifiers';
 import { templatesOf } from '../../utils/package-files';
 import { moduleSpecifier } from './specifiers';
 
@@ -31,10 +32,7 @@ export function writeClientModule(tree: Tree, client: ClientModuleFiles): void {
   const endpointModules = client.endpointModules.map((module) => {
     const base =
       client.endpointModules.length === 1 ? 'endpoints' : `${names(posix.basename(module).replace(/\.tsx?$/, '')).propertyName}Endpoints`;
-    let alias = base;
-    for (let n = 2; taken.has(alias); n++) alias = `${base}${n}`;
-    taken.add(alias);
-    return { alias, specifier: moduleSpecifier(file, module, client.importExtension) };
+    return { alias: freshName(base, taken), specifier: moduleSpecifier(file, module, client.importExtension) };
   });
   generateFiles(tree, templatesOf('split-service', 'client'), client.directory, {
     name: client.service,

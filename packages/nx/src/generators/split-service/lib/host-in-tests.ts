@@ -1,4 +1,5 @@
 import { names } from '@nx/devkit';
+import { freshName } from '../../utils/identifiers';
 import { moduleSpecifier } from './specifiers';
 
 /** A service a test has to host in its own process after the split, and its typed endpoints. */
@@ -27,12 +28,7 @@ export function testHosting(
   vitest: boolean,
 ): { imports: string[]; setup: string } {
   const used = new Set(taken);
-  const fresh = (base: string) => {
-    let name = base;
-    for (let n = 2; used.has(name); n++) name = `${base}${n}`;
-    used.add(name);
-    return name;
-  };
+  const fresh = (base: string) => freshName(base, used);
   const createHost = fresh('createHost');
   const imports = [
     `import { createHost${createHost === 'createHost' ? '' : ` as ${createHost}`} } from '@topo/runtime/host';`,

@@ -15,6 +15,7 @@ import {
   treeHost,
 } from '../../../analysis';
 import { typescript } from '../../../analysis/typescript';
+import { collectBindingNames } from '../../utils/identifiers';
 import { classifyDeclarations, type Side } from './classify-declarations';
 import { checkReferences } from './check-references';
 import type { NormalizedSplitOptions } from './normalize-options';
@@ -477,24 +478,7 @@ function clientExportName(ts: typeof TS, text: string): string | undefined {
 /** The identifiers each module's code uses, so that a new import never shadows or clashes. */
 function identifierNamesOf(ts: typeof TS, tree: Tree, graph: DeclarationGraph): (module: ModulePlan) => ReadonlySet<string> {
   const cache = new Map<string, Set<string>>();
-  // Member names (`x.yo`, `{ yo: 1 }`) cannot clash with an import; every other identifier can.
-  const isMemberName = (node: TS.Identifier) => {
-    const parent = node.parent;
-    return (
-      ((ts.isPropertyAccessExpression(parent) ||
-        ts.isPropertyAssignment(parent) ||
-        ts.isPropertySignature(parent) ||
-        ts.isPropertyDeclaration(parent) ||
-        ts.isMethodDeclaration(parent) ||
-        ts.isMethodSignature(parent)) &&
-        parent.name === node) ||
-      (ts.isQualifiedName(parent) && parent.right === node)
-    );
-  };
-  const collect = (node: TS.Node, into: Set<string>) => {
-    if (ts.isIdentifier(node) && !isMemberName(node)) into.add(node.text);
-    ts.forEachChild(node, (child) => collect(child, into));
-  };
+  const collect = (node: TS.Node, into: Set<string>) => collectBindingNames(ts, node, into);
   return (module) => {
     let found = cache.get(module.path);
     if (found) return found;
