@@ -1,10 +1,35 @@
 import { builtinModules } from 'node:module';
 import { sep } from 'node:path';
-import type { BuildOptions, Plugin } from 'esbuild';
+import type { BuildOptions, OnResolveResult, Plugin, ResolveResult } from 'esbuild';
 
 /** Packages that stay outside every bundle whatever their location: the runtime is shared. */
 const ALWAYS_EXTERNAL = /^@topo\/runtime(\/|$)/;
 const BUILTINS = new Set(builtinModules);
+
+/** Resolves a specifier as esbuild would, from the importer of the import being decided. */
+export type ResolveBare = (specifier: string) => Promise<ResolveResult>;
+
+/**
+ * An esbuild plugin that decides where each bare import (`express`, `@scope/pkg/sub`) goes:
+ * Node's built-ins always stay external; `decide` answers for the rest, resolving what it
+ * needs with `resolve`.
+ */
+export function bareImports(name: string, decide: (specifier: string, resolve: ResolveBare) => Promise<OnResolveResult>): Plugin {
+  return {
+    name,
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        // The plugin's own resolutions come back through it: let esbuild answer those.
+        if (args.pluginData?.topoResolving) return undefined;
+        const bare = args.path.startsWith('node:') ? args.path.slice(5) : args.path;
+        if (BUILTINS.has(bare.split('/')[0]) || BUILTINS.has(bare)) return { path: args.path, external: true };
+        return decide(args.path, (specifier) =>
+          build.resolve(specifier, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { topoResolving: true } }),
+        );
+      });
+    },
+  };
+}
 
 /**
  * Keeps installed packages external and bundles workspace code. A bare import that resolves
@@ -13,26 +38,13 @@ const BUILTINS = new Set(builtinModules);
  * process's bundle holds exactly the source it runs.
  */
 export function keepInstalledPackagesExternal(): Plugin {
-  return {
-    name: 'topo-installed-packages-external',
-    setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, async (args) => {
-        if (args.pluginData?.topoResolving) return undefined;
-        const bare = args.path.startsWith('node:') ? args.path.slice(5) : args.path;
-        if (BUILTINS.has(bare.split('/')[0]) || BUILTINS.has(bare)) return { path: args.path, external: true };
-        if (ALWAYS_EXTERNAL.test(args.path)) return { path: args.path, external: true };
-        const resolved = await build.resolve(args.path, {
-          kind: args.kind,
-          importer: args.importer,
-          resolveDir: args.resolveDir,
-          pluginData: { topoResolving: true },
-        });
-        if (resolved.errors.length > 0) return { errors: resolved.errors };
-        if (resolved.path.includes(`${sep}node_modules${sep}`)) return { path: args.path, external: true };
-        return { path: resolved.path };
-      });
-    },
-  };
+  return bareImports('topo-installed-packages-external', async (specifier, resolve) => {
+    if (ALWAYS_EXTERNAL.test(specifier)) return { path: specifier, external: true };
+    const resolved = await resolve(specifier);
+    if (resolved.errors.length > 0) return { errors: resolved.errors };
+    if (resolved.path.includes(`${sep}node_modules${sep}`)) return { path: specifier, external: true };
+    return { path: resolved.path };
+  });
 }
 
 /** esbuild options shared by `nx serve` and `nx build` for one process's bundle. */

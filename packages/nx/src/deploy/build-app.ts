@@ -5,9 +5,9 @@ import { planProcesses, type PlanInputService } from '../bundling/plan-processes
 import type { ProcessPlan, ServiceProcessPlan } from '../bundling/process-plan';
 import { loadApp } from '../executors/serve/lib/load-app';
 import { type DeployBundle, bundleForDeploy } from './deploy-bundle';
-import { DEFAULT_BASE_IMAGE, renderDockerfile } from './dockerfile';
+import { CONTAINER_PORT, renderDockerfile } from './dockerfile';
 import { type DeployedProcess, type DeployLayout, renderCompose, renderKubernetes } from './deploy-files';
-import { buildByHand, buildImage, type Engine, type EngineChoice, findEngine } from './engine';
+import { buildImage, type Engine, type EngineChoice, findEngine, noEngineMessage } from './engine';
 import { deployName } from './names';
 import { writePackageFiles } from './package-files';
 
@@ -92,7 +92,7 @@ export async function buildApp(settings: AppBuildSettings): Promise<AppBuild> {
     }
     const dir = single ? serviceDist(settings, single) : app.topology === 'mono' ? outDir : join(outDir, deployName(plan.name));
     const processPlan = single ? ({ ...plan, edge: false } as ServiceProcessPlan) : plan;
-    const built = await buildProcess(settings, processPlan, dir, single ? CONTAINER_DEFAULT_PORT : ports.get(plan.name)!, plan.name);
+    const built = await buildProcess(settings, processPlan, dir, single ? CONTAINER_PORT : ports.get(plan.name)!, plan.name);
     if (engine) built.imageId = await imageOf(settings, engine, built);
     else unbuilt.push({ context: relative(settings.workspaceRoot, built.dir), tag: built.image });
     processes.push(built);
@@ -122,16 +122,10 @@ export async function buildApp(settings: AppBuildSettings): Promise<AppBuild> {
   }
 
   if (!engine && unbuilt.length > 0) {
-    settings.log(
-      `No container engine ${settings.engine === 'none' ? 'was asked for (--engine=none)' : 'that can build was found (podman or docker)'}: the build contexts are in place. Build the images with:\n` +
-        buildByHand(unbuilt, settings.baseImage),
-    );
+    settings.log(noEngineMessage(settings.engine, unbuilt, settings.baseImage));
   }
   return { topology: app.topology, outDir, processes, engine };
 }
-
-/** The port a one-service image listens on; compose and Kubernetes set PORT for each process. */
-const CONTAINER_DEFAULT_PORT = 8080;
 
 export interface ServiceBuildSettings extends BuildSettings {
   service: string;
@@ -157,7 +151,7 @@ export async function buildService(settings: ServiceBuildSettings): Promise<Buil
   }
   const input: PlanInputService[] = [service];
   const [plan] = planProcesses(settings.workspaceRoot, [{ name: service.name, services: [service.name] }], input, requestSchemas(settings.workspaceRoot, [service]));
-  return buildProcess(settings, { ...(plan as ServiceProcessPlan), edge: false }, serviceDist(settings, service.name), CONTAINER_DEFAULT_PORT, service.name);
+  return buildProcess(settings, { ...(plan as ServiceProcessPlan), edge: false }, serviceDist(settings, service.name), CONTAINER_PORT, service.name);
 }
 
 /** A service's `container` target: the image of its own build. */
@@ -165,10 +159,7 @@ export async function buildServiceImage(settings: ServiceBuildSettings): Promise
   const built = readServiceBuild(settings, settings.service);
   const engine = await findEngine(settings.engine);
   if (!engine) {
-    settings.log(
-      `No container engine ${settings.engine === 'none' ? 'was asked for (--engine=none)' : 'that can build was found (podman or docker)'}: the build context of ${settings.service} is in place. Build it with:\n` +
-        buildByHand([{ context: relative(settings.workspaceRoot, built.dir), tag: built.image }], settings.baseImage),
-    );
+    settings.log(noEngineMessage(settings.engine, [{ context: relative(settings.workspaceRoot, built.dir), tag: built.image }], settings.baseImage));
     return built;
   }
   built.imageId = await imageOf(settings, engine, built);
@@ -220,4 +211,3 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
-export { DEFAULT_BASE_IMAGE };

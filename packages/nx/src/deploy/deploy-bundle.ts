@@ -1,11 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { dirname, join, sep } from 'node:path';
-import { build, type Metafile, type OnResolveArgs, type Plugin, type PluginBuild } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { bareImports } from '../bundling/bundle';
 import { renderEntry } from '../bundling/entry';
 import type { ProcessPlan } from '../bundling/process-plan';
-
-const BUILTINS = new Set(builtinModules);
 
 /** A package the bundle leaves for `npm ci` to install: it cannot be bundled (native code, or named by the user). */
 export interface ExternalPackage {
@@ -66,42 +64,29 @@ export async function bundleForDeploy(
 
 /** Leaves out Node's built-ins, native packages and the packages named; bundles the rest. */
 function externalsOnly(named: ReadonlySet<string>, found: Map<string, ExternalPackage>): Plugin {
-  return {
-    name: 'topo-deploy-externals',
-    setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, async (args) => {
-        if (args.pluginData?.topoResolving) return undefined;
-        const bare = args.path.startsWith('node:') ? args.path.slice(5) : args.path;
-        if (BUILTINS.has(bare) || BUILTINS.has(bare.split('/')[0])) return { path: args.path, external: true };
-        const name = packageName(args.path);
-        if (named.has(name)) {
-          const root = await packageRoot(build, args, name);
-          found.set(name, { name, version: root ? readVersion(root) : '*', reason: 'option' });
-          return { path: args.path, external: true };
-        }
-        const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { topoResolving: true } });
-        if (resolved.errors.length > 0) return { errors: resolved.errors };
-        if (!resolved.path.includes(`${sep}node_modules${sep}`)) return { path: resolved.path };
-        const root = packageRootOf(resolved.path, name);
-        if (root && isNative(root)) {
-          found.set(name, { name, version: readVersion(root), reason: 'native' });
-          return { path: args.path, external: true };
-        }
-        return { path: resolved.path };
-      });
-    },
-  };
+  return bareImports('topo-deploy-externals', async (specifier, resolve) => {
+    const name = packageName(specifier);
+    if (named.has(name)) {
+      const manifest = await resolve(`${name}/package.json`);
+      found.set(name, { name, version: manifest.errors.length ? '*' : readVersion(dirname(manifest.path)), reason: 'option' });
+      return { path: specifier, external: true };
+    }
+    const resolved = await resolve(specifier);
+    if (resolved.errors.length > 0) return { errors: resolved.errors };
+    if (!resolved.path.includes(`${sep}node_modules${sep}`)) return { path: resolved.path };
+    const root = packageRootOf(resolved.path, name);
+    if (root && isNative(root)) {
+      found.set(name, { name, version: readVersion(root), reason: 'native' });
+      return { path: specifier, external: true };
+    }
+    return { path: resolved.path };
+  });
 }
 
 /** `@scope/name` or `name` of a bare specifier. */
 export function packageName(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-}
-
-async function packageRoot(build: PluginBuild, args: OnResolveArgs, name: string): Promise<string | undefined> {
-  const resolved = await build.resolve(`${name}/package.json`, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { topoResolving: true } });
-  return resolved.errors.length ? undefined : dirname(resolved.path);
 }
 
 /** The folder of package `name` that holds `file`. */

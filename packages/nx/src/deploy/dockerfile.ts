@@ -1,7 +1,7 @@
 /** The default base image of every Dockerfile; `--baseImage` overrides it. */
 export const DEFAULT_BASE_IMAGE = 'node:20-slim';
 
-/** The port a process image listens on unless its environment says otherwise. */
+/** The port of a one-service image, which any topology can run: compose and Kubernetes set PORT per process. */
 export const CONTAINER_PORT = 8080;
 
 export interface DockerfileOptions {
@@ -18,7 +18,7 @@ export function healthCommand(): string[] {
   return [
     'node',
     '-e',
-    "require('http').get('http://127.0.0.1:'+(process.env.PORT||8080)+'/__topo/health',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))",
+    `require('http').get('http://127.0.0.1:'+(process.env.PORT||${CONTAINER_PORT})+'/__topo/health',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`,
   ];
 }
 

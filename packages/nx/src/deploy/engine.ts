@@ -62,7 +62,10 @@ export async function buildImage(engine: Engine, context: string, tag: string, b
   return inspected.output.trim();
 }
 
-/** How to build the contexts by hand, for the message when no engine is found. */
-export function buildByHand(contexts: readonly { context: string; tag: string }[], baseImage: string): string {
-  return contexts.map(({ context, tag }) => `  docker build --build-arg BASE_IMAGE=${baseImage} -t ${tag} ${context}`).join('\n');
+/** What the build says when it builds no image: why, and the command for each build context. */
+export function noEngineMessage(choice: EngineChoice, contexts: readonly { context: string; tag: string }[], baseImage: string): string {
+  const why = choice === 'none' ? 'was asked for (--engine=none)' : 'that can build was found (podman or docker)';
+  const what = contexts.length === 1 ? 'the build context is in place. Build the image with' : 'the build contexts are in place. Build the images with';
+  const commands = contexts.map(({ context, tag }) => `  docker build --build-arg BASE_IMAGE=${baseImage} -t ${tag} ${context}`);
+  return `No container engine ${why}: ${what}:\n${commands.join('\n')}`;
 }

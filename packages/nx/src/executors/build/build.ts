@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type ExecutorContext, logger } from '@nx/devkit';
-import { type BuildSettings, buildApp, DEFAULT_BASE_IMAGE } from '../../deploy/build-app';
+import { type BuildSettings, buildApp } from '../../deploy/build-app';
+import { DEFAULT_BASE_IMAGE } from '../../deploy/dockerfile';
 import type { EngineChoice } from '../../deploy/engine';
 import type { BuildExecutorOptions } from './schema';
 
