@@ -70,11 +70,12 @@ export const createNodesV2: CreateNodesV2<TopoPluginOptions> = [
     const serviceFiles = files.filter((file) => basename(file) === SERVICE_FILE);
     try {
       const found = findServices(context.workspaceRoot, { files: serviceFiles, cache: cache.facts });
-      const apps = appsOfServices(files.filter((file) => basename(file) === APP_CONFIG_FILE), found, context.workspaceRoot);
+      const appFiles = new Map(files.filter((file) => basename(file) === APP_CONFIG_FILE).map((file) => [file, readAppFiles(file, context.workspaceRoot)]));
+      const apps = appsOfServices([...appFiles.values()], found, context.workspaceRoot);
       return await createNodesFromFiles(
         (file, _options, ctx) =>
           basename(file) === APP_CONFIG_FILE
-            ? createAppNode(file, options, optionsHash, ctx, cache.results, results)
+            ? createAppNode(appFiles.get(file)!, options, optionsHash, ctx, cache.results, results)
             : createServiceNode(file, found, apps, options),
         files,
         options,
@@ -101,20 +102,18 @@ function normalizeOptions(options: TopoPluginOptions | undefined): NormalizedOpt
  * The app whose build builds each service: the first app (by folder) whose topo.json serves
  * it, below its folder with `"services": "*"` or by name in a list.
  */
-function appsOfServices(configFiles: readonly string[], found: FoundServices, workspaceRoot: string): Map<string, string> {
-  const apps = new Map<string, string>();
-  for (const file of [...configFiles].sort()) {
-    const root = posix.dirname(file);
-    const read = (name: string) => readText(join(workspaceRoot, root, name));
-    const { config } = parseAppConfig(file, read(APP_CONFIG_FILE) ?? '');
+function appsOfServices(apps: readonly AppFiles[], found: FoundServices, workspaceRoot: string): Map<string, string> {
+  const servedBy = new Map<string, string>();
+  for (const app of [...apps].sort((a, b) => a.file.localeCompare(b.file))) {
+    const { config } = parseAppConfig(app.file, app.text);
     if (!config) continue;
-    const name = appProjectName(root, { projectJson: read('project.json'), packageJson: read('package.json') }, workspaceRoot);
+    const name = appProjectName(app.root, app, workspaceRoot);
     for (const service of found.services) {
       const serves = config.services === '*' ? isInside(service.root, config.root) : config.services.includes(service.name);
-      if (serves && !apps.has(service.name)) apps.set(service.name, name);
+      if (serves && !servedBy.has(service.name)) servedBy.set(service.name, name);
     }
   }
-  return apps;
+  return servedBy;
 }
 
 function createServiceNode(file: string, found: FoundServices, apps: ReadonlyMap<string, string>, options: NormalizedOptions): CreateNodesResult {
@@ -168,20 +167,31 @@ function serviceTargets(service: string, app: string | undefined, options: Norma
   };
 }
 
+/** An app's topo.json and the manifests its project name may come from, read once per run. */
+interface AppFiles {
+  file: string;
+  root: string;
+  text: string;
+  projectJson: string | undefined;
+  packageJson: string | undefined;
+}
+
+function readAppFiles(file: string, workspaceRoot: string): AppFiles {
+  const root = posix.dirname(file);
+  const read = (path: string) => readText(join(workspaceRoot, root, path));
+  // The name comes from project.json or package.json when the app has one.
+  return { file, root, text: read(APP_CONFIG_FILE) ?? '', projectJson: read('project.json'), packageJson: read('package.json') };
+}
+
 function createAppNode(
-  file: string,
+  app: AppFiles,
   options: NormalizedOptions,
   optionsHash: string,
   context: CreateNodesContext,
   cached: Record<string, AppNodeResult>,
   results: Record<string, AppNodeResult>,
 ): CreateNodesResult {
-  const root = posix.dirname(file);
-  const read = (path: string) => readText(join(context.workspaceRoot, root, path));
-  const text = read(APP_CONFIG_FILE) ?? '';
-  // The name comes from project.json or package.json when the app has one.
-  const projectJson = read('project.json');
-  const packageJson = read('package.json');
+  const { file, root, text, projectJson, packageJson } = app;
   const hash = hashArray([file, text, projectJson ?? '', packageJson ?? '', optionsHash]);
   const result = (results[hash] =
     cached[hash] ?? appNodeResult(file, root, text, projectJson, packageJson, options, context.workspaceRoot));

@@ -1,5 +1,6 @@
 import { readJson, type Tree, updateJson } from '@nx/devkit';
 import { posix } from 'node:path';
+import { treeHost } from '../../../analysis';
 import { writeClientModule } from '../../split-service/lib/client-module';
 import type { NormalizedMergeOptions } from './normalize-options';
 import type { MergePlan } from './plan-merge';
@@ -58,17 +59,9 @@ export function mergeDependencies(tree: Tree, options: NormalizedMergeOptions): 
 export function updateReferences(tree: Tree, options: NormalizedMergeOptions): void {
   const { from, into } = options;
   const intoHasConfig = tree.exists(posix.join(into.root, 'tsconfig.json'));
-  const configs: string[] = [];
-  const visit = (dir: string) => {
-    for (const child of tree.children(dir)) {
-      if (child === 'node_modules' || child.startsWith('.') || child === 'dist') continue;
-      const path = dir ? posix.join(dir, child) : child;
-      if (tree.isFile(path)) {
-        if (/^tsconfig(\..+)?\.json$/.test(child)) configs.push(path);
-      } else visit(path);
-    }
-  };
-  visit('');
+  const configs = treeHost(tree)
+    .list()
+    .filter((file) => /^tsconfig(\..+)?\.json$/.test(posix.basename(file)));
   for (const config of configs) {
     const references: { path: string }[] | undefined = readJson(tree, config).references;
     if (!Array.isArray(references)) continue;
