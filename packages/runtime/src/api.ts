@@ -1,35 +1,16 @@
 import type { Request, Response } from 'express';
-import { parseRoutePath, type RouteSegment } from './router';
+import {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_METHODS,
+  describeProblem,
+  QUERY_METHODS,
+  readEndpointOptions,
+  type EndpointDeclaration,
+  type Method,
+  type RouteSegment,
+} from './contract';
 
-/**
- * HTTP methods an endpoint can answer.
- *
- * @example
- * ```ts
- * const methods: Method[] = ['GET', 'HEAD'];
- * ```
- */
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
-
-const METHODS: ReadonlySet<string> = new Set<Method>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']);
-
-/**
- * The methods of an endpoint that names none: GET and POST, as in Encore. Request fields
- * then come from the query string for GET and from the JSON body for POST.
- *
- * @example
- * ```ts
- * // answers GET /greet?name=x and POST /greet {"name":"x"}
- * export const greet = api({ path: '/greet' }, async ({ name }: { name: string }) => ({ name }));
- * ```
- */
-export const DEFAULT_METHODS: readonly Method[] = Object.freeze(['GET', 'POST'] as Method[]);
-
-/** Methods whose request fields come from the query string; the others carry a JSON body. */
-export const QUERY_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE']);
-
-/** Default request body limit: 1 MiB. */
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export { DEFAULT_BODY_LIMIT, DEFAULT_METHODS, QUERY_METHODS, type Method };
 
 /**
  * Options of a typed endpoint.
@@ -169,34 +150,31 @@ interface Api {
 }
 
 function declareTyped<Req, Resp>(options: ApiOptions, handler: (req: Req) => Promise<Resp>): Endpoint<Req, Resp> {
-  const where = describeOptions(options);
-  if (typeof handler !== 'function') throw new Error(`${where}: the handler is ${typeof handler}, not a function`);
-  const info: TypedEndpointInfo = Object.freeze({
-    kind: 'typed',
-    expose: normalizeExpose(options.expose, where),
-    methods: normalizeMethods(options.method, where),
-    path: options.path,
-    segments: parseRoutePath(options.path),
-    bodyLimit: normalizeBodyLimit(options.bodyLimit, where),
-    handler: handler as (req: never) => unknown,
-  });
+  const declared = declare('typed', options, handler);
+  const info: TypedEndpointInfo = Object.freeze({ ...declared, kind: 'typed', methods: declared.methods as readonly Method[], handler: handler as (req: never) => unknown });
   const endpoint = (req: Req): Promise<Resp> => handler(req);
   return withInfo(endpoint, info);
 }
 
 function declareRaw(options: RawApiOptions, handler: RawHandler): RawEndpoint {
-  const where = describeOptions(options);
-  if (typeof handler !== 'function') throw new Error(`${where}: the handler is ${typeof handler}, not a function`);
-  const info: RawEndpointInfo = Object.freeze({
-    kind: 'raw',
-    expose: normalizeExpose(options.expose, where),
-    methods: options.method === '*' ? '*' : normalizeMethods(options.method, where),
-    path: options.path,
-    segments: parseRoutePath(options.path),
-    handler,
-  });
+  const declared = declare('raw', options, handler);
+  const info: RawEndpointInfo = Object.freeze({ ...declared, kind: 'raw', handler });
   const endpoint = (req: Request, res: Response): void | Promise<void> => handler(req, res);
   return withInfo(endpoint, info);
+}
+
+/** Checks a declaration against the endpoint contract, throwing every problem it has. */
+function declare(kind: 'typed' | 'raw', options: unknown, handler: unknown): EndpointDeclaration {
+  const where = `${kind === 'raw' ? 'api.raw' : 'api'}(${describePath(options)}, handler)`;
+  const read = readEndpointOptions(kind, options);
+  if (!read.ok) throw new Error(`${where}: ${read.problems.map(describeProblem).join('; ')}`);
+  if (typeof handler !== 'function') throw new Error(`${where}: the handler is ${typeof handler}, not a function`);
+  return read.value;
+}
+
+function describePath(options: unknown): string {
+  const path = typeof options === 'object' && options !== null ? (options as { path?: unknown }).path : undefined;
+  return typeof path === 'string' ? `{ path: ${JSON.stringify(path)} }` : 'options';
 }
 
 /**
@@ -219,37 +197,4 @@ function withInfo<F extends (...args: never[]) => unknown, I>(fn: F, info: I): F
 export function endpointInfo(value: unknown): TypedEndpointInfo | RawEndpointInfo | undefined {
   if (typeof value !== 'function') return undefined;
   return (value as Partial<Endpoint<unknown, unknown>>)[ENDPOINT];
-}
-
-function describeOptions(options: { path?: unknown } | undefined): string {
-  if (typeof options !== 'object' || options === null) {
-    throw new Error('api(options, handler): options must be an object such as { path: "/hello/:name" }');
-  }
-  return `endpoint ${JSON.stringify(options.path)}`;
-}
-
-function normalizeExpose(expose: unknown, where: string): boolean {
-  if (expose === undefined) return false;
-  if (typeof expose !== 'boolean') throw new Error(`${where}: expose must be true or false, got ${JSON.stringify(expose)}`);
-  return expose;
-}
-
-function normalizeMethods(method: unknown, where: string): readonly Method[] {
-  if (method === undefined) return DEFAULT_METHODS;
-  const list = Array.isArray(method) ? method : [method];
-  if (list.length === 0) throw new Error(`${where}: method must name at least one HTTP method`);
-  for (const entry of list) {
-    if (typeof entry !== 'string' || !METHODS.has(entry)) {
-      throw new Error(`${where}: unknown method ${JSON.stringify(entry)}; use one of ${[...METHODS].join(', ')}`);
-    }
-  }
-  return Object.freeze([...new Set(list as Method[])]);
-}
-
-function normalizeBodyLimit(limit: unknown, where: string): number {
-  if (limit === undefined) return DEFAULT_BODY_LIMIT;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
-    throw new Error(`${where}: bodyLimit must be a whole number of bytes, got ${JSON.stringify(limit)}`);
-  }
-  return limit;
 }

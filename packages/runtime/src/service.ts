@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { describeProblem, readServiceName } from './contract';
 
 /**
  * An express-style middleware, run before the endpoints of its service on HTTP requests.
@@ -29,8 +30,6 @@ export interface ServiceOptions {
   middleware?: Middleware[];
 }
 
-const SERVICE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-
 /**
  * A service: the default export of `service.ts`. Everything in its folder belongs to it.
  *
@@ -60,10 +59,6 @@ export class Service {
 
 /** Service names are kebab-case: they become process names, URLs and container names. */
 export function assertServiceName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !SERVICE_NAME.test(name)) {
-    throw new Error(
-      `invalid service name ${JSON.stringify(name)}: service names are kebab-case (lowercase letters and digits, ` +
-        `starting with a letter, words joined by single "-"), e.g. "billing" or "user-profile"`,
-    );
-  }
+  const read = readServiceName(name);
+  if (!read.ok) throw new Error(describeProblem(read.problem));
 }

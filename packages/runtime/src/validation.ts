@@ -1,37 +1,7 @@
+import type { JsonSchema, JsonType } from './contract';
 import { APIError, ErrCode } from './errors';
 
-/**
- * The JSON Schema subset the static analysis writes for an endpoint's request type:
- * `{ type: 'object', properties, required, additionalProperties }`, the scalar types,
- * `{ type: 'array', items }`, `enum`, `const`, `anyOf` and `{}` for anything. Other keywords
- * (`description`, `$schema`, ...) are ignored.
- *
- * @example
- * ```ts
- * const schema: JsonSchema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
- * ```
- */
-export interface JsonSchema {
-  type?: JsonType | JsonType[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema;
-  enum?: unknown[];
-  const?: unknown;
-  anyOf?: JsonSchema[];
-  [keyword: string]: unknown;
-}
-
-/**
- * The `type` values of {@link JsonSchema}.
- *
- * @example
- * ```ts
- * const type: JsonType = 'integer';
- * ```
- */
-export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+export type { JsonSchema, JsonType };
 
 /** Why a value does not fit its schema; the path is filled in on the way out. */
 export class Invalid {

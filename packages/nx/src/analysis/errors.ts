@@ -48,9 +48,5 @@ export function formatAnalysisError(error: AnalysisError): string {
   return `${where}: ${error.message}\n  ${error.fix}`;
 }
 
-export const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-
-/** Whether `name` can name a service: kebab-case, starting with a letter. */
-export function isValidServiceName(name: string): boolean {
-  return KEBAB_CASE.test(name);
-}
+/** Whether `name` can name a service: the runtime's rule (`@topo/runtime/contract`). */
+export { isServiceName as isValidServiceName } from '@topo/runtime/contract';

@@ -8,6 +8,8 @@ import { join, posix } from 'node:path';
  * workspace-relative and posix.
  */
 export interface SourceHost {
+  /** The workspace root on disk, absolute: where packages and tsconfig `extends` resolve from. */
+  readonly root: string;
   /** The file's text, or `undefined` when there is no such file. */
   read(file: string): string | undefined;
   /** Whether `file` is a file. */
@@ -33,6 +35,7 @@ export function isIgnoredPath(file: string): boolean {
 /** Reads the workspace at `workspaceRoot` from the disk. */
 export function diskHost(workspaceRoot: string): SourceHost {
   return {
+    root: workspaceRoot,
     read(file) {
       try {
         return readFileSync(join(workspaceRoot, file), 'utf-8');
@@ -71,6 +74,7 @@ function walk(workspaceRoot: string, dir: string, files: string[]): void {
 /** Reads the workspace through an Nx `Tree`, pending changes included. */
 export function treeHost(tree: Tree): SourceHost {
   return {
+    root: tree.root,
     read(file) {
       return tree.isFile(file) ? (tree.read(file, 'utf-8') ?? undefined) : undefined;
     },

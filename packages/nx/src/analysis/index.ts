@@ -33,14 +33,13 @@ export {
   type ReadOptions,
   type ServiceLocation,
 } from './services';
-export { contentHash, HTTP_METHODS, readFileFacts, RUNTIME_MODULE, type CachedFileFacts, type FileFacts, type FileFactsCache } from './syntax';
+export { contentHash, readFileFacts, RUNTIME_MODULE, type CachedFileFacts, type FileFacts, type FileFactsCache } from './syntax';
+export { analyzeApp } from './app';
+export { routeConflicts } from './routes';
 export {
   analyzeService,
   analyzeWorkspace,
-  DEFAULT_METHODS,
-  pathParams,
   type CallInfo,
-  type DatabaseInfo,
   type EndpointInfo,
   type ImportInfo,
   type ServiceInfo,
@@ -48,8 +47,6 @@ export {
 } from './workspace';
 export {
   endpointSchemas,
-  requestSchemas,
-  responseSchemas,
   type EndpointSchemas,
   type JsonSchema,
   type SchemaOptions,

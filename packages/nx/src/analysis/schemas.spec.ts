@@ -1,5 +1,7 @@
 import { createTempWorkspace, serviceFile, type TempWorkspace } from './__fixtures__/temp-workspace';
-import { endpointSchemas, requestSchemas, responseSchemas } from './schemas';
+import { createTree } from '@nx/devkit/testing';
+import { diskHost, treeHost } from './files';
+import { endpointSchemas } from './schemas';
 import { analyzeWorkspace } from './workspace';
 
 // A stand-in for the runtime's declarations, so the tests do not depend on its build.
@@ -68,7 +70,7 @@ export const raw = api.raw({ path: '/raw' }, (req, res) => undefined);
     if (!computed) {
       const { services, errors } = analyzeWorkspace(workspace.root);
       expect(errors).toEqual([]);
-      computed = endpointSchemas(workspace.root, services);
+      computed = endpointSchemas(diskHost(workspace.root), services);
     }
     return computed;
   }
@@ -218,10 +220,29 @@ export const raw = api.raw({ path: '/raw' }, (req, res) => undefined);
   });
 
   it('gives raw endpoints no schema, and splits requests from responses', () => {
-    const { services } = analyzeWorkspace(workspace.root);
-
     expect(schemas().has('shapes.raw')).toBe(false);
-    expect(requestSchemas(workspace.root, services).get('shapes.primitives')?.type).toBe('object');
-    expect(responseSchemas(workspace.root, services).get('shapes.primitives')).toEqual({ type: 'string' });
+    expect(schemas().get('shapes.primitives')?.request.type).toBe('object');
+    expect(schemas().get('shapes.primitives')?.response).toEqual({ type: 'string' });
+  });
+
+  it("reads the workspace's files through a Tree, pending changes included", () => {
+    const tree = createTree();
+    const host = treeHost(tree);
+    for (const file of diskHost(workspace.root).list()) tree.write(file, diskHost(workspace.root).read(file)!);
+    tree.write('api/shapes/types.ts', `export interface Address { street: string; zip?: string; country: string }\n`);
+    tree.write('api/shapes/only-in-tree.ts', `import { api } from '@topo/runtime';\nexport const fresh = api({ path: '/f' }, async (req: { n: number }) => req.n);\n`);
+    const { services } = analyzeWorkspace(tree.root, { host });
+
+    const fromTree = endpointSchemas(host, services);
+
+    expect(fromTree.get('shapes.fresh')).toEqual({
+      request: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+      response: { type: 'number' },
+    });
+    expect(fromTree.get('shapes.nested')?.request.properties?.address).toEqual({
+      type: 'object',
+      properties: { street: { type: 'string' }, zip: { type: 'string' }, country: { type: 'string' } },
+      required: ['street', 'country'],
+    });
   });
 });

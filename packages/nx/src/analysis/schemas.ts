@@ -1,23 +1,14 @@
-import { dirname, join, posix } from 'node:path';
+import { posix } from 'node:path';
+import type { JsonSchema } from '@topo/runtime/contract';
 import type * as TS from 'typescript';
+import type { SourceHost } from './files';
 import { typescript } from './typescript';
-
-// Set by the entry points below, so that TypeScript is loaded only when a file is parsed.
-let ts: typeof TS;
 import type { EndpointInfo, ServiceInfo } from './workspace';
 
-/** The subset of JSON Schema that request validation and the catalog use. */
-export type JsonSchema = {
-  type?: 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: JsonSchema;
-  items?: JsonSchema;
-  enum?: (string | number | boolean | null)[];
-  const?: string | number | boolean;
-  anyOf?: JsonSchema[];
-  description?: string;
-};
+// Set by the entry point below, so that TypeScript is loaded only when schemas are asked for.
+let ts: typeof TS;
+
+export type { JsonSchema };
 
 export interface EndpointSchemas {
   /** The handler's first parameter; `{}` when it takes none. */
@@ -35,30 +26,30 @@ export interface SchemaOptions {
 }
 
 /**
- * Request and response schemas of every typed endpoint, keyed `"<service>.<exportName>"`.
- * Builds one TypeScript program over the services' files, so call it once, when
- * bundling or writing the catalog, not on every graph computation.
+ * Request and response schemas of every typed endpoint, keyed `"<service>.<exportName>"`,
+ * read with the type checker. Workspace files come from `host` (the disk, or a generator's
+ * Tree with its pending changes); TypeScript's libraries and installed packages from the
+ * disk. Builds one program over the services' files, so call it once, when bundling or
+ * writing the catalog, not on every graph computation.
  *
  * @example
- * const schemas = endpointSchemas(workspaceRoot, services);
+ * const schemas = endpointSchemas(diskHost(workspaceRoot), services);
  * schemas.get('hello.h1')?.request; // { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] }
  */
-export function endpointSchemas(
-  workspaceRoot: string,
-  services: readonly ServiceInfo[],
-  options: SchemaOptions = {},
-): Map<string, EndpointSchemas> {
+export function endpointSchemas(host: SourceHost, services: readonly ServiceInfo[], options: SchemaOptions = {}): Map<string, EndpointSchemas> {
   const schemas = new Map<string, EndpointSchemas>();
   const endpoints = services.flatMap((service) => service.endpoints).filter((e) => e.kind === 'typed');
   if (endpoints.length === 0) return schemas;
   ts = typescript();
+  const files = workspaceFiles(host);
   const program = ts.createProgram({
-    rootNames: services.flatMap((service) => service.sourceFiles).map((file) => join(workspaceRoot, file)),
-    options: compilerOptions(workspaceRoot, services, options),
+    rootNames: services.flatMap((service) => service.sourceFiles).map(files.absolute),
+    options: compilerOptions(host, files, services, options),
+    host: files.compilerHost,
   });
   const checker = program.getTypeChecker();
   for (const endpoint of endpoints) {
-    const sourceFile = program.getSourceFile(join(workspaceRoot, endpoint.file));
+    const sourceFile = program.getSourceFile(files.absolute(endpoint.file));
     const handler = sourceFile && findHandler(sourceFile, endpoint);
     const signature = handler && handlerSignature(checker, handler);
     if (!signature) {
@@ -75,42 +66,61 @@ export function endpointSchemas(
   return schemas;
 }
 
-/**
- * The request schema of every typed endpoint, keyed `"<service>.<exportName>"`.
- *
- * @example
- * requestSchemas(workspaceRoot, services).get('hello.h1');
- */
-export function requestSchemas(
-  workspaceRoot: string,
-  services: readonly ServiceInfo[],
-  options: SchemaOptions = {},
-): Map<string, JsonSchema> {
-  return new Map([...endpointSchemas(workspaceRoot, services, options)].map(([key, s]) => [key, s.request]));
+interface WorkspaceFiles {
+  absolute(file: string): string;
+  compilerHost: TS.CompilerHost;
+  parseConfigHost: TS.ParseConfigHost;
 }
 
 /**
- * The response schema of every typed endpoint, keyed `"<service>.<exportName>"`.
- *
- * @example
- * responseSchemas(workspaceRoot, services).get('hello.h1');
+ * A compiler host that reads the workspace's own files through `host` and everything
+ * else (TypeScript's libraries, node_modules) from the disk.
  */
-export function responseSchemas(
-  workspaceRoot: string,
-  services: readonly ServiceInfo[],
-  options: SchemaOptions = {},
-): Map<string, JsonSchema> {
-  return new Map([...endpointSchemas(workspaceRoot, services, options)].map(([key, s]) => [key, s.response]));
+function workspaceFiles(host: SourceHost): WorkspaceFiles {
+  const root = host.root.replace(/\\/g, '/');
+  const absolute = (file: string) => posix.join(root, file);
+  /** The workspace-relative path of an absolute one, when the host owns it. */
+  const own = (path: string): string | undefined => {
+    const normalized = path.replace(/\\/g, '/');
+    if (!normalized.startsWith(`${root}/`)) return undefined;
+    const relative = normalized.slice(root.length + 1);
+    return relative.split('/').includes('node_modules') ? undefined : relative;
+  };
+  const readFile = (path: string) => {
+    const relative = own(path);
+    return relative === undefined ? ts.sys.readFile(path) : host.read(relative);
+  };
+  const fileExists = (path: string) => {
+    const relative = own(path);
+    return relative === undefined ? ts.sys.fileExists(path) : host.isFile(relative);
+  };
+  const compilerHost = ts.createCompilerHost({});
+  compilerHost.getCurrentDirectory = () => root;
+  compilerHost.readFile = readFile;
+  compilerHost.fileExists = fileExists;
+  // Module resolution only probes folders to skip them; the workspace's may exist only in a Tree.
+  compilerHost.directoryExists = (path) => own(path) !== undefined || ts.sys.directoryExists(path);
+  compilerHost.getSourceFile = (fileName, languageVersion) => {
+    const text = readFile(fileName);
+    return text === undefined ? undefined : ts.createSourceFile(fileName, text, languageVersion, true);
+  };
+  compilerHost.writeFile = () => undefined;
+  const parseConfigHost: TS.ParseConfigHost = {
+    useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
+    // The program's files are given; a tsconfig's include globs are not needed.
+    readDirectory: () => [],
+    fileExists,
+    readFile,
+  };
+  return { absolute, compilerHost, parseConfigHost };
 }
 
-function compilerOptions(workspaceRoot: string, services: readonly ServiceInfo[], options: SchemaOptions): TS.CompilerOptions {
-  const configFile = options.tsconfig
-    ? join(workspaceRoot, options.tsconfig)
-    : nearestTsconfig(workspaceRoot, services[0]?.root ?? '.');
+function compilerOptions(host: SourceHost, files: WorkspaceFiles, services: readonly ServiceInfo[], options: SchemaOptions): TS.CompilerOptions {
+  const configFile = options.tsconfig ?? nearestTsconfig(host, services[0]?.root ?? '.');
   let parsed: TS.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true };
   if (configFile) {
-    const read = ts.readConfigFile(configFile, ts.sys.readFile);
-    if (!read.error) parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile)).options;
+    const read = ts.parseConfigFileTextToJson(files.absolute(configFile), host.read(configFile) ?? '{}');
+    if (!read.error) parsed = ts.parseJsonConfigFileContent(read.config, files.parseConfigHost, files.absolute(posix.dirname(configFile))).options;
   }
   return {
     ...parsed,
@@ -126,16 +136,13 @@ function compilerOptions(workspaceRoot: string, services: readonly ServiceInfo[]
   };
 }
 
-function nearestTsconfig(workspaceRoot: string, root: string): string | undefined {
-  for (let dir = root; ; dir = posix.dirname(dir)) {
-    const candidate = join(workspaceRoot, dir, 'tsconfig.json');
-    if (dir !== '.' && ts.sys.fileExists(candidate)) return candidate;
-    if (dir === '.' || dir === '' || dir === '/') break;
+/** The workspace-relative tsconfig nearest above `root`, else the root's base or own tsconfig. */
+function nearestTsconfig(host: SourceHost, root: string): string | undefined {
+  for (let dir = root; dir !== '.' && dir !== '' && dir !== '/'; dir = posix.dirname(dir)) {
+    const candidate = posix.join(dir, 'tsconfig.json');
+    if (host.isFile(candidate)) return candidate;
   }
-  const base = join(workspaceRoot, 'tsconfig.base.json');
-  if (ts.sys.fileExists(base)) return base;
-  const root_ = join(workspaceRoot, 'tsconfig.json');
-  return ts.sys.fileExists(root_) ? root_ : undefined;
+  return ['tsconfig.base.json', 'tsconfig.json'].find((file) => host.isFile(file));
 }
 
 /** The handler argument of the `api(...)` call declaring `endpoint`. */

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { type AnalysisError, isValidServiceName } from './errors';
+import { readServiceName } from '@topo/runtime/contract';
+import type { AnalysisError } from './errors';
 import { diskHost, isIgnoredPath, type SourceHost } from './files';
 import { type FileFactsCache, readFileFacts } from './syntax';
 
@@ -64,14 +65,9 @@ export function findServices(workspaceRoot: string, options: ReadOptions = {}): 
       errors.push(missingExport(serviceFile, service?.line, service?.problem));
       continue;
     }
-    if (!isValidServiceName(service.name)) {
-      errors.push({
-        code: 'invalid-service-name',
-        file: serviceFile,
-        line: service.line,
-        message: `Service name "${service.name}" is not kebab-case.`,
-        fix: `Use lower-case letters, digits and dashes, starting with a letter, such as "${suggestName(service.name)}".`,
-      });
+    const name = readServiceName(service.name);
+    if (!name.ok) {
+      errors.push({ code: 'invalid-service-name', file: serviceFile, line: service.line, message: `${name.problem.message}.`, fix: name.problem.fix });
       continue;
     }
     declared.push({ name: service.name, root: posix.dirname(serviceFile), serviceFile, line: service.line });
@@ -136,14 +132,4 @@ function rejectConflicts(declared: ServiceLocation[], errors: AnalysisError[]): 
 export function isInside(path: string, folder: string): boolean {
   if (folder === '.' || folder === '') return true;
   return path === folder || path.startsWith(`${folder}/`);
-}
-
-function suggestName(name: string): string {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  const suggestion = words.join('-').replace(/^[0-9-]+/, '');
-  return suggestion || 'my-service';
 }

@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
+import { ANY_METHOD, type Checked, readBodyLimit, readExpose, readMethods, readRoutePath } from '@topo/runtime/contract';
 import type * as TS from 'typescript';
+import type { AnalysisErrorCode } from './errors';
 import { typescript } from './typescript';
 
 // Set by the entry points below, so that TypeScript is loaded only when a file is parsed.
 let ts: typeof TS;
-import type { AnalysisErrorCode } from './errors';
 
-/** The package that service code imports `Service`, `api`, `client` and `SQLDatabase` from. */
+/** The package that service code imports `Service`, `api` and `client` from. */
 export const RUNTIME_MODULE = '@topo/runtime';
-
-/** The methods the runtime serves; raw endpoints may also say '*' for any. */
-export const HTTP_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
 
 /**
  * What one source file says, read from its syntax alone (no type checker, no other
@@ -25,7 +23,8 @@ export interface FileFacts {
   endpoints: EndpointFacts[];
   /** `x.m(...)` and `ns.x.m(...)` where `x` / `ns` is bound by an import of this file. */
   memberCalls: MemberCallFacts[];
-  databases: DatabaseFacts[];
+  /** `export const hello = client<typeof endpoints>('hello')`: the clients this module exports. */
+  clients: ClientFacts[];
   problems: ProblemFacts[];
 }
 
@@ -47,6 +46,12 @@ export interface ServiceExportFacts {
   /** The literal service name; absent when `problem` says why. */
   name?: string;
   problem?: 'not-a-service' | 'non-literal-name';
+  /**
+   * The options given to `new Service(name, options)`, in a canonical form that ignores
+   * formatting, comments and quote style ('' for none): two services are configured alike
+   * when their forms are equal. Identifiers bound by imports read `<specifier>#<name>`.
+   */
+  options?: string;
 }
 
 export interface EndpointFacts {
@@ -76,15 +81,12 @@ export interface MemberCallFacts {
   end: number;
 }
 
-export interface DatabaseFacts {
-  name: string;
-  /** `new SQLDatabase(...)` owns the database; `SQLDatabase.named(...)` uses another's. */
-  kind: 'owned' | 'shared';
+export interface ClientFacts {
+  /** The name other modules import the client by. */
+  exportName: string;
+  /** The service named in `client('<service>')`; absent when it is not a literal. */
+  service?: string;
   line: number;
-  /** The top-level variable that holds it, if any. */
-  variable?: string;
-  /** The `migrations` option as written, relative to the file. */
-  migrations?: string;
 }
 
 export interface ProblemFacts {
@@ -146,12 +148,14 @@ class FactsReader {
     imports: [],
     endpoints: [],
     memberCalls: [],
-    databases: [],
+    clients: [],
     problems: [],
   };
   private readonly runtime: RuntimeBindings = { named: new Map(), namespaces: new Set() };
   /** Local names bound by value imports, mapped to whether they are namespace imports. */
   private readonly importedLocals = new Map<string, 'binding' | 'namespace'>();
+  /** Local names bound by imports, mapped to `<specifier>#<imported name>`. */
+  private readonly importOrigins = new Map<string, string>();
   /** Local declaration name -> the names it is exported as (`export { a as b }`). */
   private readonly exportedAs = new Map<string, string[]>();
 
@@ -163,7 +167,9 @@ class FactsReader {
       else if (ts.isExportDeclaration(statement)) this.readExportList(statement);
     }
     for (const statement of this.sourceFile.statements) {
-      if (ts.isVariableStatement(statement)) this.readEndpoints(statement);
+      if (!ts.isVariableStatement(statement)) continue;
+      this.readEndpoints(statement);
+      this.readClients(statement);
     }
     this.readDefaultExport();
     this.visit(this.sourceFile);
@@ -195,11 +201,13 @@ class FactsReader {
     if (isRuntime) this.facts.usesRuntime = true;
     if (clause?.name) {
       facts.defaultName = clause.name.text;
+      this.importOrigins.set(clause.name.text, `${specifier}#default`);
       if (!typeOnly) this.importedLocals.set(clause.name.text, 'binding');
     }
     const bindings = clause?.namedBindings;
     if (bindings && ts.isNamespaceImport(bindings)) {
       facts.namespaceName = bindings.name.text;
+      this.importOrigins.set(bindings.name.text, `${specifier}#*`);
       if (!typeOnly) {
         this.importedLocals.set(bindings.name.text, 'namespace');
         if (isRuntime) this.runtime.namespaces.add(bindings.name.text);
@@ -210,6 +218,7 @@ class FactsReader {
         const local = element.name.text;
         const elementTypeOnly = typeOnly || element.isTypeOnly;
         facts.named.push({ imported, local, typeOnly: elementTypeOnly });
+        this.importOrigins.set(local, `${specifier}#${imported}`);
         if (elementTypeOnly) continue;
         this.importedLocals.set(local, 'binding');
         if (isRuntime) this.runtime.named.set(local, imported);
@@ -280,6 +289,11 @@ class FactsReader {
     }
   }
 
+  /**
+   * Reads `expose`, `method`, `path` and `bodyLimit` from the options literal and checks each
+   * with the runtime's own rules (`@topo/runtime/contract`), so that an endpoint the runtime
+   * would refuse at start is reported here first, in the same words.
+   */
   private readEndpointOptions(call: TS.CallExpression, endpoint: EndpointFacts): void {
     const options = call.arguments[0] && unwrap(call.arguments[0]);
     const name = endpoint.exportName;
@@ -292,66 +306,67 @@ class FactsReader {
       );
       return;
     }
-    let pathWritten = false;
-    for (const property of options.properties) {
-      if (ts.isSpreadAssignment(property)) {
-        this.problem(
-          property,
-          'non-literal-option',
-          `The options of endpoint "${name}" use a spread, so they cannot be read without running the code.`,
-          'Write expose, method and path as literals in the options object.',
-        );
-        continue;
-      }
-      const key = property.name && propertyName(property.name);
-      if (key !== 'expose' && key !== 'method' && key !== 'path') continue;
-      const value = ts.isPropertyAssignment(property) ? unwrap(property.initializer) : undefined;
-      const nonLiteral = (expected: string) =>
-        this.problem(
-          property,
-          'non-literal-option',
-          `The "${key}" option of endpoint "${name}" is not a literal, so it cannot be read without running the code.`,
-          `Use a literal ${expected}.`,
-        );
-      if (key === 'expose') {
-        if (value?.kind === ts.SyntaxKind.TrueKeyword) endpoint.expose = true;
-        else if (value?.kind !== ts.SyntaxKind.FalseKeyword) nonLiteral('`true` or `false`');
-      } else if (key === 'path') {
-        pathWritten = true;
-        const path = value && stringLiteral(value);
-        if (path === undefined) nonLiteral(`string, such as '/${name}'`);
-        else endpoint.path = path;
-      } else {
-        const methods = value && methodsLiteral(value);
-        if (!methods) nonLiteral(`string or array of strings, such as 'GET' or ['GET', 'HEAD']`);
-        else this.checkMethods(property, endpoint, methods);
-      }
-    }
-    if (!pathWritten && !options.properties.some(ts.isSpreadAssignment)) {
+    const spread = options.properties.find(ts.isSpreadAssignment);
+    if (spread) {
       this.problem(
-        options,
-        'invalid-endpoint-option',
-        `Endpoint "${name}" has no path.`,
-        `Add one to its options, such as path: '/${name}'.`,
-      );
-    }
-  }
-
-  private checkMethods(property: TS.Node, endpoint: EndpointFacts, methods: string[]): void {
-    const allowed = endpoint.kind === 'raw' ? [...HTTP_METHODS, '*'] : HTTP_METHODS;
-    const unknown = methods.filter((method) => !allowed.includes(method));
-    if (methods.length === 0 || unknown.length) {
-      this.problem(
-        property,
-        'invalid-endpoint-option',
-        methods.length === 0
-          ? `Endpoint "${endpoint.exportName}" lists no method.`
-          : `Endpoint "${endpoint.exportName}" uses unknown method ${unknown.map((m) => `"${m}"`).join(', ')}.`,
-        `Use ${allowed.join(', ')}.`,
+        spread,
+        'non-literal-option',
+        `The options of endpoint "${name}" use a spread, so they cannot be read without running the code.`,
+        'Write expose, method and path as literals in the options object.',
       );
       return;
     }
-    endpoint.methods = [...new Set(methods)];
+    const written = new Map<string, TS.ObjectLiteralElementLike>();
+    for (const property of options.properties) {
+      const key = property.name && propertyName(property.name);
+      if (key === 'expose' || key === 'method' || key === 'path' || key === 'bodyLimit') written.set(key, property);
+    }
+    /** The option's literal value (undefined when absent), or NON_LITERAL when it cannot be read. */
+    const valueOf = (key: string): unknown => {
+      const property = written.get(key);
+      if (property === undefined) return undefined;
+      return ts.isPropertyAssignment(property) ? literalValue(property.initializer) : NON_LITERAL;
+    };
+    const check = <T>(key: string, read: (value: unknown) => Checked<T>, use: (value: T) => void, example: string | undefined): void => {
+      const value = valueOf(key);
+      const at = written.get(key) ?? options;
+      if (value === NON_LITERAL) {
+        // bodyLimit only matters to the runtime, which checks it at start.
+        if (example === undefined) return;
+        this.problem(
+          at,
+          'non-literal-option',
+          `The "${key}" option of endpoint "${name}" is not a literal, so it cannot be read without running the code.`,
+          `Use a literal ${example}.`,
+        );
+        return;
+      }
+      const checked = read(value);
+      if (checked.ok) use(checked.value);
+      else this.problem(at, 'invalid-endpoint-option', `Endpoint "${name}": ${checked.problem.message}.`, checked.problem.fix);
+    };
+    check('expose', readExpose, (expose) => (endpoint.expose = expose), '`true` or `false`');
+    check('method', (value) => readMethods(value, endpoint.kind), (methods) => {
+      // Absent: the runtime's default, left for the reader of the facts to fill in.
+      if (valueOf('method') !== undefined) endpoint.methods = methods === ANY_METHOD ? [ANY_METHOD] : [...methods];
+    }, `string or array of strings, such as 'GET' or ['GET', 'HEAD']`);
+    check('path', readRoutePath, () => (endpoint.path = valueOf('path') as string), `string, such as '/${name}'`);
+    if (endpoint.kind === 'typed') check('bodyLimit', readBodyLimit, () => undefined, undefined);
+  }
+
+  /** `export const hello = client<typeof endpoints>('hello')`, with `client` from the runtime. */
+  private readClients(statement: TS.VariableStatement): void {
+    const exportModifier = ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name) || !declaration.initializer) continue;
+      const call = unwrap(declaration.initializer);
+      if (!ts.isCallExpression(call) || !this.isRuntimeExport(call.expression, 'client')) continue;
+      const variable = declaration.name.text;
+      const exportName = exportModifier ? variable : this.exportedAs.get(variable)?.[0];
+      if (exportName === undefined) continue;
+      const argument = call.arguments[0] && stringLiteral(unwrap(call.arguments[0]));
+      this.facts.clients.push({ exportName, service: argument, line: this.line(declaration) });
+    }
   }
 
   private readDefaultExport(): void {
@@ -385,7 +400,28 @@ class FactsReader {
     }
     const argument = value.arguments?.[0];
     const name = argument && stringLiteral(unwrap(argument));
-    return name === undefined ? { line, problem: 'non-literal-name' } : { line, name };
+    if (name === undefined) return { line, problem: 'non-literal-name' };
+    const options = value.arguments?.[1];
+    return { line, name, options: options === undefined ? '' : this.canonical(options) };
+  }
+
+  /**
+   * An expression in a canonical form: literals as JSON, identifiers bound by imports as
+   * `<specifier>#<name>`, everything else rebuilt from its parts, so that formatting,
+   * comments and quote style do not count.
+   */
+  private canonical(node: TS.Node): string {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return JSON.stringify(node.text);
+    if (ts.isNumericLiteral(node)) return String(Number(node.text));
+    if (ts.isIdentifier(node)) {
+      const parent = node.parent;
+      const isName = (ts.isPropertyAccessExpression(parent) && parent.name === node) || (ts.isPropertyAssignment(parent) && parent.name === node);
+      return isName ? node.text : (this.importOrigins.get(node.text) ?? node.text);
+    }
+    const parts: string[] = [];
+    ts.forEachChild(node, (child) => void parts.push(this.canonical(child)));
+    if (parts.length === 0) return node.getText(this.sourceFile);
+    return `${ts.SyntaxKind[node.kind]}(${parts.join(',')})`;
   }
 
   private topLevelInitializer(variable: string): TS.Expression | undefined {
@@ -399,12 +435,7 @@ class FactsReader {
   }
 
   private visit(node: TS.Node): void {
-    if (ts.isCallExpression(node)) {
-      this.readMemberCall(node);
-      this.readSharedDatabase(node);
-    } else if (ts.isNewExpression(node)) {
-      this.readOwnedDatabase(node);
-    }
+    if (ts.isCallExpression(node)) this.readMemberCall(node);
     ts.forEachChild(node, (child) => this.visit(child));
   }
 
@@ -428,70 +459,6 @@ class FactsReader {
       this.facts.memberCalls.push({ local: target.expression.text, property: target.name.text, ...base });
     }
   }
-
-  private readOwnedDatabase(expression: TS.NewExpression): void {
-    if (!this.isRuntimeExport(expression.expression, 'SQLDatabase')) return;
-    const name = this.databaseName(expression, expression.arguments?.[0], 'new SQLDatabase');
-    if (name === undefined) return;
-    const database: DatabaseFacts = { name, kind: 'owned', line: this.line(expression), variable: this.variableOf(expression) };
-    const options = expression.arguments?.[1] && unwrap(expression.arguments[1]);
-    if (options && ts.isObjectLiteralExpression(options)) {
-      for (const property of options.properties) {
-        if (!ts.isPropertyAssignment(property) || propertyName(property.name) !== 'migrations') continue;
-        const migrations = stringLiteral(unwrap(property.initializer));
-        if (migrations === undefined) {
-          this.problem(
-            property,
-            'non-literal-option',
-            `The "migrations" option of database "${name}" is not a literal, so the build cannot find the migrations.`,
-            `Use a literal path relative to this file, such as './migrations'.`,
-          );
-        } else {
-          database.migrations = migrations;
-        }
-      }
-    }
-    this.facts.databases.push(database);
-  }
-
-  private readSharedDatabase(call: TS.CallExpression): void {
-    const callee = call.expression;
-    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'named') return;
-    if (!this.isRuntimeExport(callee.expression, 'SQLDatabase')) return;
-    const name = this.databaseName(call, call.arguments[0], 'SQLDatabase.named');
-    if (name === undefined) return;
-    this.facts.databases.push({ name, kind: 'shared', line: this.line(call), variable: this.variableOf(call) });
-  }
-
-  private databaseName(node: TS.Node, argument: TS.Expression | undefined, what: string): string | undefined {
-    const name = argument && stringLiteral(unwrap(argument));
-    if (name === undefined) {
-      this.problem(
-        node,
-        'non-literal-option',
-        `The database name given to ${what}(...) is not a string literal.`,
-        `Name the database with a literal: ${what}('orders').`,
-      );
-    }
-    return name;
-  }
-
-  private variableOf(node: TS.Node): string | undefined {
-    let current = node.parent;
-    while (current && (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current))) {
-      current = current.parent;
-    }
-    if (
-      current &&
-      ts.isVariableDeclaration(current) &&
-      ts.isIdentifier(current.name) &&
-      ts.isVariableStatement(current.parent.parent) &&
-      current.parent.parent.parent === this.sourceFile
-    ) {
-      return current.name.text;
-    }
-    return undefined;
-  }
 }
 
 /** Strips parentheses, `as`, `satisfies` and `!` around an expression. */
@@ -513,17 +480,46 @@ function stringLiteral(expression: TS.Expression): string | undefined {
   return ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression) ? expression.text : undefined;
 }
 
-function methodsLiteral(expression: TS.Expression): string[] | undefined {
-  const single = stringLiteral(expression);
-  if (single !== undefined) return [single.toUpperCase()];
-  if (!ts.isArrayLiteralExpression(expression)) return undefined;
-  const methods: string[] = [];
-  for (const element of expression.elements) {
-    const method = stringLiteral(unwrap(element));
-    if (method === undefined) return undefined;
-    methods.push(method);
+/** What `literalValue` answers for an expression it cannot evaluate without running the code. */
+const NON_LITERAL: unique symbol = Symbol('non-literal');
+
+/**
+ * The value of a literal expression: strings, numbers (with a sign, and `*`, `+` and `-`
+ * between numbers, as in `64 * 1024`), booleans, null and arrays of those; NON_LITERAL for
+ * anything else.
+ */
+function literalValue(expression: TS.Expression): unknown {
+  const node = unwrap(expression);
+  const text = stringLiteral(node);
+  if (text !== undefined) return text;
+  if (ts.isNumericLiteral(node)) return Number(node.text);
+  if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (node.kind === ts.SyntaxKind.NullKeyword) return null;
+  if (ts.isPrefixUnaryExpression(node) && (node.operator === ts.SyntaxKind.MinusToken || node.operator === ts.SyntaxKind.PlusToken)) {
+    const operand = literalValue(node.operand);
+    if (typeof operand !== 'number') return NON_LITERAL;
+    return node.operator === ts.SyntaxKind.MinusToken ? -operand : operand;
   }
-  return methods;
+  if (ts.isBinaryExpression(node)) {
+    const [left, right] = [literalValue(node.left), literalValue(node.right)];
+    if (typeof left !== 'number' || typeof right !== 'number') return NON_LITERAL;
+    switch (node.operatorToken.kind) {
+      case ts.SyntaxKind.AsteriskToken:
+        return left * right;
+      case ts.SyntaxKind.PlusToken:
+        return left + right;
+      case ts.SyntaxKind.MinusToken:
+        return left - right;
+      default:
+        return NON_LITERAL;
+    }
+  }
+  if (ts.isArrayLiteralExpression(node)) {
+    const values = node.elements.map((element) => (ts.isSpreadElement(element) ? NON_LITERAL : literalValue(element)));
+    return values.includes(NON_LITERAL) ? NON_LITERAL : values;
+  }
+  return NON_LITERAL;
 }
 
 function propertyName(name: TS.PropertyName): string | undefined {

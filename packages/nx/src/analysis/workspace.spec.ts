@@ -1,4 +1,6 @@
 import { clientFile, createTempWorkspace, serviceFile, type TempWorkspace } from './__fixtures__/temp-workspace';
+import { analyzeApp } from './app';
+import { parseAppConfig } from './app-config';
 import { formatAnalysisErrors } from './errors';
 import { findServices } from './services';
 import { type FileFactsCache, readFileFacts } from './syntax';
@@ -96,7 +98,7 @@ export const e = api({ path: '/e', expose: Boolean(base) }, async () => 1);
     ]);
   });
 
-  it('reports endpoints without path or export, unknown methods and clashing routes', () => {
+  it('reports endpoints without path or export and unknown methods; analyzeApp the routes two endpoints of an app answer', () => {
     workspace.write({
       'apps/api/services/hello/hello.ts': `import { api } from '@topo/runtime';
 export const a = api({ expose: true }, async () => 1);
@@ -110,15 +112,20 @@ export const get = api({ path: '/users/:userId', method: ['GET', 'HEAD'] }, asyn
 `,
     });
 
-    const { errors } = analyzeWorkspace(workspace.root);
+    const analysis = analyzeWorkspace(workspace.root);
+    const app = analyzeApp(parseAppConfig('apps/api/topo.json', '{ "services": "*", "port": 4000 }').config!, analysis);
 
-    expect(errors.map((e) => [e.code, e.file, e.line])).toEqual([
+    expect(analysis.errors.map((e) => [e.code, e.file, e.line])).toEqual([
       ['invalid-endpoint-option', 'apps/api/services/hello/hello.ts', 2],
       ['endpoint-not-exported', 'apps/api/services/hello/hello.ts', 3],
       ['invalid-endpoint-option', 'apps/api/services/hello/hello.ts', 4],
-      ['duplicate-route', 'apps/api/services/users/users.ts', 2],
     ]);
-    expect(errors[3].message).toContain('"users.get" answers the same route as "hello.d" (apps/api/services/hello/hello.ts:5)');
+    expect(analysis.errors[0].message).toBe('Endpoint "a": the endpoint has no path.');
+    expect(analysis.errors[2].message).toBe('Endpoint "c": unknown method "FETCH".');
+    expect(app.errors.map((e) => [e.code, e.file, e.line])).toEqual([['duplicate-route', 'apps/api/services/users/users.ts', 2]]);
+    expect(app.errors[0].message).toBe(
+      'Endpoint "users.get" answers the same route as "hello.d" (apps/api/services/hello/hello.ts:5): GET /users/:userId.',
+    );
   });
 
   it('finds calls through another service client, by relative path, tsconfig path or namespace', () => {
@@ -162,27 +169,21 @@ export const h2 = api({ path: '/yo/:name' }, async ({ name }: { name: string }):
     expect(services.find((s) => s.name === 'hello')!.calls).toEqual([]);
   });
 
-  it('records the databases a service owns and the ones it shares', () => {
+  it("reads the client that client.ts exports, and the service's options in a canonical form", () => {
     workspace.write({
-      'apps/api/services/orders/service.ts': serviceFile('orders'),
-      'apps/api/services/orders/db.ts': `import { SQLDatabase } from '@topo/runtime';\nexport const db = new SQLDatabase('orders', { migrations: './migrations' });\n`,
-      'apps/api/services/hello/db.ts': `import { SQLDatabase } from '@topo/runtime';\nconst orders = SQLDatabase.named('orders');\n`,
+      'apps/api/services/hello/client.ts': `import { client as makeClient } from '@topo/runtime';\nimport type * as endpoints from './hello';\nexport const greeter = makeClient<typeof endpoints>('hello');\n`,
+      'apps/api/services/hello/service.ts': `import { Service } from '@topo/runtime';\nimport cors from 'cors';\nexport default new Service('hello', { middleware: [cors()] });\n`,
+      'apps/api/services/yo/service.ts': `import { Service } from "@topo/runtime";\nimport cors from "cors";\n\n// the same as hello's\nexport default new Service("yo", {\n  middleware: [ cors( ) ],\n});\n`,
+      'apps/api/services/plain/service.ts': serviceFile('plain'),
     });
 
     const { services } = analyzeWorkspace(workspace.root);
+    const byName = new Map(services.map((s) => [s.name, s]));
 
-    expect(services.flatMap((s) => s.databases)).toEqual([
-      { service: 'hello', name: 'orders', kind: 'shared', file: 'apps/api/services/hello/db.ts', line: 2, variable: 'orders', migrations: undefined },
-      {
-        service: 'orders',
-        name: 'orders',
-        kind: 'owned',
-        file: 'apps/api/services/orders/db.ts',
-        line: 2,
-        variable: 'db',
-        migrations: 'apps/api/services/orders/migrations',
-      },
-    ]);
+    expect(byName.get('hello')!.client).toEqual({ exportName: 'greeter', line: 3 });
+    expect(byName.get('hello')!.options).toContain('cors#default');
+    expect(byName.get('yo')!.options).toBe(byName.get('hello')!.options);
+    expect(byName.get('plain')!.options).toBe('');
   });
 
   it('analyzes one service given the others', () => {

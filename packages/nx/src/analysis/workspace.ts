@@ -1,12 +1,10 @@
 import { posix } from 'node:path';
+import { DEFAULT_METHODS, paramNames, parseRoutePath } from '@topo/runtime/contract';
 import type { AnalysisError } from './errors';
 import { diskHost, isIgnoredPath, type SourceHost } from './files';
 import { createModuleResolver, type ModuleResolver } from './resolve';
 import { CLIENT_FILE, findServices, isInside, type ReadOptions, type ServiceLocation } from './services';
 import { type FileFacts, type FileFactsCache, readFileFacts } from './syntax';
-
-/** The methods an endpoint answers when its options name none: the runtime's default. */
-export const DEFAULT_METHODS: readonly string[] = ['GET', 'POST'];
 
 export interface EndpointInfo {
   service: string;
@@ -43,19 +41,6 @@ export interface CallInfo {
   end: number;
 }
 
-export interface DatabaseInfo {
-  service: string;
-  name: string;
-  /** `new SQLDatabase(...)` owns the database; `SQLDatabase.named(...)` shares another's. */
-  kind: 'owned' | 'shared';
-  file: string;
-  line: number;
-  /** Top-level variable holding the database, if any. */
-  variable?: string;
-  /** Workspace-relative folder of the migrations, for an owned database that has them. */
-  migrations?: string;
-}
-
 export interface ImportInfo {
   file: string;
   line: number;
@@ -74,6 +59,13 @@ export interface ImportInfo {
 export interface ServiceInfo extends ServiceLocation {
   /** `client.ts` beside `service.ts`, if present. */
   clientFile?: string;
+  /** The client that `client.ts` exports (`export const hello = client<...>('hello')`), if it does. */
+  client?: { exportName: string; line: number };
+  /**
+   * The options of `new Service(name, options)` in a canonical form ('' for none): two
+   * services are configured alike when theirs are equal.
+   */
+  options: string;
   /** The service's .ts files, tests excluded, ordered. */
   sourceFiles: string[];
   /** The service's `*.spec.ts` / `*.test.ts` files. */
@@ -81,7 +73,6 @@ export interface ServiceInfo extends ServiceLocation {
   endpoints: EndpointInfo[];
   /** Calls this service makes to other services' clients. */
   calls: CallInfo[];
-  databases: DatabaseInfo[];
   /** Every import in `sourceFiles`. */
   imports: ImportInfo[];
 }
@@ -97,8 +88,9 @@ export interface WorkspaceAnalysis {
 }
 
 /**
- * Reads every service of the workspace from its syntax: endpoints, client calls,
- * databases, imports. Fast (no type checker) and cached per file by content hash.
+ * Reads every service of the workspace from its syntax: endpoints, client calls and
+ * imports. Fast (no type checker) and cached per file by content hash. Route conflicts
+ * depend on which services share an app: `analyzeApp` reports them.
  *
  * @example
  * const { services, errors } = analyzeWorkspace(workspaceRoot);
@@ -119,7 +111,6 @@ export function analyzeWorkspace(workspaceRoot: string, options: ReadOptions = {
   };
   const errors = [...found.errors];
   const services = found.services.map((service) => readService(service, context, errors));
-  errors.push(...duplicateRoutes(services));
   return { services, libraryCalls: readLibraryCalls(files, context), errors };
 }
 
@@ -211,11 +202,11 @@ function readService(location: ServiceLocation, context: AnalysisContext, errors
   const service: ServiceInfo = {
     ...location,
     clientFile: context.host.isFile(clientFile) ? clientFile : undefined,
+    options: '',
     sourceFiles: files.filter((file) => !isTestFile(file)),
     testFiles: files.filter(isTestFile),
     endpoints: [],
     calls: [],
-    databases: [],
     imports: [],
   };
   for (const file of service.sourceFiles) {
@@ -223,8 +214,12 @@ function readService(location: ServiceLocation, context: AnalysisContext, errors
     if (text === undefined) continue;
     const facts = readFileFacts(file, text, context.cache);
     for (const problem of facts.problems) errors.push({ file, ...problem });
+    if (file === service.serviceFile) service.options = facts.service?.options ?? '';
+    if (file === service.clientFile && facts.clients.length > 0) {
+      const [client] = facts.clients;
+      service.client = { exportName: client.exportName, line: client.line };
+    }
     readEndpoints(service, file, facts);
-    readDatabases(service, file, facts);
     const imports = facts.imports.map((i) => ({ file, ...i, resolvedFile: context.resolver.resolve(file, i.specifier) }));
     service.imports.push(...imports);
     service.calls.push(...clientCalls(service.name, file, facts, imports, context));
@@ -248,30 +243,7 @@ function readEndpoints(service: ServiceInfo, file: string, facts: FileFacts): vo
       expose: endpoint.expose,
       methods: endpoint.methods ?? [...DEFAULT_METHODS],
       path,
-      pathParams: pathParams(path),
-    });
-  }
-}
-
-/** `/users/:id/files/*rest` -> `['id', 'rest']`. */
-export function pathParams(path: string): string[] {
-  return path
-    .split('/')
-    .filter((segment) => segment.startsWith(':') || segment.startsWith('*'))
-    .map((segment) => segment.slice(1))
-    .filter(Boolean);
-}
-
-function readDatabases(service: ServiceInfo, file: string, facts: FileFacts): void {
-  for (const database of facts.databases) {
-    service.databases.push({
-      service: service.name,
-      name: database.name,
-      kind: database.kind,
-      file,
-      line: database.line,
-      variable: database.variable,
-      migrations: database.migrations === undefined ? undefined : posix.join(posix.dirname(file), database.migrations),
+      pathParams: paramNames(parseRoutePath(path)),
     });
   }
 }
@@ -297,37 +269,4 @@ function clientCalls(from: string, file: string, facts: FileFacts, imports: Impo
     calls.push({ from, to: client.service, endpoint: call.member, file, line: call.line, start: call.start, end: call.end });
   }
   return calls;
-}
-
-/** Two endpoints that answer the same method and path, in any services. */
-function duplicateRoutes(services: readonly ServiceInfo[]): AnalysisError[] {
-  const errors: AnalysisError[] = [];
-  // Endpoints seen so far, by the shape of their route: only those can clash.
-  const seen = new Map<string, EndpointInfo[]>();
-  for (const endpoint of services.flatMap((service) => service.endpoints)) {
-    const shape = routeShape(endpoint.path);
-    const same = seen.get(shape) ?? [];
-    const clash = same.find(
-      (other) => other.methods.includes('*') || endpoint.methods.includes('*') || other.methods.some((m) => endpoint.methods.includes(m)),
-    );
-    if (clash) {
-      errors.push({
-        code: 'duplicate-route',
-        file: endpoint.file,
-        line: endpoint.line,
-        message: `Endpoint "${endpoint.service}.${endpoint.exportName}" answers the same route as "${clash.service}.${clash.exportName}" (${clash.file}:${clash.line}): ${endpoint.path}.`,
-        fix: 'Give one of them another path or method.',
-      });
-    }
-    seen.set(shape, [...same, endpoint]);
-  }
-  return errors;
-}
-
-/** The path with parameter names erased: `/a/:x` and `/a/:y` are the same route. */
-function routeShape(path: string): string {
-  return path
-    .split('/')
-    .map((segment) => (segment.startsWith(':') ? ':' : segment.startsWith('*') ? '*' : segment))
-    .join('/');
 }

@@ -1,4 +1,4 @@
-import type { GatewayPlan, ProcessPlan, ServiceProcessPlan } from './process-plan';
+import type { GatewayPlan, ProcessPlan, ServiceProcessPlan } from '../app/process-plan';
 
 /**
  * Renders the entry module of one process. Service code is imported by absolute path so the

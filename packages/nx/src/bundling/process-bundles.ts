@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { context, type BuildContext, type Metafile } from 'esbuild';
 import { processBundleOptions } from './bundle';
 import { renderEntry } from './entry';
-import type { ProcessPlan } from './process-plan';
+import type { ProcessPlan } from '../app/process-plan';
 
 export interface BuiltBundle {
   name: string;

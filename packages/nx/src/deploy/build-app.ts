@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { analyzeWorkspace, formatAnalysisErrors, readAppConfig, requestSchemas, resolveAppServices } from '../analysis';
-import { planProcesses, type PlanInputService } from '../bundling/plan-processes';
-import type { ProcessPlan, ServiceProcessPlan } from '../bundling/process-plan';
-import { loadApp } from '../executors/serve/lib/load-app';
+import { loadApp, loadAppService } from '../app/load-app';
+import { planProcesses } from '../app/plan-processes';
+import type { ProcessPlan, ServiceProcessPlan } from '../app/process-plan';
 import { type DeployBundle, bundleForDeploy } from './deploy-bundle';
 import { CONTAINER_PORT, renderDockerfile } from './dockerfile';
 import { type DeployedProcess, type DeployLayout, renderCompose, renderKubernetes } from './deploy-files';
@@ -136,21 +135,8 @@ export interface ServiceBuildSettings extends BuildSettings {
  * it, in `dist/<app>/services/<service>/`.
  */
 export async function buildService(settings: ServiceBuildSettings): Promise<BuiltProcess> {
-  const appRoot = relative(settings.workspaceRoot, settings.appRoot).split('\\').join('/');
-  const { config, errors: configErrors } = readAppConfig(settings.workspaceRoot, appRoot);
-  const analysis = analyzeWorkspace(settings.workspaceRoot);
-  const selected = config ? resolveAppServices(config, analysis.services) : undefined;
-  const served = selected?.services.some((s) => s.name === settings.service);
-  const service = served ? analysis.services.find((s) => s.name === settings.service) : undefined;
-  const errors = [...configErrors, ...analysis.errors.filter((e) => service && e.file.startsWith(`${service.root}/`))];
-  if (!config || !service || errors.length) {
-    throw new Error(
-      `Cannot build service ${settings.service} of app ${settings.appName}:\n` +
-        (errors.length ? formatAnalysisErrors(errors) : `  app ${settings.appName} (${appRoot}) does not serve "${settings.service}".`),
-    );
-  }
-  const input: PlanInputService[] = [service];
-  const [plan] = planProcesses(settings.workspaceRoot, [{ name: service.name, services: [service.name] }], input, requestSchemas(settings.workspaceRoot, [service]));
+  const { service, schemas } = loadAppService(settings);
+  const [plan] = planProcesses(settings.workspaceRoot, [{ name: service.name, services: [service.name] }], [service], schemas);
   return buildProcess(settings, { ...(plan as ServiceProcessPlan), edge: false }, serviceDist(settings, service.name), CONTAINER_PORT, service.name);
 }
 

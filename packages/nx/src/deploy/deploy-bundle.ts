@@ -3,7 +3,7 @@ import { dirname, join, sep } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { bareImports } from '../bundling/bundle';
 import { renderEntry } from '../bundling/entry';
-import type { ProcessPlan } from '../bundling/process-plan';
+import type { ProcessPlan } from '../app/process-plan';
 
 /** A package the bundle leaves for `npm ci` to install: it cannot be bundled (native code, or named by the user). */
 export interface ExternalPackage {

@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { CachedFileFacts, FileFactsCache } from '../analysis';
 
 /** Bumped whenever what the plugin caches changes shape, so old caches are ignored. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /**
  * Where Nx keeps per-workspace data such as plugin caches (`.nx/workspace-data` unless
@@ -18,39 +18,32 @@ export function workspaceDataDirectory(workspaceRoot: string): string {
 }
 
 /** What the plugin keeps between runs. */
-export interface PluginCache<T> {
+export interface PluginCache {
   version: number;
   /** Parsed facts per file, reused while the file's content hash is unchanged. */
   facts: Record<string, CachedFileFacts>;
-  /** Results per input hash. */
-  results: Record<string, T>;
 }
 
 /** Reads a cache file; empty when missing, unreadable, stale or disabled (NX_CACHE_PROJECT_GRAPH=false). */
-export function readPluginCache<T>(path: string): { facts: FileFactsCache; results: Record<string, T> } {
+export function readPluginCache(path: string): { facts: FileFactsCache } {
   if (process.env.NX_CACHE_PROJECT_GRAPH !== 'false' && existsSync(path)) {
     try {
-      const cache = readJsonFile<PluginCache<T>>(path);
-      if (cache.version === CACHE_VERSION) return { facts: new Map(Object.entries(cache.facts)), results: cache.results };
+      const cache = readJsonFile<PluginCache>(path);
+      if (cache.version === CACHE_VERSION) return { facts: new Map(Object.entries(cache.facts)) };
     } catch {
       // A broken cache is no cache.
     }
   }
-  return { facts: new Map(), results: {} };
+  return { facts: new Map() };
 }
 
 /**
  * Writes a cache file atomically, so a concurrent reader never sees half of it. Only the
  * facts of `files` are kept, so files that were deleted or left the analysis drop out.
  */
-export function writePluginCache<T>(
-  path: string,
-  facts: FileFactsCache,
-  files: ReadonlySet<string>,
-  results: Record<string, T>,
-): void {
+export function writePluginCache(path: string, facts: FileFactsCache, files: ReadonlySet<string>): void {
   const kept = Object.fromEntries([...facts].filter(([file]) => files.has(file)));
-  const cache: PluginCache<T> = { version: CACHE_VERSION, facts: kept, results };
+  const cache: PluginCache = { version: CACHE_VERSION, facts: kept };
   const temporary = `${path}.${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });

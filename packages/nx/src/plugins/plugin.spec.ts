@@ -184,32 +184,64 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
       expect(partialResults.map(([file]) => file)).toEqual(['apps/api/services/hello/service.ts', 'apps/api/topo.json']);
     });
 
-    it('caches its results in the workspace data directory and recomputes them when a file changes', async () => {
+    it("caches what it read of each file in the workspace data directory, and reads a file again when it changes", async () => {
       const files = ['apps/api/topo.json', 'apps/api/services/hello/service.ts'];
       await createNodes(files);
       const dataDirectory = join(workspace.root, '.nx', 'workspace-data');
       const [cacheFile] = readdirSync(dataDirectory).filter((f) => f.startsWith('topo-nodes-'));
       const cachePath = join(dataDirectory, cacheFile);
       const cache = JSON.parse(readFileSync(cachePath, 'utf-8'));
-      expect(Object.keys(cache.facts)).toEqual(['apps/api/services/hello/service.ts']);
-      expect(Object.values(cache.results)).toHaveLength(1);
+      expect(Object.keys(cache.facts).sort()).toEqual([
+        'apps/api/services/hello/client.ts',
+        'apps/api/services/hello/hello.ts',
+        'apps/api/services/hello/service.ts',
+      ]);
 
-      // Prove the cache is read: doctor the cached results, whose inputs have not changed.
-      for (const result of Object.values<any>(cache.results)) result.project.tags.push('from-cache');
+      // Prove the cache is read: doctor the cached facts of a file whose content has not changed.
       cache.facts['apps/api/services/hello/service.ts'].facts.service.name = 'cached-name';
       writeFileSync(cachePath, JSON.stringify(cache));
       let projects = projectsOf(await createNodes(files));
-      expect(projects['apps/api'].tags).toEqual(['topo:app', 'from-cache']);
       expect(projects['apps/api/services/hello'].name).toBe('cached-name');
 
       // Changed content is parsed again.
-      workspace.write({
-        'apps/api/topo.json': JSON.stringify({ services: '*', port: 4100 }),
-        'apps/api/services/hello/service.ts': serviceFile('hello') + '\n',
-      });
+      workspace.write({ 'apps/api/services/hello/service.ts': serviceFile('hello') + '\n' });
       projects = projectsOf(await createNodes(files));
-      expect(projects['apps/api'].tags).toEqual(['topo:app']);
       expect(projects['apps/api/services/hello'].name).toBe('hello');
+    });
+
+    it("reports what the runtime would refuse, with file, line and fix, against the service's and the app's files, keeping every project", async () => {
+      workspace.write({
+        'apps/api/services/hello/more.ts': `import { api } from '@topo/runtime';
+export const lower = api({ method: 'get', path: '/lower' }, async () => 1);
+export const clash = api({ expose: true, method: 'GET', path: '/yo/:who' }, async () => 1);
+const path = '/dynamic';
+export const dynamic = api({ path }, async () => 1);
+`,
+        'apps/api/topo.json': JSON.stringify({ services: '*', port: 4000, topologies: { pair: [['hello']] } }),
+      });
+
+      const error = await Promise.resolve()
+        .then(() => createNodesFunction(['apps/api/services/hello/service.ts', 'apps/api/services/yo/service.ts', 'apps/api/topo.json'], {}, context))
+        .catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(AggregateCreateNodesError);
+      const { errors, partialResults } = error as AggregateCreateNodesError;
+      expect(errors.map(([file, e]) => [file, e.message])).toEqual([
+        [
+          'apps/api/services/hello/service.ts',
+          'apps/api/services/hello/more.ts:2: Endpoint "lower": unknown method "get".\n' +
+            "  Use one of GET, POST, PUT, PATCH, DELETE, HEAD.\n\n" +
+            'apps/api/services/hello/more.ts:5: The "path" option of endpoint "dynamic" is not a literal, so it cannot be read without running the code.\n' +
+            "  Use a literal string, such as '/dynamic'.",
+        ],
+        [
+          'apps/api/topo.json',
+          expect.stringMatching(
+            /^apps\/api\/services\/yo\/yo.ts:3: Endpoint "yo.h2" answers the same route as "hello.clash" \(apps\/api\/services\/hello\/more.ts:3\): GET \/yo\/:name\.\n[^]*Topology "pair" does not place "yo"/,
+          ),
+        ],
+      ]);
+      expect(Object.keys(projectsOf(Object.fromEntries(partialResults)))).toEqual(['apps/api/services/hello', 'apps/api/services/yo', 'apps/api']);
     });
   });
 

@@ -1,10 +1,10 @@
 import {
+  AggregateCreateNodesError,
   type CreateDependencies,
   type CreateDependenciesContext,
-  type CreateNodesContext,
   type CreateNodesResult,
+  type CreateNodesResultV2,
   type CreateNodesV2,
-  createNodesFromFiles,
   DependencyType,
   hashArray,
   type ProjectConfiguration,
@@ -14,16 +14,22 @@ import {
 import { readFileSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import {
+  type AnalysisError,
+  analyzeApp,
   analyzeWorkspace,
   APP_CONFIG_FILE,
+  type AppConfig,
   appProjectName,
+  diskHost,
   findServices,
-  type FoundServices,
   formatAnalysisErrors,
   isInside,
   parseAppConfig,
   resolveAppServices,
+  resolveTopology,
   SERVICE_FILE,
+  type ServiceInfo,
+  type WorkspaceAnalysis,
 } from '../analysis';
 import { deployName } from '../deploy/names';
 import { readPluginCache, workspaceDataDirectory, writePluginCache } from './cache';
@@ -44,16 +50,16 @@ type NormalizedOptions = Required<TopoPluginOptions>;
 export const SERVICE_TAG = 'topo:service';
 export const APP_TAG = 'topo:app';
 
-/** What the plugin remembers about one topo.json: its project, or why there is none. */
-type AppNodeResult = { project: ProjectConfiguration } | { error: string };
-
 const TECHNOLOGIES = ['topo'];
 
 /**
  * Infers a project per service (every `service.ts` that default-exports `new Service(...)`,
  * tagged `topo:service`) and per app (every folder with a `topo.json`, tagged `topo:app`,
- * with a `serve` target). Results are cached in the workspace data directory by the
- * hash of the files and options they come from.
+ * with `serve` and `build` targets). The services' files are read by the static analysis,
+ * whose syntax facts are cached in the workspace data directory by a hash of each file's
+ * content. Every problem it finds is reported against the service.ts or topo.json it
+ * belongs to, with the file, line and fix, while every project it could infer stays in
+ * the graph: `nx graph` shows the problems beside the graph.
  *
  * @example
  * // nx.json
@@ -63,26 +69,31 @@ export const createNodesV2: CreateNodesV2<TopoPluginOptions> = [
   `**/{${SERVICE_FILE},${APP_CONFIG_FILE}}`,
   async (files, rawOptions, context) => {
     const options = normalizeOptions(rawOptions);
-    const optionsHash = hashArray([JSON.stringify(options)]);
-    const cachePath = join(workspaceDataDirectory(context.workspaceRoot), `topo-nodes-${optionsHash}.hash`);
-    const cache = readPluginCache<AppNodeResult>(cachePath);
-    const results: Record<string, AppNodeResult> = {};
+    const cachePath = join(workspaceDataDirectory(context.workspaceRoot), `topo-nodes-${hashArray([JSON.stringify(options)])}.hash`);
+    const cache = readPluginCache(cachePath);
+    const host = diskHost(context.workspaceRoot);
     const serviceFiles = files.filter((file) => basename(file) === SERVICE_FILE);
+    const read = new Set(serviceFiles);
     try {
-      const found = findServices(context.workspaceRoot, { files: serviceFiles, cache: cache.facts });
-      const appFiles = new Map(files.filter((file) => basename(file) === APP_CONFIG_FILE).map((file) => [file, readAppFiles(file, context.workspaceRoot)]));
-      const apps = appsOfServices([...appFiles.values()], found, context.workspaceRoot);
-      return await createNodesFromFiles(
-        (file, _options, ctx) =>
-          basename(file) === APP_CONFIG_FILE
-            ? createAppNode(appFiles.get(file)!, options, optionsHash, ctx, cache.results, results)
-            : createServiceNode(file, found, apps, options),
-        files,
-        options,
-        context,
-      );
+      // The service.ts files Nx matched, then everything below the services they declare.
+      for (const service of findServices(context.workspaceRoot, { files: serviceFiles, cache: cache.facts, host }).services) {
+        for (const file of host.list(service.root)) read.add(file);
+      }
+      const workspace = analyzeWorkspace(context.workspaceRoot, { files: [...read], cache: cache.facts, host });
+      const apps = files.filter((file) => basename(file) === APP_CONFIG_FILE).map((file) => readApp(file, context.workspaceRoot, workspace));
+      const servedBy = appsOfServices(apps, workspace);
+      const results: CreateNodesResultV2 = [];
+      const errors: [string, Error][] = [];
+      for (const file of files) {
+        const app = apps.find((a) => a.file === file);
+        const { result, problems } = app ? appNode(app, options) : serviceNode(file, workspace, servedBy, options);
+        if (result) results.push([file, result]);
+        if (problems.length) errors.push([file, new Error(formatAnalysisErrors(problems))]);
+      }
+      if (errors.length) throw new AggregateCreateNodesError(errors, results);
+      return results;
     } finally {
-      writePluginCache(cachePath, cache.facts, new Set(serviceFiles), results);
+      writePluginCache(cachePath, cache.facts, read);
     }
   },
 ];
@@ -98,42 +109,69 @@ function normalizeOptions(options: TopoPluginOptions | undefined): NormalizedOpt
   };
 }
 
+/** An app's topo.json, read and checked against the services the analysis found. */
+interface AppNode {
+  file: string;
+  root: string;
+  name: string;
+  config?: AppConfig;
+  problems: AnalysisError[];
+}
+
+function readApp(file: string, workspaceRoot: string, workspace: WorkspaceAnalysis): AppNode {
+  const root = posix.dirname(file);
+  const read = (path: string) => readText(join(workspaceRoot, root, path));
+  // The name comes from project.json or package.json when the app has one.
+  const name = appProjectName(root, { projectJson: read('project.json'), packageJson: read('package.json') }, workspaceRoot);
+  const { config, errors } = parseAppConfig(file, read(APP_CONFIG_FILE) ?? '');
+  if (!config) return { file, root, name, problems: errors };
+  const app = analyzeApp(config, workspace);
+  const names = app.services.map((service) => service.name);
+  // Every topology the app names must place its services, or serve and build will refuse it.
+  const topologies = Object.keys(config.topologies).flatMap((topology) => resolveTopology(config, names, { topology }).errors);
+  return { file, root, name, config, problems: [...app.errors, ...topologies] };
+}
+
 /**
  * The app whose build builds each service: the first app (by folder) whose topo.json serves
  * it, below its folder with `"services": "*"` or by name in a list.
  */
-function appsOfServices(apps: readonly AppFiles[], found: FoundServices, workspaceRoot: string): Map<string, string> {
+function appsOfServices(apps: readonly AppNode[], workspace: WorkspaceAnalysis): Map<string, string> {
   const servedBy = new Map<string, string>();
   for (const app of [...apps].sort((a, b) => a.file.localeCompare(b.file))) {
-    const { config } = parseAppConfig(app.file, app.text);
-    if (!config) continue;
-    const name = appProjectName(app.root, app, workspaceRoot);
-    for (const service of found.services) {
-      const serves = config.services === '*' ? isInside(service.root, config.root) : config.services.includes(service.name);
-      if (serves && !servedBy.has(service.name)) servedBy.set(service.name, name);
+    if (!app.config) continue;
+    for (const service of resolveAppServices(app.config, workspace.services).services) {
+      if (!servedBy.has(service.name)) servedBy.set(service.name, app.name);
     }
   }
   return servedBy;
 }
 
-function createServiceNode(file: string, found: FoundServices, apps: ReadonlyMap<string, string>, options: NormalizedOptions): CreateNodesResult {
-  const service = found.services.find((s) => s.serviceFile === file);
+/** The project of a service.ts, and the problems of every file of its service. */
+function serviceNode(
+  file: string,
+  workspace: WorkspaceAnalysis,
+  servedBy: ReadonlyMap<string, string>,
+  options: NormalizedOptions,
+): { result?: CreateNodesResult; problems: AnalysisError[] } {
+  const service = workspace.services.find((s) => s.serviceFile === file);
   if (!service) {
-    const errors = found.errors.filter((e) => e.file === file);
-    // A service.ts that does not use the runtime is not Topo's.
-    if (errors.length === 0) return {};
-    throw new Error(formatAnalysisErrors(errors));
+    // A service.ts that does not use the runtime is not Topo's: no project and no problem.
+    const problems = workspace.errors.filter((e) => e.file === file);
+    return { result: problems.length ? undefined : {}, problems };
   }
+  // Its own problems and those of its files; a service.ts nested below reports its own.
+  const problems = workspace.errors.filter((e) => e.file === file || (isInside(e.file, service.root) && basename(e.file) !== SERVICE_FILE));
+  return { result: { projects: { [service.root]: serviceProject(service, servedBy.get(service.name), options) } }, problems };
+}
+
+function serviceProject(service: ServiceInfo, app: string | undefined, options: NormalizedOptions): ProjectConfiguration {
   return {
-    projects: {
-      [service.root]: {
-        name: service.name,
-        projectType: 'library',
-        tags: [SERVICE_TAG],
-        metadata: { technologies: TECHNOLOGIES, description: `Topo service "${service.name}".` },
-        targets: serviceTargets(service.name, apps.get(service.name), options),
-      },
-    },
+    name: service.name,
+    projectType: 'library',
+    tags: [SERVICE_TAG],
+    metadata: { technologies: TECHNOLOGIES, description: `Topo service "${service.name}".` },
+    targets: serviceTargets(service.name, app, options),
   };
 }
 
@@ -167,49 +205,9 @@ function serviceTargets(service: string, app: string | undefined, options: Norma
   };
 }
 
-/** An app's topo.json and the manifests its project name may come from, read once per run. */
-interface AppFiles {
-  file: string;
-  root: string;
-  text: string;
-  projectJson: string | undefined;
-  packageJson: string | undefined;
-}
-
-function readAppFiles(file: string, workspaceRoot: string): AppFiles {
-  const root = posix.dirname(file);
-  const read = (path: string) => readText(join(workspaceRoot, root, path));
-  // The name comes from project.json or package.json when the app has one.
-  return { file, root, text: read(APP_CONFIG_FILE) ?? '', projectJson: read('project.json'), packageJson: read('package.json') };
-}
-
-function createAppNode(
-  app: AppFiles,
-  options: NormalizedOptions,
-  optionsHash: string,
-  context: CreateNodesContext,
-  cached: Record<string, AppNodeResult>,
-  results: Record<string, AppNodeResult>,
-): CreateNodesResult {
-  const { file, root, text, projectJson, packageJson } = app;
-  const hash = hashArray([file, text, projectJson ?? '', packageJson ?? '', optionsHash]);
-  const result = (results[hash] =
-    cached[hash] ?? appNodeResult(file, root, text, projectJson, packageJson, options, context.workspaceRoot));
-  if ('error' in result) throw new Error(result.error);
-  return { projects: { [root]: result.project } };
-}
-
-function appNodeResult(
-  file: string,
-  root: string,
-  text: string,
-  projectJson: string | undefined,
-  packageJson: string | undefined,
-  options: NormalizedOptions,
-  workspaceRoot: string,
-): AppNodeResult {
-  const { errors } = parseAppConfig(file, text);
-  if (errors.length) return { error: formatAnalysisErrors(errors) };
+/** The project of a topo.json, unless the file cannot be read as one, and its problems. */
+function appNode(app: AppNode, options: NormalizedOptions): { result?: CreateNodesResult; problems: AnalysisError[] } {
+  if (!app.config) return { problems: app.problems };
   const serve: TargetConfiguration = {
     executor: '@topo/nx:serve',
     options: {},
@@ -230,16 +228,15 @@ function appNodeResult(
       description: `Builds the app for the topology of --topology or --env (default mono): dist/<app>/mono, or images, docker-compose.yml and Kubernetes manifests.`,
     },
   };
-  return {
-    project: {
-      root,
-      name: appProjectName(root, { projectJson, packageJson }, workspaceRoot),
-      projectType: 'application',
-      tags: [APP_TAG],
-      metadata: { technologies: TECHNOLOGIES },
-      targets: { [options.serveTargetName]: serve, [options.buildTargetName]: build },
-    },
+  const project: ProjectConfiguration = {
+    root: app.root,
+    name: app.name,
+    projectType: 'application',
+    tags: [APP_TAG],
+    metadata: { technologies: TECHNOLOGIES },
+    targets: { [options.serveTargetName]: serve, [options.buildTargetName]: build },
   };
+  return { result: { projects: { [app.root]: project } }, problems: app.problems };
 }
 
 function readText(path: string): string | undefined {
@@ -263,7 +260,7 @@ function readText(path: string): string | undefined {
  */
 export const createDependencies: CreateDependencies<TopoPluginOptions> = (_options, context) => {
   const cachePath = join(workspaceDataDirectory(context.workspaceRoot), 'topo-dependencies.hash');
-  const cache = readPluginCache<never>(cachePath);
+  const cache = readPluginCache(cachePath);
   const owners = fileOwners(context);
   try {
     const { services, libraryCalls } = analyzeWorkspace(context.workspaceRoot, { files: [...owners.keys()], cache: cache.facts });
@@ -302,7 +299,7 @@ export const createDependencies: CreateDependencies<TopoPluginOptions> = (_optio
     }
     return [...dependencies.values()];
   } finally {
-    writePluginCache(cachePath, cache.facts, new Set(owners.keys()), {});
+    writePluginCache(cachePath, cache.facts, new Set(owners.keys()));
   }
 };
 

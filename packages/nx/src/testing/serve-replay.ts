@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { isAbsolute, join } from 'node:path';
-import { loadApp } from '../executors/serve/lib/load-app';
+import { loadApp } from '../app/load-app';
 import type { NormalizedServeOptions } from '../executors/serve/lib/normalize-options';
 import { ServeSession } from '../executors/serve/lib/serve-session';
 

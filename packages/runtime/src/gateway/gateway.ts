@@ -9,21 +9,9 @@ import { pathOf, queryOf } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { CONNECT_TIMEOUT_MS, keepAliveAgent, limitConnectTime } from '../http/outgoing';
 import { sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
-import { RouteTable } from '../router';
+import { RouteTable, type GatewayRoute } from '../contract';
 
-/**
- * One public route; method `*` for any.
- *
- * @example
- * ```ts
- * const route: GatewayRoute = { method: 'GET', path: '/hello/:name', service: 'hello' };
- * ```
- */
-export interface GatewayRoute {
-  method: string;
-  path: string;
-  service: string;
-}
+export type { GatewayRoute };
 
 /**
  * Configuration of a gateway.

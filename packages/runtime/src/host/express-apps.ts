@@ -3,7 +3,7 @@ import type { Express, NextFunction, Request, RequestHandler, Response } from 'e
 import { APIError, ErrCode, errCodeForStatus, internalError, logUnexpectedError } from '../errors';
 import { pathOf } from '../http/incoming';
 import { sendError, sendNotFound } from '../http/respond';
-import type { RouteSegment } from '../router';
+import type { RouteSegment } from '../contract';
 import type { Service } from '../service';
 import type { RawRoute, Route, TypedRoute } from './plan';
 import { serveTyped } from './serve-typed';

@@ -9,7 +9,7 @@ import { pathOf } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
 import { registerServices } from '../registry';
-import { RESERVED_PREFIX } from '../router';
+import { RESERVED_PREFIX } from '../contract';
 import { createExpressDispatch, type ExpressDispatch } from './express-apps';
 import { planHost, type HostPlan, type HostedService, type Route, type TypedRoute } from './plan';
 import { serveInternalCall, serveTyped } from './serve-typed';

@@ -1,6 +1,6 @@
 import { QUERY_METHODS, endpointInfo, type Endpoint, type RawEndpoint, type RawEndpointInfo, type TypedEndpointInfo } from '../api';
 import type { LocalEndpoint } from '../registry';
-import { RouteTable, paramNames } from '../router';
+import { RouteTable, paramNames } from '../contract';
 import { Service, assertServiceName } from '../service';
 import { compileRequestCheck, type Check, type JsonSchema } from '../validation';
 

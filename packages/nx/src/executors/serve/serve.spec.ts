@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { copyFixtureWorkspace, removeWorkspace } from '../../testing/fixture-workspace';
 import { call, replay, serveOptions, startServe } from '../../testing/serve-replay';
 import { SHOP_REQUESTS } from './__fixtures__/shop-requests';
-import { loadApp } from './lib/load-app';
+import { loadApp } from '../../app/load-app';
 import type { NormalizedServeOptions } from './lib/normalize-options';
 import { findFreePorts } from './lib/ports';
 import type { ServeSession } from './lib/serve-session';

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import type { ServeExecutorOptions } from './schema';
-import { loadApp, readAppPort } from './lib/load-app';
+import { loadApp, readAppPort } from '../../app/load-app';
 import { normalizeOptions } from './lib/normalize-options';
 import { ServeSession } from './lib/serve-session';
 

@@ -7,7 +7,5 @@ export interface SplitServiceGeneratorSchema {
   name: string;
   /** Folder of the new service; default: beside the source service. */
   directory?: string;
-  /** When moved code uses the source's database: share it or give the new service its own. */
-  database?: 'share' | 'own';
   skipFormat?: boolean;
 }

@@ -1100,23 +1100,6 @@ export const h2 = api({ path: '/h2' }, async ({ name }: { name: string }) => ({ 
       );
     });
 
-    it('moved code that uses a database', async () => {
-      tree.write(
-        `${SERVICES}/hello/hello.ts`,
-        `import { api, SQLDatabase } from '@topo/runtime';
-
-const db = new SQLDatabase('greetings', { migrations: './migrations' });
-
-export const h1 = api({ path: '/h1' }, async () => 1);
-export const h2 = api({ path: '/h2' }, async () => db);
-`,
-      );
-
-      expect(await refusal({ endpoints: ['h2'] })).toContain(
-        `${SERVICES}/hello/hello.ts:3: The code moving to "yo" uses database "greetings" of "hello"; split-service does not support databases yet.`,
-      );
-    });
-
     it('an endpoint declared in one statement with one that stays', async () => {
       tree.write(
         `${SERVICES}/hello/hello.ts`,
@@ -1125,12 +1108,6 @@ export const h2 = api({ path: '/h2' }, async () => db);
 
       expect(await refusal({ endpoints: ['h2'] })).toContain(
         `${SERVICES}/hello/hello.ts:3: Endpoint "h2" is declared in one statement with "h1", which stays.`,
-      );
-    });
-
-    it('an unknown --database value', async () => {
-      expect(await refusal({ endpoints: ['h2'], database: 'copy' as never })).toBe(
-        '--database=copy is not an option. Pass --database=share or --database=own.',
       );
     });
   });

@@ -1,4 +1,4 @@
-import type { ProcessPlan } from '../../../bundling/process-plan';
+import type { ProcessPlan } from '../../../app/process-plan';
 
 export interface ProcessRow {
   plan: ProcessPlan;

@@ -1,5 +1,5 @@
 import type * as TS from 'typescript';
-import type { DatabaseInfo, DeclarationGraph, EndpointInfo, TopLevelStatement } from '../../../analysis';
+import type { DeclarationGraph, EndpointInfo, TopLevelStatement } from '../../../analysis';
 import type { Side } from './classify-declarations';
 import type { SplitProblem } from './split-problem';
 
@@ -10,17 +10,15 @@ export interface ReferenceCheck {
   endpointOf(statement: TopLevelStatement): EndpointInfo | undefined;
   source: string;
   target: string;
-  databases: readonly DatabaseInfo[];
 }
 
 /**
  * Finds what the split could not keep working, beyond single references (those are the
  * resolver's): a moved endpoint re-exported under another name, a dynamic import of a
- * module the split divides, module-level mutable state both services would use, and a
- * database the moved code uses.
+ * module the split divides, and module-level mutable state both services would use.
  */
 export function checkReferences(check: ReferenceCheck): SplitProblem[] {
-  return [...checkReexports(check), ...checkDynamicImports(check), ...checkSharedState(check), ...checkDatabases(check)];
+  return [...checkReexports(check), ...checkDynamicImports(check), ...checkSharedState(check)];
 }
 
 function checkReexports({ graph, sides, endpointOf, target }: ReferenceCheck): SplitProblem[] {
@@ -162,29 +160,6 @@ function isAssignment(ts: typeof TS, kind: TS.SyntaxKind): boolean {
 
 function isIncrement(ts: typeof TS, operator: TS.SyntaxKind): boolean {
   return operator === ts.SyntaxKind.PlusPlusToken || operator === ts.SyntaxKind.MinusMinusToken;
-}
-
-/** Databases are owned by their service; moving code that uses one is not supported yet. */
-function checkDatabases({ graph, sides, databases, source, target }: ReferenceCheck): SplitProblem[] {
-  const problems: SplitProblem[] = [];
-  for (const database of databases) {
-    const module = graph.modules.get(database.file);
-    if (!module) continue;
-    const statement = module.statements.find((s) => {
-      const first = s.line;
-      const last = module.sourceFile.getLineAndCharacterOfPosition(s.node.getEnd()).line + 1;
-      return database.line >= first && database.line <= last;
-    });
-    const side = statement && sides.get(statement);
-    if (!side || side === 'stay') continue;
-    problems.push({
-      file: database.file,
-      line: database.line,
-      message: `The code moving to "${target}" uses database "${database.name}" of "${source}"; split-service does not support databases yet.`,
-      fix: `Leave the endpoints that use "${database.name}" in "${source}" (and call them through its client), then run the split again.`,
-    });
-  }
-  return problems;
 }
 
 function lineOf(sourceFile: TS.SourceFile, node: TS.Node): number {

@@ -40,7 +40,6 @@ export interface NormalizedSplitOptions {
   readonly clientName: string;
   /** Workspace-relative folder of the new service. */
   readonly directory: string;
-  readonly database?: 'share' | 'own';
   /** Every service of the workspace, the source included. */
   readonly services: readonly ServiceInfo[];
   /** The apps that serve the source service. */
@@ -72,9 +71,6 @@ export function normalizeOptions(tree: Tree, schema: SplitServiceGeneratorSchema
       `Service "${source.name}" has problems the split cannot work around; fix them first.\n\n${formatAnalysisErrors(problems)}`,
     );
   }
-  if (schema.database !== undefined && schema.database !== 'share' && schema.database !== 'own') {
-    throw new Error(`--database=${schema.database} is not an option. Pass --database=share or --database=own.`);
-  }
   const directory = schema.directory ? normalizePath(schema.directory) : posix.join(posix.dirname(source.root), name);
   return {
     source,
@@ -82,7 +78,6 @@ export function normalizeOptions(tree: Tree, schema: SplitServiceGeneratorSchema
     name,
     clientName: names(name).propertyName,
     directory,
-    database: schema.database,
     services: analysis.services,
     apps: appsServing(tree, host, source),
     importExtension: isEsmFolder(host, source.root) ? '.js' : '',

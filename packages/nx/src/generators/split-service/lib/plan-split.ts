@@ -131,7 +131,6 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
       endpointOf,
       source: source.name,
       target: options.name,
-      databases: source.databases,
     }),
   );
   if (problems.length) throw refusal(problems);

@@ -1,25 +1,9 @@
 import { join } from 'node:path';
-import type { GatewayRoute, JsonSchema, PlannedService, ProcessPlan } from './process-plan';
+import type { EndpointSchemas, ProcessGroup, ServiceInfo } from '../analysis';
+import type { GatewayRoute, PlannedService, ProcessPlan } from './process-plan';
 
 /** The parts of the static analysis a process plan needs. */
-export interface PlanInputService {
-  name: string;
-  serviceFile: string;
-  endpoints: PlanInputEndpoint[];
-}
-
-export interface PlanInputEndpoint {
-  exportName: string;
-  file: string;
-  expose: boolean;
-  methods: string[];
-  path: string;
-}
-
-export interface ProcessGroup {
-  name: string;
-  services: string[];
-}
+export type PlanInputService = Pick<ServiceInfo, 'name' | 'serviceFile' | 'endpoints'>;
 
 /**
  * Turns a resolved topology into what each process runs. One group holding every service is
@@ -30,7 +14,7 @@ export function planProcesses(
   workspaceRoot: string,
   groups: ProcessGroup[],
   services: PlanInputService[],
-  schemas: ReadonlyMap<string, JsonSchema>,
+  schemas: ReadonlyMap<string, EndpointSchemas>,
 ): ProcessPlan[] {
   const byName = new Map(services.map((service) => [service.name, service]));
   const standalone = groups.length === 1;
@@ -44,14 +28,14 @@ export function planProcesses(
   return plans;
 }
 
-function planService(workspaceRoot: string, service: PlanInputService, schemas: ReadonlyMap<string, JsonSchema>): PlannedService {
+function planService(workspaceRoot: string, service: PlanInputService, schemas: ReadonlyMap<string, EndpointSchemas>): PlannedService {
   return {
     name: service.name,
     serviceFile: join(workspaceRoot, service.serviceFile),
     endpoints: service.endpoints.map((endpoint) => ({
       exportName: endpoint.exportName,
       file: join(workspaceRoot, endpoint.file),
-      schema: schemas.get(`${service.name}.${endpoint.exportName}`),
+      schema: schemas.get(`${service.name}.${endpoint.exportName}`)?.request,
     })),
   };
 }

@@ -1,8 +1,10 @@
+import type { GatewayRoute, JsonSchema } from '@topo/runtime/contract';
+
 /**
  * What one process of an app runs: the plan that the serve and build executors turn into
  * an entry module, a bundle and a running process. Paths are absolute.
  */
-export type JsonSchema = Record<string, unknown>;
+export type { GatewayRoute, JsonSchema };
 
 export interface PlannedEndpoint {
   exportName: string;
@@ -14,12 +16,6 @@ export interface PlannedService {
   name: string;
   serviceFile: string;
   endpoints: PlannedEndpoint[];
-}
-
-export interface GatewayRoute {
-  method: string;
-  path: string;
-  service: string;
 }
 
 /** A process group: one or more services in one process. */

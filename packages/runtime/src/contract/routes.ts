@@ -1,7 +1,10 @@
+import { accepted, describeProblem, refused, type Checked } from './problem';
+
 /**
- * The route table shared by the host and the gateway, so both answer the same path the same
- * way. Built once at start: paths without parameters in a map, the others in a segment trie
- * (static segment before parameter before wildcard, backtracking when a branch dead-ends).
+ * The route grammar and the route table, shared by the host, the gateway and the static
+ * analysis, so that all of them read a path the same way. The table is built once at start:
+ * paths without parameters in a map, the others in a segment trie (static segment before
+ * parameter before wildcard, backtracking when a branch dead-ends).
  */
 
 /** A segment of a route path: `/users/:id/files/*rest`. */
@@ -10,40 +13,64 @@ export type RouteSegment =
   | { kind: 'param'; name: string }
   | { kind: 'wildcard'; name: string };
 
-/** Paths under this prefix belong to Topo itself (health, internal calls). */
+/** Paths under this prefix belong to Topo itself (health, internal calls, the catalog). */
 export const RESERVED_PREFIX = '/__topo/';
 
 const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const FORBIDDEN_PARAMS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * Parses an endpoint path, refusing what the router could not serve, with a message naming
- * the path and the rule it breaks.
+ * Reads an endpoint path into its segments, or the rule it breaks: it starts with "/", has
+ * no empty segment, `:name` parameters with distinct names, and at most one final `*rest`.
+ *
+ * @example
+ * ```ts
+ * readRoutePath('/users/:id/files/*rest'); // { ok: true, value: [static users, param id, static files, wildcard rest] }
+ * readRoutePath('/a/:id/:id').ok; // false: the parameter "id" appears twice
+ * ```
  */
-export function parseRoutePath(path: string): RouteSegment[] {
-  const fail = (rule: string): never => {
-    throw new Error(`invalid endpoint path ${JSON.stringify(path)}: ${rule}`);
-  };
-  if (typeof path !== 'string' || !path.startsWith('/')) fail('it must start with "/", e.g. "/hello/:name"');
-  if (path.startsWith(RESERVED_PREFIX) || path === '/__topo') fail(`paths under ${RESERVED_PREFIX} are reserved for Topo`);
-  if (/[?#\s]/.test(path)) fail('it must not contain "?", "#" or whitespace');
-  if (path === '/') return [];
+export function readRoutePath(path: unknown): Checked<RouteSegment[]> {
+  if (path === undefined) return refused('the endpoint has no path', 'Add one to its options, like path: "/hello/:name".');
+  const fail = (rule: string, fix: string): Checked<RouteSegment[]> => refused(`invalid endpoint path ${JSON.stringify(path)}: ${rule}`, fix);
+  if (typeof path !== 'string' || !path.startsWith('/')) return fail('it must start with "/"', 'Write it like "/hello/:name".');
+  if (path.startsWith(RESERVED_PREFIX) || path === '/__topo') return fail(`paths under ${RESERVED_PREFIX} are reserved for Topo`, 'Choose a path outside /__topo/.');
+  if (/[?#\s]/.test(path)) return fail('it must not contain "?", "#" or whitespace', 'Take request fields from the query string through the handler\'s parameter, not the path.');
+  if (path === '/') return accepted([]);
   const names = new Set<string>();
   const parts = path.slice(1).split('/');
-  return parts.map((part, index): RouteSegment => {
-    if (part === '') fail('it has an empty segment ("//" or a trailing "/")');
+  const segments: RouteSegment[] = [];
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index];
+    if (part === '') return fail('it has an empty segment ("//" or a trailing "/")', 'Remove the empty segment.');
     const marker = part[0];
     if (marker !== ':' && marker !== '*') {
-      if (part.includes(':') || part.includes('*')) fail(`":" and "*" may only start a segment, in "${part}"`);
-      return { kind: 'static', value: part };
+      if (part.includes(':') || part.includes('*')) return fail(`":" and "*" may only start a segment, in "${part}"`, 'Make the parameter a segment of its own, like "/files/:name".');
+      segments.push({ kind: 'static', value: part });
+      continue;
     }
     const name = part.slice(1);
-    if (!PARAM_NAME.test(name)) fail(`"${part}" needs a parameter name made of letters, digits, "_" or "$", e.g. "${marker}id"`);
-    if (names.has(name)) fail(`the parameter "${name}" appears twice`);
-    if (name === '__proto__' || name === 'constructor' || name === 'prototype') fail(`"${name}" cannot name a parameter; pick another name`);
+    if (!PARAM_NAME.test(name)) return fail(`"${part}" needs a parameter name made of letters, digits, "_" or "$"`, `Name it, like "${marker}id".`);
+    if (names.has(name)) return fail(`the parameter "${name}" appears twice`, 'Give each parameter its own name.');
+    if (FORBIDDEN_PARAMS.has(name)) return fail(`"${name}" cannot name a parameter`, 'Pick another name.');
     names.add(name);
-    if (marker === '*' && index !== parts.length - 1) fail(`the wildcard "${part}" must be the last segment`);
-    return marker === ':' ? { kind: 'param', name } : { kind: 'wildcard', name };
-  });
+    if (marker === '*' && index !== parts.length - 1) return fail(`the wildcard "${part}" must be the last segment`, `Move "${part}" to the end of the path.`);
+    segments.push(marker === ':' ? { kind: 'param', name } : { kind: 'wildcard', name });
+  }
+  return accepted(segments);
+}
+
+/**
+ * Parses an endpoint path, throwing the rule it breaks (see {@link readRoutePath}).
+ *
+ * @example
+ * ```ts
+ * parseRoutePath('/hello/:name'); // [{ kind: 'static', value: 'hello' }, { kind: 'param', name: 'name' }]
+ * ```
+ */
+export function parseRoutePath(path: string): RouteSegment[] {
+  const read = readRoutePath(path);
+  if (!read.ok) throw new Error(describeProblem(read.problem));
+  return read.value;
 }
 
 /** The names of a path's parameters, in order. */
@@ -126,13 +153,24 @@ export class RouteTable<T> {
    * aside) conflict; the error names both.
    */
   add(method: string, path: string, value: T, label = `${method} ${path}`): void {
+    const existing = this.addUnlessTaken(method, path, value, label);
+    if (existing !== undefined) {
+      throw new Error(`route conflict: ${label} and ${existing} both answer ${method} ${path}; change one of the paths or methods`);
+    }
+  }
+
+  /**
+   * Adds a route unless the method and path shape already have one; returns that route's
+   * label then, and adds nothing. The static analysis reports conflicts this way, with
+   * the file and line of both endpoints.
+   */
+  addUnlessTaken(method: string, path: string, value: T, label = `${method} ${path}`): string | undefined {
     const segments = parseRoutePath(path);
     const table = this.tableFor(segments);
     const shape = `${method} ${shapeOf(segments)}`;
-    if (!table.set(method, value)) {
-      throw new Error(`route conflict: ${label} and ${this.labels.get(shape)} both answer ${method} ${path}; change one of the paths or methods`);
-    }
+    if (!table.set(method, value)) return this.labels.get(shape);
     this.labels.set(shape, label);
+    return undefined;
   }
 
   /** The routes at a path (no query string), or undefined when no route has that path. */

@@ -1,4 +1,4 @@
-import { parseRoutePath, RouteTable } from './router';
+import { parseRoutePath, RouteTable } from './routes';
 
 function routesOf(entries: Array<[string, string]>): RouteTable<string> {
   const routes = new RouteTable<string>();

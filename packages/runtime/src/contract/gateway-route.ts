@@ -1,0 +1,14 @@
+/**
+ * One public route of the gateway's table; method `*` for any. The build and serve
+ * executors list them from the static analysis; the gateway routes by them.
+ *
+ * @example
+ * ```ts
+ * const route: GatewayRoute = { method: 'GET', path: '/hello/:name', service: 'hello' };
+ * ```
+ */
+export interface GatewayRoute {
+  method: string;
+  path: string;
+  service: string;
+}
