@@ -301,7 +301,7 @@ export function appProjectName(
   manifests: { projectJson?: string; packageJson?: string },
   workspaceRoot = '',
 ): string {
-  const fromJson = (text: string | undefined, pick: (json: Record<string, any>) => unknown) => {
+  const fromJson = (text: string | undefined, pick: (json: { name?: unknown; nx?: { name?: unknown } }) => unknown) => {
     try {
       const name = text === undefined ? undefined : pick(JSON.parse(text));
       return typeof name === 'string' && name ? name : undefined;

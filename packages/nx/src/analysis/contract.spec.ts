@@ -51,7 +51,7 @@ describe('the endpoint contract, as the static analysis reads it', () => {
   });
 
   it.each(ROUTE_PAIR_CASES.map((c) => [c.title, c] as const))('two routes in one app: %s', (_title, testCase) => {
-    const sources =
+    const sources: Record<string, string> =
       testCase.service === 'same'
         ? { a: declaration('first', testCase.first) + declaration('second', testCase.second) }
         : { a: declaration('first', testCase.first), b: declaration('second', testCase.second) };

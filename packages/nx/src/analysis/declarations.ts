@@ -1,5 +1,6 @@
 import type * as TS from 'typescript';
 import type { SourceHost } from './files';
+import { moduleSpecifiers, type SpecifierSyntax } from './module-syntax';
 import { createHostProgram } from './program';
 import { createModuleResolver } from './resolve';
 import { typescript } from './typescript';
@@ -94,6 +95,8 @@ export interface ModuleDeclarations {
   imports: ImportBinding[];
   /** `import('...')` and `require('...')` calls with a literal specifier, anywhere in the file. */
   dynamicImports: { specifier: string; resolvedFile?: string; line: number }[];
+  /** Every string in the file that names a module, with the workspace file it resolves to. */
+  specifiers: (SpecifierSyntax & { resolvedFile?: string })[];
 }
 
 export interface DeclarationGraph {
@@ -125,7 +128,9 @@ export function readDeclarations(host: SourceHost, files: readonly string[]): De
   for (const file of files) {
     const sourceFile = sourceFileOf(file);
     if (!sourceFile) continue;
-    const module: ModuleDeclarations = { file, sourceFile, statements: [], imports: [], dynamicImports: [] };
+    const specifiers = moduleSpecifiers(sourceFile).map((s) => ({ ...s, resolvedFile: resolver.resolve(file, s.text) }));
+    const dynamicImports = specifiers.filter((s) => s.kind === 'dynamic').map(({ text, resolvedFile, line }) => ({ specifier: text, resolvedFile, line }));
+    const module: ModuleDeclarations = { file, sourceFile, statements: [], imports: [], dynamicImports, specifiers };
     for (const node of sourceFile.statements) {
       const statement: TopLevelStatement = {
         file,
@@ -176,13 +181,6 @@ export function readDeclarations(host: SourceHost, files: readonly string[]): De
         if (ts.isIdentifier(node)) {
           const reference = readReference(node, checker, bindingOf, declaring);
           if (reference && reference.target !== statement) statement.references.push(reference);
-        } else if (isDynamicImport(node)) {
-          const specifier = (node.arguments[0] as TS.StringLiteralLike).text;
-          module.dynamicImports.push({
-            specifier,
-            resolvedFile: resolver.resolve(module.file, specifier),
-            line: lineOf(module.sourceFile, node),
-          });
         }
         ts.forEachChild(node, visit);
       };
@@ -386,11 +384,6 @@ function readExportElements(
     const declaration = local && local.flags & ts.SymbolFlags.Alias ? local.declarations?.[0] : undefined;
     statement.exports.push({ ...common, target: declaring(local), via: declaration && bindingOf.get(declaration) });
   }
-}
-
-function isDynamicImport(node: TS.Node): node is TS.CallExpression {
-  if (!ts.isCallExpression(node) || node.arguments.length === 0 || !ts.isStringLiteralLike(node.arguments[0])) return false;
-  return node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require');
 }
 
 /** Puts statements that declare the same symbol (overloads, merged declarations) in one group. */

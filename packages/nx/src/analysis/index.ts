@@ -12,6 +12,8 @@ export {
 export { diskHost, treeHost, type SourceHost } from './files';
 export { createModuleResolver, importNeedles, type ModuleResolver } from './resolve';
 export { createHostProgram, type HostProgram } from './program';
+export { typescript } from './typescript';
+export { bindingNamesIn, isMemberName, readModuleSyntax, type ImportSyntax, type ModuleSyntax, type SpecifierSyntax } from './module-syntax';
 export {
   declaredNames,
   isTypePosition,

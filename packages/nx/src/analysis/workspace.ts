@@ -3,7 +3,7 @@ import { DEFAULT_METHODS, paramNames, parseRoutePath } from '@topo/runtime/contr
 import type { AnalysisError } from './errors';
 import { diskHost, isIgnoredPath, type SourceHost } from './files';
 import { createModuleResolver, type ModuleResolver } from './resolve';
-import { CLIENT_FILE, findServices, isInside, type ReadOptions, type ServiceLocation } from './services';
+import { CLIENT_FILE, findServices, type ReadOptions, type ServiceLocation } from './services';
 import { type FileFacts, type FileFactsCache, readFileFacts } from './syntax';
 
 export interface EndpointInfo {

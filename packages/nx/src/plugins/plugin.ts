@@ -165,7 +165,7 @@ function serviceNode(
   return { result: { projects: { [service.root]: serviceProject(service, servedBy.get(service.name), options) } }, problems };
 }
 
-function serviceProject(service: ServiceInfo, app: string | undefined, options: NormalizedOptions): ProjectConfiguration {
+function serviceProject(service: ServiceInfo, app: string | undefined, options: NormalizedOptions): Omit<ProjectConfiguration, 'root'> {
   return {
     name: service.name,
     projectType: 'library',

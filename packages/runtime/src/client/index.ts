@@ -16,7 +16,7 @@ import { callOverHttp } from './over-http';
  * ```
  */
 export type Client<M> = {
-  readonly [K in keyof M as M[K] extends Endpoint<any, any> ? K : never]: M[K] extends Endpoint<infer Req, infer Resp>
+  readonly [K in keyof M as M[K] extends Endpoint<never, unknown> ? K : never]: M[K] extends Endpoint<infer Req, infer Resp>
     ? (req: Req) => Promise<Resp>
     : never;
 };

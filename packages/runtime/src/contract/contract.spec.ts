@@ -1,5 +1,5 @@
-import { api, endpointInfo, type Endpoint, type RawEndpoint } from '../api';
-import { planHost } from '../host/plan';
+import { api, endpointInfo } from '../api';
+import { planHost, type HostedEndpoint } from '../host/plan';
 import { Service } from '../service';
 import { ENDPOINT_OPTIONS_CASES, ROUTE_PAIR_CASES, SERVICE_NAME_CASES, type EndpointOptionsCase } from './contract.cases';
 
@@ -9,7 +9,7 @@ import { ENDPOINT_OPTIONS_CASES, ROUTE_PAIR_CASES, SERVICE_NAME_CASES, type Endp
  * table through its static analysis (packages/nx/src/analysis/contract.spec.ts).
  */
 
-function declare({ kind, options }: Pick<EndpointOptionsCase, 'kind' | 'options'>): Endpoint<unknown, unknown> | RawEndpoint {
+function declare({ kind, options }: Pick<EndpointOptionsCase, 'kind' | 'options'>): HostedEndpoint['endpoint'] {
   return kind === 'raw' ? api.raw(options as never, (_req, res) => void res.end()) : api(options as never, async () => ({}));
 }
 

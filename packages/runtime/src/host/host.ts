@@ -11,7 +11,7 @@ import { sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http
 import { registerServices } from '../registry';
 import { RESERVED_PREFIX } from '../contract';
 import { createExpressDispatch, type ExpressDispatch } from './express-apps';
-import { planHost, type HostPlan, type HostedService, type Route, type TypedRoute } from './plan';
+import { planHost, type HostPlan, type HostedService, type TypedRoute } from './plan';
 import { serveInternalCall, serveTyped } from './serve-typed';
 
 /**

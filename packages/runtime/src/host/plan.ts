@@ -14,7 +14,7 @@ import { compileRequestCheck, type Check, type JsonSchema } from '../validation'
  */
 export interface HostedEndpoint {
   name: string;
-  endpoint: Endpoint<any, any> | RawEndpoint;
+  endpoint: Endpoint<never, unknown> | RawEndpoint;
   schema?: JsonSchema;
 }
 

@@ -1,7 +1,7 @@
 import { type ExecutorContext, logger } from '@nx/devkit';
 import { buildService, buildServiceImage } from '../../deploy/build-app';
 import { readAppConfig } from '../../analysis';
-import { buildSettings } from '../build/build';
+import { buildSettings } from '../../deploy/settings';
 import type { ServiceExecutorOptions } from './schema';
 
 /**

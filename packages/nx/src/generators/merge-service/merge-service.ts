@@ -17,7 +17,7 @@ import type { MergeServiceGeneratorSchema } from './schema';
  */
 export async function mergeServiceGenerator(tree: Tree, schema: MergeServiceGeneratorSchema): Promise<void> {
   const options = normalizeOptions(tree, schema);
-  checkMerge(tree, options);
+  checkMerge(options);
   const plan = planMerge(tree, options);
   mergeDependencies(tree, options);
   updateReferences(tree, options);

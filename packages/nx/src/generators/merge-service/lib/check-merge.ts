@@ -1,13 +1,13 @@
-import type { Tree } from '@nx/devkit';
-import { type EndpointInfo, isInside } from '../../../analysis';
+import { type EndpointInfo, isInside, routeConflicts } from '../../../analysis';
 import type { NormalizedMergeOptions } from './normalize-options';
 
 /**
  * Refuses, before anything is written, a merge whose result could not be one service: apps
  * that serve one of the two and not the other, endpoints of the same name or route, and
- * services configured differently (middleware) in their service.ts.
+ * services configured differently (the options of `new Service(name, options)`, compared
+ * as the analysis reads them: formatting, comments and quotes aside).
  */
-export function checkMerge(tree: Tree, options: NormalizedMergeOptions): void {
+export function checkMerge(options: NormalizedMergeOptions): void {
   const { from, into } = options;
   for (const app of options.apps) {
     const serves = (service: typeof from) =>
@@ -23,13 +23,12 @@ export function checkMerge(tree: Tree, options: NormalizedMergeOptions): void {
 
   const clashes: string[] = [];
   for (const moved of from.endpoints) {
-    for (const kept of into.endpoints) {
-      if (moved.exportName === kept.exportName) {
-        clashes.push(`endpoint "${moved.exportName}" is in both: ${where(moved)} and ${where(kept)}`);
-      } else if (sameRoute(moved, kept)) {
-        clashes.push(`${describeRoute(moved)} is answered by both ${moved.exportName} (${where(moved)}) and ${kept.exportName} (${where(kept)})`);
-      }
-    }
+    const kept = into.endpoints.find((endpoint) => endpoint.exportName === moved.exportName);
+    if (kept) clashes.push(`endpoint "${moved.exportName}" is in both: ${where(moved)} and ${where(kept)}`);
+  }
+  // The routes one service answers are checked as the runtime checks them when it starts.
+  for (const conflict of routeConflicts([...into.endpoints, ...from.endpoints])) {
+    clashes.push(`${conflict.file}:${conflict.line}: ${conflict.message}`);
   }
   if (clashes.length) {
     throw new Error(
@@ -39,30 +38,15 @@ export function checkMerge(tree: Tree, options: NormalizedMergeOptions): void {
     );
   }
 
-  const configured = (file: string, name: string) =>
-    (tree.read(file, 'utf-8') ?? '')
-      .replace(new RegExp(`(['"\`])${name.replace(/[-]/g, '\\-')}\\1`, 'g'), "'<name>'")
-      .replace(/\s+/g, '');
-  if (configured(from.serviceFile, from.name) !== configured(into.serviceFile, into.name)) {
+  if (from.options !== into.options) {
     throw new Error(
       `${from.serviceFile} and ${into.serviceFile} configure their services differently (middleware or other options): ` +
         `merged, "${from.name}"'s endpoints would run behind "${into.name}"'s configuration. ` +
-        `Make the two service.ts files the same apart from the name, then merge again.`,
+        `Give both \`new Service(...)\` calls the same options, then merge again.`,
     );
   }
 }
 
 function where(endpoint: EndpointInfo): string {
   return `${endpoint.file}:${endpoint.line}`;
-}
-
-function describeRoute(endpoint: EndpointInfo): string {
-  return `${endpoint.methods.join('|')} ${endpoint.path}`;
-}
-
-/** The same path (parameter names aside) and a method in common. */
-function sameRoute(a: EndpointInfo, b: EndpointInfo): boolean {
-  const shape = (path: string) => path.replace(/:[^/]+/g, ':').replace(/\*[^/]*/g, '*');
-  if (shape(a.path) !== shape(b.path)) return false;
-  return a.methods.includes('*') || b.methods.includes('*') || a.methods.some((method) => b.methods.includes(method));
 }

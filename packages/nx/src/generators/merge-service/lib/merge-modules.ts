@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import type * as TS from 'typescript';
-import { declaredNames } from '../../../analysis';
+import { type ImportSyntax, readModuleSyntax } from '../../../analysis';
+import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
 
 interface Binding {
   /** `default`, `*`, or the exported name. */
@@ -9,12 +9,9 @@ interface Binding {
   typeOnly: boolean;
 }
 
-interface ImportStatement {
-  node: TS.ImportDeclaration;
+interface ImportStatement extends ImportSyntax {
   /** The module it names: a workspace path without extension for a relative specifier, else the specifier. */
   key: string;
-  specifier: string;
-  bindings: Binding[];
 }
 
 /**
@@ -27,15 +24,14 @@ interface ImportStatement {
  * @example
  * mergeModules(ts, 'apps/api/services/notes/endpoints/search.ts', keptText, addedText); // { text } or { clashes }
  */
-export function mergeModules(ts: typeof TS, path: string, kept: string, added: string): { text: string } | { clashes: string[] } {
-  const parse = (text: string) => ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, path.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
-  const keptSource = parse(kept);
-  const addedSource = parse(added);
+export function mergeModules(path: string, kept: string, added: string): { text: string } | { clashes: string[] } {
+  const keptModule = readModuleSyntax(path, kept);
+  const addedModule = readModuleSyntax(path, added);
   const self = path.replace(/\.[cm]?tsx?$/, '');
-  const keptImports = importsOf(ts, keptSource, path);
-  const addedImports = importsOf(ts, addedSource, path);
-  const keptDeclared = declaredNamesOf(keptSource);
-  const addedDeclared = declaredNamesOf(addedSource);
+  const keptImports = importsOf(keptModule.imports, path);
+  const addedImports = importsOf(addedModule.imports, path);
+  const keptDeclared = keptModule.declares;
+  const addedDeclared = addedModule.declares;
   const clashes: string[] = [];
 
   for (const name of addedDeclared) if (keptDeclared.has(name)) clashes.push(`both declare "${name}"`);
@@ -77,64 +73,40 @@ export function mergeModules(ts: typeof TS, path: string, kept: string, added: s
 
   // The kept module without its imports of the added one, the added module's imports joined
   // to the kept import of the same module or after the kept imports, the added code at the end.
-  const edits: { at: number; end: number; text: string }[] = [];
+  const edits: TextEdit[] = [];
   for (const statement of keptImports) {
-    if (statement.key === self) edits.push({ at: statement.node.getFullStart(), end: statement.node.end, text: '' });
+    if (statement.key === self) edits.push({ start: statement.node.getFullStart(), end: statement.node.end, text: '' });
   }
   const lines: string[] = [];
   for (const { statement, bindings } of retained) {
-    const joinable = bindings.length > 0 && bindings.every((b) => b.imported !== 'default' && b.imported !== '*') && !statement.node.importClause?.isTypeOnly;
-    const into = joinable ? keptImports.find((s) => s.key === statement.key && namedList(ts, s.node) !== undefined) : undefined;
-    const list = into && namedList(ts, into.node);
+    const joinable = bindings.length > 0 && bindings.every((b) => b.imported !== 'default' && b.imported !== '*') && !statement.typeOnly;
+    const list = joinable ? keptImports.find((s) => s.key === statement.key && s.namedList !== undefined)?.namedList : undefined;
     if (list) {
       const names = bindings.map((b) => `${b.typeOnly ? 'type ' : ''}${b.imported === b.local ? b.local : `${b.imported} as ${b.local}`}`);
-      edits.push({ at: list.end, end: list.end, text: `${list.hasTrailingComma ? ' ' : ', '}${names.join(', ')}` });
+      edits.push({ start: list.end, end: list.end, text: `${list.trailingComma ? ' ' : ', '}${names.join(', ')}` });
     } else {
-      lines.push(bindings.length === statement.bindings.length ? statement.node.getText(addedSource) : renderImport(statement, bindings));
+      lines.push(bindings.length === statement.bindings.length ? statement.node.getText(addedModule.sourceFile) : renderImport(statement, bindings));
     }
   }
   const lastKeptImport = keptImports.filter((s) => s.key !== self).pop();
   const at = lastKeptImport ? lastKeptImport.node.end : 0;
-  if (lines.length) edits.push({ at, end: at, text: at > 0 ? `\n${lines.join('\n')}` : `${lines.join('\n')}\n` });
-  let text = kept;
-  for (const edit of edits.sort((a, b) => b.at - a.at)) text = text.slice(0, edit.at) + edit.text + text.slice(edit.end);
-  const body = addedSource.statements.filter((statement) => !ts.isImportDeclaration(statement));
-  if (body.length) {
-    const start = body[0].getFullStart();
-    text = `${text.replace(/\s*$/, '')}\n\n${added.slice(start).replace(/^\s*\n/, '')}`;
+  if (lines.length) edits.push({ start: at, end: at, text: at > 0 ? `\n${lines.join('\n')}` : `${lines.join('\n')}\n` });
+  let text = applyTextEdits(kept, edits);
+  if (addedModule.bodyStart < added.length) {
+    text = `${text.replace(/\s*$/, '')}\n\n${added.slice(addedModule.bodyStart).replace(/^\s*\n/, '')}`;
   }
   return { text: text.endsWith('\n') ? text : `${text}\n` };
 }
 
-function importsOf(ts: typeof TS, source: TS.SourceFile, path: string): ImportStatement[] {
-  const imports: ImportStatement[] = [];
-  for (const node of source.statements) {
-    if (!ts.isImportDeclaration(node) || !ts.isStringLiteral(node.moduleSpecifier)) continue;
-    const specifier = node.moduleSpecifier.text;
-    const key = specifier.startsWith('.')
-      ? posix.join(posix.dirname(path), specifier).replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '')
-      : specifier;
-    const clause = node.importClause;
-    const bindings: Binding[] = [];
-    if (clause?.name) bindings.push({ imported: 'default', local: clause.name.text, typeOnly: clause.isTypeOnly });
-    const named = clause?.namedBindings;
-    if (named && ts.isNamespaceImport(named)) bindings.push({ imported: '*', local: named.name.text, typeOnly: clause!.isTypeOnly });
-    if (named && ts.isNamedImports(named)) {
-      for (const element of named.elements) {
-        bindings.push({ imported: (element.propertyName ?? element.name).text, local: element.name.text, typeOnly: clause!.isTypeOnly || element.isTypeOnly });
-      }
-    }
-    imports.push({ node, key, specifier, bindings });
-  }
-  // A folder's index and the folder are one module.
-  return imports.map((statement) => ({ ...statement, key: statement.key === posix.join(posix.dirname(path), 'index') ? posix.dirname(path) : statement.key }));
-}
-
-/** The named imports of a value import (`import { a, b } from`), where more names can join. */
-function namedList(ts: typeof TS, node: TS.ImportDeclaration): TS.NodeArray<TS.ImportSpecifier> | undefined {
-  const clause = node.importClause;
-  if (!clause || clause.isTypeOnly || !clause.namedBindings || !ts.isNamedImports(clause.namedBindings)) return undefined;
-  return clause.namedBindings.elements.length ? clause.namedBindings.elements : undefined;
+function importsOf(imports: readonly ImportSyntax[], path: string): ImportStatement[] {
+  const folderIndex = posix.join(posix.dirname(path), 'index');
+  return imports.map((statement) => {
+    const key = statement.specifier.startsWith('.')
+      ? posix.join(posix.dirname(path), statement.specifier).replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '')
+      : statement.specifier;
+    // A folder's index and the folder are one module.
+    return { ...statement, key: key === folderIndex ? posix.dirname(path) : key };
+  });
 }
 
 function renderImport(statement: ImportStatement, bindings: readonly Binding[]): string {
@@ -151,9 +123,4 @@ function renderImport(statement: ImportStatement, bindings: readonly Binding[]):
   }
   if (parts.length) lines.unshift(`import ${parts.join(', ')} from ${quote};`);
   return lines.join('\n');
-}
-
-/** The names a module declares at its top level (imports aside). */
-function declaredNamesOf(source: TS.SourceFile): Set<string> {
-  return new Set(source.statements.flatMap((statement) => declaredNames(statement)));
 }

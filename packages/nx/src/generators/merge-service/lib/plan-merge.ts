@@ -1,7 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import { createModuleResolver, type EndpointInfo, importNeedles, treeHost } from '../../../analysis';
-import { typescript } from '../../../analysis/typescript';
+import { type EndpointInfo, importNeedles, readDeclarations, treeHost } from '../../../analysis';
 import type { NormalizedMergeOptions } from './normalize-options';
 import { mergeModules } from './merge-modules';
 import { type ClientConversion, rewriteModule } from './rewrite-module';
@@ -55,8 +54,7 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
   }
 
   const host = treeHost(tree);
-  const resolver = createModuleResolver(host);
-  const intoClient = readClientExport(tree, into.clientFile) ?? options.intoClientName;
+  const intoClient = into.client?.exportName ?? options.intoClientName;
   const movedPath = (file: string) => moves.get(file) ?? file;
   const endpointModules = (endpoints: readonly EndpointInfo[]) =>
     new Map(endpoints.filter((e) => e.kind === 'typed').map((e) => [e.exportName, movedPath(e.file)]));
@@ -77,8 +75,7 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
   const problems: string[] = [];
   const texts = new Map<string, string>();
   const context = {
-    typescript: typescript(),
-    resolver,
+    graph: readDeclarations(host, candidates),
     moves,
     serviceFiles: { from: from.serviceFile, into: into.serviceFile },
     into: into.root,
@@ -89,7 +86,7 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
   const added = new Map<string, string>();
   for (const file of candidates) {
     const text = tree.read(file, 'utf-8') ?? '';
-    const rewritten = rewriteModule(context, file, text);
+    const rewritten = rewriteModule(context, file);
     if (moves.has(file)) added.set(movedPath(file), rewritten);
     else if (rewritten !== text) texts.set(file, rewritten);
   }
@@ -98,7 +95,7 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
       texts.set(destination, text);
       continue;
     }
-    const merged = mergeModules(context.typescript, destination, texts.get(destination) ?? tree.read(destination, 'utf-8') ?? '', text);
+    const merged = mergeModules(destination, texts.get(destination) ?? tree.read(destination, 'utf-8') ?? '', text);
     if ('text' in merged) texts.set(destination, merged.text);
     else problems.push(...merged.clashes.map((clash) => `${destination} and the module of "${from.name}" that goes there: ${clash}`));
   }
@@ -120,12 +117,6 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
         }
       : undefined;
   return { moves, dropped, texts, client };
-}
-
-/** `hello` in `export const hello = client<...>('hello')`. */
-function readClientExport(tree: Tree, clientFile: string | undefined): string | undefined {
-  if (!clientFile) return undefined;
-  return /export\s+const\s+([A-Za-z_$][\w$]*)\s*=\s*client\s*</.exec(tree.read(clientFile, 'utf-8') ?? '')?.[1];
 }
 
 /** Every file below `dir`, whatever its name (fixtures too), installed packages aside. */

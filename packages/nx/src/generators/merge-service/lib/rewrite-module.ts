@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
-import type * as TS from 'typescript';
-import { isInside, type ModuleResolver } from '../../../analysis';
-import { relativeSpecifier } from '../../split-service/lib/specifiers';
-import { collectBindingNames, freshName, isMemberName } from '../../utils/identifiers';
+import { bindingNamesIn, type DeclarationGraph, type ImportBinding, isInside, type ModuleDeclarations, typescript } from '../../../analysis';
+import { freshName } from '../../utils/identifiers';
+import { relativeSpecifier } from '../../utils/specifiers';
+import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
 
 /** How the imports of one service's client are rewritten. */
 export interface ClientConversion {
@@ -21,8 +21,11 @@ export interface ClientConversion {
 }
 
 export interface RewriteContext {
-  readonly typescript: typeof TS;
-  readonly resolver: ModuleResolver;
+  /**
+   * What the analysis read of every module the merge rewrites: its specifiers, its imports
+   * and, resolved by the type checker, every reference to them.
+   */
+  readonly graph: DeclarationGraph;
   /** Files of the merged service and where they go. */
   readonly moves: ReadonlyMap<string, string>;
   /** The merged and the remaining service's service.ts: imports of the first go to the second. */
@@ -35,12 +38,6 @@ export interface RewriteContext {
   readonly problems: string[];
 }
 
-interface Edit {
-  start: number;
-  end: number;
-  text: string;
-}
-
 /**
  * The text of `file` after the merge. Every module specifier that names a file of the merged
  * service, or that the move takes to another folder, is respelled (relative, in the style it
@@ -50,40 +47,41 @@ interface Edit {
  * rewrite goes to `context.problems`.
  *
  * @example
- * rewriteModule(context, 'apps/api/services/hello/hello.ts', text); // yo.h2(x) -> h2(x), import { h2 } from './yo'
+ * rewriteModule(context, 'apps/api/services/hello/hello.ts'); // yo.h2(x) -> h2(x), import { h2 } from './yo'
  */
-export function rewriteModule(context: RewriteContext, file: string, text: string): string {
-  const ts = context.typescript;
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+export function rewriteModule(context: RewriteContext, file: string): string {
+  const module = context.graph.modules.get(file)!;
+  const source = module.sourceFile;
   const newPath = context.moves.get(file) ?? file;
-  const edits: Edit[] = [];
-  const taken = collectBindingNames(ts, source, new Set());
-  const line = (node: TS.Node) => `${file}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
+  const edits: TextEdit[] = [];
+  const taken = bindingNamesIn(source, new Set());
+  const line = (at: number) => `${file}:${at}`;
 
-  for (const literal of moduleSpecifiers(ts, source)) {
-    const specifier = literal.text;
-    const target = context.resolver.resolve(file, specifier);
+  for (const specifier of module.specifiers) {
+    const { literal, text: written, resolvedFile: target } = specifier;
     const conversion = target === undefined ? undefined : context.conversions.find((c) => c.clientFile === target && (!c.onlyFrom || c.onlyFrom.has(file)));
     if (conversion) {
-      const declaration = literal.parent;
-      if (!ts.isImportDeclaration(declaration)) {
-        context.problems.push(`${line(literal)}: ${describeUse(ts, literal)} the client of "${conversion.service}" (${specifier}); only \`import { client } from '...'\` can be rewritten`);
+      const declaration = specifier.kind === 'import' ? module.imports.find((binding) => binding.declaration.moduleSpecifier === literal)?.declaration : undefined;
+      if (!declaration) {
+        context.problems.push(
+          `${line(specifier.line)}: ${specifier.kind === 'export' ? 're-exports' : 'loads'} the client of "${conversion.service}" (${written}); only \`import { client } from '...'\` can be rewritten`,
+        );
         continue;
       }
-      convertClientImport(context, source, declaration, conversion, newPath, taken, edits, line);
+      convertClientImport(context, module, declaration, conversion, newPath, taken, edits);
       continue;
     }
     const destination = target === undefined ? undefined : target === context.serviceFiles.from ? context.serviceFiles.into : (context.moves.get(target) ?? target);
-    const relative = specifier.startsWith('./') || specifier.startsWith('../');
+    const relative = written.startsWith('./') || written.startsWith('../');
     if (destination !== undefined && (destination !== target || (newPath !== file && relative))) {
-      edits.push(replaceLiteral(source, literal, respell(specifier, newPath, destination)));
+      edits.push(replaceLiteral(source.text, literal.getStart(source), literal.end, respell(written, newPath, destination)));
     } else if (destination === undefined && relative && newPath !== file) {
       // Not a module the resolver knows (a JSON file, a stylesheet): the same file, from the new folder.
-      const joined = posix.join(posix.dirname(file), specifier);
-      edits.push(replaceLiteral(source, literal, relativeSpecifier(newPath, context.moves.get(joined) ?? joined)));
+      const joined = posix.join(posix.dirname(file), written);
+      edits.push(replaceLiteral(source.text, literal.getStart(source), literal.end, relativeSpecifier(newPath, context.moves.get(joined) ?? joined)));
     }
   }
-  return applyEdits(text, edits);
+  return applyTextEdits(source.text, edits);
 }
 
 /**
@@ -92,163 +90,82 @@ export function rewriteModule(context: RewriteContext, file: string, text: strin
  */
 function convertClientImport(
   context: RewriteContext,
-  source: TS.SourceFile,
-  declaration: TS.ImportDeclaration,
+  module: ModuleDeclarations,
+  declaration: ImportBinding['declaration'],
   conversion: ClientConversion,
   newPath: string,
   taken: Set<string>,
-  edits: Edit[],
-  line: (node: TS.Node) => string,
+  edits: TextEdit[],
 ): void {
-  const ts = context.typescript;
-  const bindings = declaration.importClause?.namedBindings;
-  if (!declaration.importClause || declaration.importClause.name || !bindings || !ts.isNamedImports(bindings) || bindings.elements.length !== 1) {
-    context.problems.push(`${line(declaration)}: imports the client of "${conversion.service}" as something other than one named import`);
+  const source = module.sourceFile;
+  const lineOf = (node: { getStart(file: typeof source): number }) => `${module.file}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
+  const bindings = module.imports.filter((binding) => binding.declaration === declaration);
+  if (bindings.length !== 1 || bindings[0].kind !== 'named') {
+    context.problems.push(`${lineOf(declaration)}: imports the client of "${conversion.service}" as something other than one named import`);
     return;
   }
-  const local = bindings.elements[0].name.text;
-  const references = referencesTo(ts, source, local, bindings.elements[0].name);
-  if (references === 'shadowed') {
-    context.problems.push(`${line(declaration)}: declares another "${local}" beside the client of "${conversion.service}"`);
-    return;
+  const [binding] = bindings;
+  const references = module.statements.flatMap((statement) => statement.references.filter((reference) => reference.via === binding));
+  for (const element of module.statements.flatMap((statement) => statement.exports.filter((e) => e.via === binding))) {
+    context.problems.push(`${lineOf(element.node)}: re-exports the client of "${conversion.service}"; merged, its endpoints are functions of this service`);
   }
   const direct = isInside(newPath, context.into) || !conversion.redirect;
   if (!direct) {
     const redirect = conversion.redirect!;
-    const existing = existingImport(context, source, redirect.clientFile);
+    const existing = existingImport(module, redirect.clientFile);
     // The client's own name goes with its import: the new one may take it.
-    taken.delete(local);
+    taken.delete(binding.local);
     const name = existing ?? freshName(redirect.exportName, taken);
-    for (const reference of references) edits.push({ start: reference.getStart(source), end: reference.end, text: name });
+    for (const reference of references) edits.push({ start: reference.node.getStart(source), end: reference.node.end, text: name });
     const statement = existing
       ? ''
-      : `import ${declaration.importClause.isTypeOnly ? 'type ' : ''}{ ${name === redirect.exportName ? name : `${redirect.exportName} as ${name}`} } from '${respell(specifierOf(declaration), newPath, redirect.clientFile)}';`;
-    edits.push(replaceStatement(source, declaration, statement));
+      : `import ${binding.typeOnly ? 'type ' : ''}{ ${name === redirect.exportName ? name : `${redirect.exportName} as ${name}`} } from '${respell(binding.specifier, newPath, redirect.clientFile)}';`;
+    edits.push(replaceStatement(source.text, declaration.getStart(source), declaration.end, statement));
     return;
   }
 
+  const ts = typescript();
   const imports = new Map<string, Map<string, string>>(); // module -> endpoint -> local name
-  const replacements: Edit[] = [];
   for (const reference of references) {
-    const access = reference.parent;
-    const endpoint = ts.isPropertyAccessExpression(access) && access.expression === reference ? access.name.text : undefined;
-    const module = endpoint === undefined ? undefined : conversion.endpoints.get(endpoint);
-    if (!module || endpoint === undefined) {
+    const access = reference.node.parent;
+    const endpoint = ts.isPropertyAccessExpression(access) && access.expression === reference.node ? access.name.text : undefined;
+    const target = endpoint === undefined ? undefined : conversion.endpoints.get(endpoint);
+    if (!target || endpoint === undefined) {
       context.problems.push(
-        `${line(reference)}: uses the client of "${conversion.service}" as a value (\`${access.getText(source)}\`); merged, its endpoints are functions of this service`,
+        `${lineOf(reference.node)}: uses the client of "${conversion.service}" as a value (\`${access.getText(source)}\`); merged, its endpoints are functions of this service`,
       );
       continue;
     }
     let name: string;
-    if (module === newPath) name = endpoint;
+    if (target === newPath) name = endpoint;
     else {
-      const names = imports.get(module) ?? new Map<string, string>();
-      imports.set(module, names);
+      const names = imports.get(target) ?? new Map<string, string>();
+      imports.set(target, names);
       name = names.get(endpoint) ?? freshName(endpoint, taken);
       names.set(endpoint, name);
     }
-    replacements.push({ start: access.getStart(source), end: access.end, text: name });
+    edits.push({ start: access.getStart(source), end: access.end, text: name });
   }
-  edits.push(...replacements);
-  const statements = [...imports].map(([module, names]) => {
+  const statements = [...imports].map(([target, names]) => {
     const list = [...names].map(([endpoint, name]) => (endpoint === name ? name : `${endpoint} as ${name}`)).join(', ');
-    return `import { ${list} } from '${respell(specifierOf(declaration), newPath, module)}';`;
+    return `import { ${list} } from '${respell(binding.specifier, newPath, target)}';`;
   });
-  edits.push(replaceStatement(source, declaration, statements.join('\n')));
+  edits.push(replaceStatement(source.text, declaration.getStart(source), declaration.end, statements.join('\n')));
 }
 
 /** A statement's replacement; an empty one takes the statement's line with it. */
-function replaceStatement(source: TS.SourceFile, statement: TS.Statement, text: string): Edit {
-  const end = text === '' && source.text[statement.end] === '\n' ? statement.end + 1 : statement.end;
-  return { start: statement.getStart(source), end, text };
+function replaceStatement(text: string, start: number, end: number, replacement: string): TextEdit {
+  return { start, end: replacement === '' && text[end] === '\n' ? end + 1 : end, text: replacement };
 }
 
-function specifierOf(declaration: TS.ImportDeclaration): string {
-  return (declaration.moduleSpecifier as TS.StringLiteral).text;
-}
-
-/** The local name of an existing named import of `clientFile`'s client in `source`, if any. */
-function existingImport(context: RewriteContext, source: TS.SourceFile, clientFile: string): string | undefined {
-  const ts = context.typescript;
-  for (const statement of source.statements) {
-    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
-    if (context.resolver.resolve(source.fileName, statement.moduleSpecifier.text) !== clientFile) continue;
-    const bindings = statement.importClause?.namedBindings;
-    if (bindings && ts.isNamedImports(bindings) && bindings.elements.length === 1) return bindings.elements[0].name.text;
+/** The local name of an existing named import of `clientFile`'s client in the module, if any. */
+function existingImport(module: ModuleDeclarations, clientFile: string): string | undefined {
+  const declarations = new Set(module.imports.filter((binding) => binding.resolvedFile === clientFile).map((binding) => binding.declaration));
+  for (const declaration of declarations) {
+    const bindings = module.imports.filter((binding) => binding.declaration === declaration);
+    if (bindings.length === 1 && bindings[0].kind === 'named') return bindings[0].local;
   }
   return undefined;
-}
-
-/**
- * Every string that names a module: imports, exports, `import('...')` types and calls,
- * `require`, and the module mocks of jest and vitest.
- */
-function moduleSpecifiers(ts: typeof TS, source: TS.SourceFile): TS.StringLiteral[] {
-  const found: TS.StringLiteral[] = [];
-  const visit = (node: TS.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      found.push(node.moduleSpecifier);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
-      found.push(node.argument.literal);
-    } else if (ts.isCallExpression(node) && node.arguments.length > 0 && ts.isStringLiteral(node.arguments[0]) && namesModule(ts, node.expression)) {
-      found.push(node.arguments[0]);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return found;
-}
-
-const MODULE_FUNCTIONS = new Set(['require', 'mock', 'doMock', 'unmock', 'requireActual', 'requireMock', 'importActual', 'importMock']);
-
-function namesModule(ts: typeof TS, callee: TS.Expression): boolean {
-  if (callee.kind === ts.SyntaxKind.ImportKeyword) return true;
-  if (ts.isIdentifier(callee)) return callee.text === 'require';
-  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ['jest', 'vi'].includes(callee.expression.text) && MODULE_FUNCTIONS.has(callee.name.text);
-}
-
-function describeUse(ts: typeof TS, literal: TS.StringLiteral): string {
-  return ts.isExportDeclaration(literal.parent) ? 're-exports' : 'loads';
-}
-
-/** The identifiers that refer to `local`, or 'shadowed' when the module declares another binding of that name. */
-function referencesTo(ts: typeof TS, source: TS.SourceFile, local: string, binding: TS.Identifier): TS.Identifier[] | 'shadowed' {
-  const references: TS.Identifier[] = [];
-  let shadowed = false;
-  const visit = (node: TS.Node): void => {
-    if (ts.isIdentifier(node) && node.text === local && node !== binding) {
-      if (isDeclarationName(ts, node)) shadowed = true;
-      else if (isReference(ts, node)) references.push(node);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return shadowed ? 'shadowed' : references;
-}
-
-function isDeclarationName(ts: typeof TS, node: TS.Identifier): boolean {
-  const parent = node.parent;
-  return (
-    ((ts.isVariableDeclaration(parent) ||
-      ts.isFunctionDeclaration(parent) ||
-      ts.isClassDeclaration(parent) ||
-      ts.isParameter(parent) ||
-      ts.isInterfaceDeclaration(parent) ||
-      ts.isTypeAliasDeclaration(parent) ||
-      ts.isEnumDeclaration(parent) ||
-      ts.isImportClause(parent) ||
-      ts.isNamespaceImport(parent) ||
-      ts.isFunctionExpression(parent) ||
-      ts.isClassExpression(parent)) &&
-      parent.name === node) ||
-    (ts.isBindingElement(parent) && parent.name === node) ||
-    (ts.isImportSpecifier(parent) && parent.name === node)
-  );
-}
-
-/** Whether the identifier is a use of a binding: neither a member name nor a declaration. */
-function isReference(ts: typeof TS, node: TS.Identifier): boolean {
-  return !isMemberName(ts, node) && !isDeclarationName(ts, node);
 }
 
 /**
@@ -265,15 +182,7 @@ export function respell(original: string, fromModule: string, target: string): s
   return `${relativeSpecifier(fromModule, stem)}${extension}`;
 }
 
-function replaceLiteral(source: TS.SourceFile, literal: TS.StringLiteral, specifier: string): Edit {
-  const quote = source.text[literal.getStart(source)];
-  return { start: literal.getStart(source), end: literal.end, text: `${quote}${specifier}${quote}` };
-}
-
-function applyEdits(text: string, edits: readonly Edit[]): string {
-  let result = text;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
-    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-  }
-  return result;
+function replaceLiteral(text: string, start: number, end: number, specifier: string): TextEdit {
+  const quote = text[start];
+  return { start, end, text: `${quote}${specifier}${quote}` };
 }

@@ -2,7 +2,7 @@ import { generateFiles, names, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { freshName } from '../../utils/identifiers';
 import { templatesOf } from '../../utils/package-files';
-import { moduleSpecifier } from './specifiers';
+import { moduleSpecifier } from '../../utils/specifiers';
 
 /** A service's client module to write: who, and which endpoint modules it types itself from. */
 export interface ClientModuleFiles {

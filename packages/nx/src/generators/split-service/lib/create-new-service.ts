@@ -96,7 +96,8 @@ function renamePackage(packageName: unknown, fromName: string, toName: string): 
     : `${packageName}-${toName}`;
 }
 
-function mapStrings(value: any, map: (text: string) => string): any {
+function mapStrings<T>(value: T, map: (text: string) => string): T;
+function mapStrings(value: unknown, map: (text: string) => string): unknown {
   if (typeof value === 'string') return map(value);
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, map)]));

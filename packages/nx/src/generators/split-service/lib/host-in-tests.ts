@@ -1,6 +1,6 @@
 import { names } from '@nx/devkit';
 import { freshName } from '../../utils/identifiers';
-import { moduleSpecifier } from './specifiers';
+import { moduleSpecifier } from '../../utils/specifiers';
 
 /** A service a test has to host in its own process after the split, and its typed endpoints. */
 export interface TestHostedService {

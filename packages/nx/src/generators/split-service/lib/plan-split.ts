@@ -1,7 +1,7 @@
 import { getProjects, names, readJson, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import type * as TS from 'typescript';
 import {
+  bindingNamesIn,
   CLIENT_FILE,
   createModuleResolver,
   type DeclarationGraph,
@@ -10,12 +10,12 @@ import {
   type ModuleDeclarations,
   readDeclarations,
   readFileFacts,
+  readModuleSyntax,
   SERVICE_FILE,
   type TopLevelStatement,
   treeHost,
+  typescript,
 } from '../../../analysis';
-import { typescript } from '../../../analysis/typescript';
-import { collectBindingNames } from '../../utils/identifiers';
 import { classifyDeclarations, type Side } from './classify-declarations';
 import { checkReferences } from './check-references';
 import type { NormalizedSplitOptions } from './normalize-options';
@@ -103,8 +103,8 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   ];
   const deleted = deletedFiles(modulesOf(codeFiles), sides, tests);
 
-  const clients = clientModules(ts, tree, options);
-  const namesIn = identifierNamesOf(ts, tree, graph);
+  const clients = clientModules(options);
+  const namesIn = identifierNamesOf(tree, graph);
   const resolver = new ReferenceResolver({
     typescript: ts,
     source: source.name,
@@ -242,14 +242,13 @@ function splitPaths(tree: Tree, options: NormalizedSplitOptions, sides: Readonly
 }
 
 /** The source's client module (as it is, or as it would be created) and the new service's. */
-function clientModules(ts: typeof TS, tree: Tree, options: NormalizedSplitOptions): { source: ClientModule; target: ClientModule } {
+function clientModules(options: NormalizedSplitOptions): { source: ClientModule; target: ClientModule } {
   const { source } = options;
-  const existing = source.clientFile && clientExportName(ts, tree.read(source.clientFile, 'utf-8') ?? '');
   return {
     source: {
       service: source.name,
       file: source.clientFile ?? posix.join(source.root, CLIENT_FILE),
-      exportName: existing || names(source.name).propertyName,
+      exportName: source.client?.exportName ?? names(source.name).propertyName,
     },
     target: { service: options.name, file: posix.join(options.directory, CLIENT_FILE), exportName: options.clientName },
   };
@@ -452,43 +451,20 @@ function locateSharedLibrary(tree: Tree, options: NormalizedSplitOptions): Share
   );
 }
 
-/** The name `client.ts` exports its client as: `export const hello = client<...>('hello')`. */
-function clientExportName(ts: typeof TS, text: string): string | undefined {
-  const sourceFile = ts.createSourceFile(CLIENT_FILE, text, ts.ScriptTarget.Latest, true);
-  for (const statement of sourceFile.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    if (!ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-    for (const declaration of statement.declarationList.declarations) {
-      const init = declaration.initializer;
-      if (
-        ts.isIdentifier(declaration.name) &&
-        init &&
-        ts.isCallExpression(init) &&
-        ts.isIdentifier(init.expression) &&
-        init.expression.text === 'client'
-      ) {
-        return declaration.name.text;
-      }
-    }
-  }
-  return undefined;
-}
-
 /** The identifiers each module's code uses, so that a new import never shadows or clashes. */
-function identifierNamesOf(ts: typeof TS, tree: Tree, graph: DeclarationGraph): (module: ModulePlan) => ReadonlySet<string> {
+function identifierNamesOf(tree: Tree, graph: DeclarationGraph): (module: ModulePlan) => ReadonlySet<string> {
   const cache = new Map<string, Set<string>>();
-  const collect = (node: TS.Node, into: Set<string>) => collectBindingNames(ts, node, into);
   return (module) => {
     let found = cache.get(module.path);
     if (found) return found;
     found = new Set();
     if (module.inPlace) {
       const origin = graph.modules.get(module.origin);
-      if (origin) collect(origin.sourceFile, found);
+      if (origin) bindingNamesIn(origin.sourceFile, found);
     } else {
-      for (const statement of module.statements) collect(statement.node, found);
+      for (const statement of module.statements) bindingNamesIn(statement.node, found);
       const existing = tree.read(module.path, 'utf-8');
-      if (existing !== null) collect(ts.createSourceFile(module.path, existing, ts.ScriptTarget.Latest, true), found);
+      if (existing !== null) for (const name of readModuleSyntax(module.path, existing).bindingNames) found.add(name);
     }
     cache.set(module.path, found);
     return found;

@@ -1,6 +1,6 @@
-import { typescript } from '../../../analysis/typescript';
-import { applyEdits, attachedStart, importLines } from './render-module';
-import { moduleSpecifier } from './specifiers';
+import { typescript } from '../../../analysis';
+import { attachedStart, importLines } from './render-module';
+import { moduleSpecifier } from '../../utils/specifiers';
 
 describe('render-module', () => {
   describe('importLines', () => {
@@ -53,21 +53,5 @@ describe('render-module', () => {
     const sourceFile = ts.createSourceFile('a.ts', text, ts.ScriptTarget.Latest, true);
 
     expect(text.slice(attachedStart(ts, sourceFile, sourceFile.statements[0]))).toBe(`/** Doc. */\n// more\nexport const a = 1;\n`);
-  });
-
-  it('applyEdits applies edits from the end, inserting before a removal that starts at the same place', () => {
-    expect(
-      applyEdits('abcdef', [
-        { start: 1, end: 3, text: '' },
-        { start: 1, end: 1, text: 'X' },
-        { start: 4, end: 5, text: 'EE' },
-      ]),
-    ).toBe('aXdEEf');
-    expect(() =>
-      applyEdits('abc', [
-        { start: 0, end: 2, text: '' },
-        { start: 1, end: 3, text: '' },
-      ]),
-    ).toThrow('Overlapping edits');
   });
 });

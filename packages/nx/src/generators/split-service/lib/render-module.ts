@@ -1,11 +1,12 @@
 import { posix } from 'node:path';
 import type * as TS from 'typescript';
-import type { ExportElement, ImportBinding, ModuleDeclarations, TopLevelStatement } from '../../../analysis';
+import { type ExportElement, type ImportBinding, type ModuleDeclarations, readModuleSyntax, type TopLevelStatement } from '../../../analysis';
 import type { Side } from './classify-declarations';
 import { describeBody } from './split-tests';
-import type { Binding, ModulePlan, ReferenceResolver, TextEdit } from './resolve-references';
+import type { Binding, ModulePlan, ReferenceResolver } from './resolve-references';
+import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
 import { type TestHostedService, testHosting } from './host-in-tests';
-import { moduleSpecifier, relativeSpecifier } from './specifiers';
+import { moduleSpecifier, relativeSpecifier } from '../../utils/specifiers';
 
 /** What rendering needs to know beyond the module itself. */
 export interface RenderContext {
@@ -64,7 +65,7 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
     // Statements that were next to each other keep the space between them (overloads: none).
     const between = previous && indexOf.get(previous)! + 1 === indexOf.get(statement) ? text.slice(previous.node.getEnd(), start) : '';
     const separator = between.trim() === '' && between.includes('\n') ? between : '\n\n';
-    const statementText = applyEdits(
+    const statementText = applyTextEdits(
       text.slice(start, statement.node.getEnd()),
       edits.map((e) => shift(e, -start)),
     );
@@ -86,24 +87,14 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
     const setup = hosting ? `${hosting.setup}\n\n` : '';
     return `${imports.length ? `${imports.join('\n')}\n\n` : ''}${setup}${body.join('')}\n`;
   }
-  const ts = context.typescript;
-  const current = ts.createSourceFile(module.path, existing, ts.ScriptTarget.Latest, true);
-  const declared = new Set<string>();
-  for (const statement of current.statements) {
-    if (ts.isImportDeclaration(statement)) {
-      const clause = statement.importClause;
-      if (clause?.name) declared.add(clause.name.text);
-      const named = clause?.namedBindings;
-      if (named && ts.isNamespaceImport(named)) declared.add(named.name.text);
-      else if (named) for (const element of named.elements) declared.add(element.name.text);
-    }
-  }
+  const current = readModuleSyntax(module.path, existing);
+  const declared = new Set(current.imports.flatMap((statement) => statement.bindings.map((binding) => binding.local)));
   const imports = importLines(
     bindings.filter((b) => !declared.has(b.local)),
     module.path,
     context.importExtension,
   );
-  const lastImport = [...current.statements].reverse().find(ts.isImportDeclaration);
+  const lastImport = current.imports.at(-1)?.node;
   const at = lastImport ? lastImport.getEnd() : 0;
   const head = existing.slice(0, at);
   const rest = existing.slice(at).trimEnd();
@@ -222,7 +213,7 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
       edits.push({ start: at, end: at, text: `${newImports.join('\n')}${setup}\n\n` });
     }
   }
-  const result = applyEdits(text, edits);
+  const result = applyTextEdits(text, edits);
   return result;
 }
 
@@ -538,19 +529,6 @@ export function attachedStart(ts: typeof TS, sourceFile: TS.SourceFile, node: TS
     start = comments[i].pos;
   }
   return start;
-}
-
-/** Applies non-overlapping edits (offsets into `text`). */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let result = text;
-  let limit = Infinity;
-  for (const edit of sorted) {
-    if (edit.end > limit) throw new Error(`Overlapping edits at ${edit.start}-${edit.end}; this is a bug in split-service.`);
-    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-    limit = edit.start;
-  }
-  return result;
 }
 
 function shift(edit: TextEdit, by: number): TextEdit {

@@ -2,8 +2,9 @@ import { posix } from 'node:path';
 import type * as TS from 'typescript';
 import type { EndpointInfo, ImportBinding, TopLevelReference, TopLevelStatement } from '../../../analysis';
 import type { Side } from './classify-declarations';
-import { relativeSpecifier } from './specifiers';
+import { relativeSpecifier } from '../../utils/specifiers';
 import type { SplitProblem } from './split-problem';
+import type { TextEdit } from '../../utils/text-edits';
 
 /** Whose code a module is after the split. */
 export type Owner = 'source' | 'new' | 'shared' | 'other';
@@ -42,11 +43,7 @@ export interface Binding {
   order?: number;
 }
 
-export interface TextEdit {
-  start: number;
-  end: number;
-  text: string;
-}
+export type { TextEdit };
 
 /** What writing one statement into one module takes. */
 export interface ResolvedStatement {

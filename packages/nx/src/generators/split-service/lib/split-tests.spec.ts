@@ -1,7 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { readDeclarations, treeHost } from '../../../analysis';
-import { typescript } from '../../../analysis/typescript';
+import { readDeclarations, treeHost, typescript } from '../../../analysis';
 import { classifyDeclarations } from './classify-declarations';
 import type { SplitProblem } from './split-problem';
 import { splitTests } from './split-tests';

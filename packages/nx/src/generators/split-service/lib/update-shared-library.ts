@@ -1,9 +1,9 @@
 import { addProjectConfiguration, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import type * as TS from 'typescript';
+import { readModuleSyntax } from '../../../analysis';
 import type { NormalizedSplitOptions } from './normalize-options';
 import type { SplitPlan } from './plan-split';
-import { moduleSpecifier } from './specifiers';
+import { moduleSpecifier } from '../../utils/specifiers';
 import { writeModule } from './write-module';
 
 /** The tag that marks the shared library of an app, so that later splits find and reuse it. */
@@ -33,7 +33,7 @@ export function updateSharedLibrary(tree: Tree, options: NormalizedSplitOptions,
     writeModule(tree, plan, module);
     written.push(module.path);
   }
-  updateIndex(tree, plan.render.typescript, posix.join(library.root, 'index.ts'), written, options.importExtension);
+  updateIndex(tree, posix.join(library.root, 'index.ts'), written, options.importExtension);
 }
 
 /**
@@ -41,24 +41,22 @@ export function updateSharedLibrary(tree: Tree, options: NormalizedSplitOptions,
  * it would export a name another module of the index exports (TypeScript refuses an
  * ambiguous `export *`; the services import the modules themselves anyway).
  */
-function updateIndex(tree: Tree, ts: typeof TS, index: string, modules: readonly string[], importExtension: '' | '.js'): void {
+function updateIndex(tree: Tree, index: string, modules: readonly string[], importExtension: '' | '.js'): void {
   const existing = tree.exists(index) ? (tree.read(index, 'utf-8') ?? '') : '';
   const present = new Set<string>();
   const exported = new Set<string>();
-  const parse = (file: string, text: string) => ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  for (const statement of parse(index, existing).statements) {
-    if (!ts.isExportDeclaration(statement) || !statement.moduleSpecifier || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
-    const specifier = statement.moduleSpecifier.text;
-    present.add(specifier);
-    const target = modulePath(tree, index, specifier);
-    const text = target && tree.read(target, 'utf-8');
-    if (text) for (const name of exportedNames(ts, parse(target, text))) exported.add(name);
+  const exportsOf = (file: string) => readModuleSyntax(file, tree.read(file, 'utf-8') ?? '').exports;
+  for (const specifier of readModuleSyntax(index, existing).specifiers) {
+    if (specifier.kind !== 'export') continue;
+    present.add(specifier.text);
+    const target = modulePath(tree, index, specifier.text);
+    if (target) for (const name of exportsOf(target)) exported.add(name);
   }
   const lines: string[] = [];
   for (const module of [...new Set(modules)].sort()) {
     const specifier = moduleSpecifier(index, module, importExtension);
     if (present.has(specifier)) continue;
-    const names = exportedNames(ts, parse(module, tree.read(module, 'utf-8') ?? ''));
+    const names = exportsOf(module);
     if (names.some((name) => exported.has(name))) continue;
     for (const name of names) exported.add(name);
     lines.push(`export * from '${specifier}';`);
@@ -73,26 +71,4 @@ function updateIndex(tree: Tree, ts: typeof TS, index: string, modules: readonly
 function modulePath(tree: Tree, from: string, specifier: string): string | undefined {
   const base = posix.join(posix.dirname(from), specifier).replace(/\.js$/, '');
   return [`${base}.ts`, `${base}/index.ts`].find((candidate) => tree.exists(candidate));
-}
-
-/** The names a module exports from its top-level statements. */
-function exportedNames(ts: typeof TS, sourceFile: TS.SourceFile): string[] {
-  const names: string[] = [];
-  for (const statement of sourceFile.statements) {
-    if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
-      names.push(...statement.exportClause.elements.map((e) => e.name.text));
-      continue;
-    }
-    const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
-    if (!modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-    if (modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) continue;
-    if (ts.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations)
-        if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
-    } else {
-      const name = (statement as TS.DeclarationStatement).name;
-      if (name && ts.isIdentifier(name)) names.push(name.text);
-    }
-  }
-  return names;
 }
