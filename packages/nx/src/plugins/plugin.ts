@@ -88,7 +88,7 @@ export const createNodesV2: CreateNodesV2<TopoPluginOptions> = [
         const app = apps.find((a) => a.file === file);
         const { result, problems } = app ? appNode(app, options) : serviceNode(file, workspace, servedBy, options);
         if (result) results.push([file, result]);
-        if (problems.length) errors.push([file, new Error(formatAnalysisErrors(problems))]);
+        if (problems.length) errors.push([file, problemsError(problems)]);
       }
       if (errors.length) throw new AggregateCreateNodesError(errors, results);
       return results;
@@ -237,6 +237,13 @@ function appNode(app: AppNode, options: NormalizedOptions): { result?: CreateNod
     targets: { [options.serveTargetName]: serve, [options.buildTargetName]: build },
   };
   return { result: { projects: { [app.root]: project } }, problems: app.problems };
+}
+
+/** The problems of one file as the error Nx prints: the message alone, since a stack trace of the plugin says nothing about the user's code. */
+function problemsError(problems: readonly AnalysisError[]): Error {
+  const error = new Error(formatAnalysisErrors(problems));
+  error.stack = error.message;
+  return error;
 }
 
 function readText(path: string): string | undefined {

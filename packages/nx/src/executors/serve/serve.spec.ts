@@ -132,4 +132,20 @@ describe('nx serve (ServeSession) on a fixture app with calls between services',
     const o = options('nope');
     expect(() => loadApp(o)).toThrow(/nope/);
   });
+
+  it('refuses, before starting anything, what the runtime would refuse at start: in the contract\'s words, with file, line and fix', () => {
+    const file = join(workspaceRoot, 'apps/shop/services/greeter/greeter.ts');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(
+      file,
+      `${original}\nexport const lower = api({ method: 'get', path: '/lower' }, async () => 1);\nexport const shadow = api({ expose: true, method: 'GET', path: '/a/:x/:x' }, async () => 1);\n`,
+    );
+    try {
+      expect(() => loadApp(options('mono'))).toThrow(
+        /Cannot serve shop:\napps\/shop\/services\/greeter\/greeter.ts:\d+: Endpoint "lower": unknown method "get".\n  Use one of GET, POST, PUT, PATCH, DELETE, HEAD.\n\napps\/shop\/services\/greeter\/greeter.ts:\d+: Endpoint "shadow": invalid endpoint path "\/a\/:x\/:x": the parameter "x" appears twice./,
+      );
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
 });
