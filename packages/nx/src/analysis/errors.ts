@@ -11,6 +11,7 @@ export type AnalysisErrorCode =
   | 'non-literal-option'
   | 'invalid-endpoint-option'
   | 'endpoint-not-exported'
+  | 'endpoint-not-routable'
   | 'duplicate-route'
   | 'invalid-app-config'
   | 'unknown-service'

@@ -156,6 +156,8 @@ class FactsReader {
   private readonly importedLocals = new Map<string, 'binding' | 'namespace'>();
   /** Local names bound by imports, mapped to `<specifier>#<imported name>`. */
   private readonly importOrigins = new Map<string, string>();
+  /** The `api(...)` calls that declare a top-level endpoint; any other is one no process serves. */
+  private readonly declaredEndpoints = new Set<TS.CallExpression>();
   /** Local declaration name -> the names it is exported as (`export { a as b }`). */
   private readonly exportedAs = new Map<string, string[]>();
 
@@ -286,6 +288,7 @@ class FactsReader {
       }
       this.readEndpointOptions(call, endpoint);
       this.facts.endpoints.push(endpoint);
+      this.declaredEndpoints.add(call);
     }
   }
 
@@ -435,8 +438,28 @@ class FactsReader {
   }
 
   private visit(node: TS.Node): void {
-    if (ts.isCallExpression(node)) this.readMemberCall(node);
+    if (ts.isCallExpression(node)) {
+      this.readMemberCall(node);
+      this.readUnroutedEndpoint(node);
+    }
     ts.forEachChild(node, (child) => this.visit(child));
+  }
+
+  /**
+   * `api(...)` anywhere but as the value of a top-level variable: made by a factory, in a
+   * loop, inside a function. No process can route it, since a process serves the endpoints
+   * its modules export; without this problem it would answer 404 without a word.
+   */
+  private readUnroutedEndpoint(call: TS.CallExpression): void {
+    const kind = this.endpointKind(call);
+    if (kind === undefined || this.declaredEndpoints.has(call)) return;
+    const declare = kind === 'raw' ? 'api.raw' : 'api';
+    this.problem(
+      call,
+      'endpoint-not-routable',
+      `This ${declare}(...) call is not the value of a top-level exported const, so no process can serve the endpoint it makes: it would answer 404.`,
+      `Declare each endpoint at the top level of a module of its service: \`export const name = ${declare}({ ... }, handler)\`; share the handler's code through a function instead of making endpoints in a factory or a loop.`,
+    );
   }
 
   private readMemberCall(call: TS.CallExpression): void {

@@ -169,6 +169,31 @@ export const h2 = api({ path: '/yo/:name' }, async ({ name }: { name: string }):
     expect(services.find((s) => s.name === 'hello')!.calls).toEqual([]);
   });
 
+  it('reports every api() call that no process can route: made by a factory, in a loop, inside a function', () => {
+    workspace.write({
+      'apps/api/services/hello/made.ts': `import { api } from '@topo/runtime';
+
+function crud(name: string) {
+  return api({ expose: true, method: 'GET', path: \`/\${name}\` }, async () => ({ name }));
+}
+export const users = crud('users');
+export const all = ['a', 'b'].map((name) => api.raw({ path: '/' + name }, (req, res) => res.end()));
+export const fine = api({ expose: true, method: 'GET', path: '/fine' }, async () => 1);
+`,
+    });
+
+    const { errors, services } = analyzeWorkspace(workspace.root);
+
+    expect(errors.map((e) => [e.code, e.line])).toEqual([
+      ['endpoint-not-routable', 4],
+      ['endpoint-not-routable', 7],
+    ]);
+    expect(errors[0].message).toBe(
+      'This api(...) call is not the value of a top-level exported const, so no process can serve the endpoint it makes: it would answer 404.',
+    );
+    expect(services[0].endpoints.map((e) => e.exportName)).toContain('fine');
+  });
+
   it("reads the client that client.ts exports, and the service's options in a canonical form", () => {
     workspace.write({
       'apps/api/services/hello/client.ts': `import { client as makeClient } from '@topo/runtime';\nimport type * as endpoints from './hello';\nexport const greeter = makeClient<typeof endpoints>('hello');\n`,
