@@ -36,4 +36,18 @@ describe('module resolution', () => {
     expect(importNeedles(treeHost(tree), 'apps/api/services/hello').sort()).toEqual(['@acme/hello', '@acme/hello/', 'hello']);
     expect(importNeedles(treeHost(tree), 'libs/money')).toEqual(['money']);
   });
+
+  it("resolves an alias through the tsconfig that applies to the importing file: an app's own, extending the base", () => {
+    tree.write('apps/api/tsconfig.json', JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { paths: { '@api/probe': ['services/hello/probe/index.ts'] } } }));
+    tree.write('apps/api/services/hello/probe/index.ts', 'export {};\n');
+    tree.write('apps/web/tsconfig.json', JSON.stringify({ extends: '../../tsconfig.base.json' }));
+    const resolver = createModuleResolver(treeHost(tree));
+
+    expect(resolver.resolve('apps/api/services/yo/yo.ts', '@api/probe')).toBe('apps/api/services/hello/probe/index.ts');
+    // Its own paths replace the base's, as in TypeScript; another app inherits the base's.
+    expect(resolver.resolve('apps/api/services/yo/yo.ts', '@acme/money')).toBeUndefined();
+    expect(resolver.resolve('apps/web/main.ts', '@acme/money')).toBe('libs/money/index.ts');
+    expect(resolver.resolve('apps/web/main.ts', '@api/probe')).toBeUndefined();
+    expect(importNeedles(treeHost(tree), 'apps/api/services/hello')).toContain('@api/probe');
+  });
 });

@@ -19,27 +19,37 @@ interface PathMapping {
   targets: string[];
 }
 
+/** What a tsconfig says about resolving bare specifiers, its `extends` chain included. */
+interface PathConfig {
+  mappings: PathMapping[];
+  /** Workspace-relative `baseUrl`, when one is set. */
+  baseUrl?: string;
+}
+
 const ROOT_CONFIGS = ['tsconfig.base.json', 'tsconfig.json'];
+const NO_PATHS: PathConfig = { mappings: [] };
 
 /**
- * Resolves relative specifiers and the root tsconfig `compilerOptions.paths` (from
- * `tsconfig.base.json`, then `tsconfig.json`) with its `baseUrl`.
+ * Resolves relative specifiers, and bare ones through the `compilerOptions.paths` and
+ * `baseUrl` of the tsconfig that applies to the importing file, as TypeScript would: the
+ * nearest `tsconfig.json` above it (an app's own, say), with the configs it `extends`, else
+ * the workspace root's `tsconfig.base.json`.
  *
  * @example
  * const resolver = createModuleResolver(diskHost(workspaceRoot));
  * resolver.resolve('apps/api/services/yo/yo.ts', '../hello/client'); // 'apps/api/services/hello/client.ts'
  */
 export function createModuleResolver(host: SourceHost): ModuleResolver {
-  const { mappings, baseUrl } = readPathMappings(host);
+  const configs = tsconfigReader(host);
   const cache = new Map<string, string | undefined>();
   return {
     resolve(fromFile, specifier) {
       const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..';
-      const key = relative ? `${posix.dirname(fromFile)}\0${specifier}` : specifier;
+      const dir = posix.dirname(fromFile);
+      const config = relative ? undefined : configs.forFolder(dir);
+      const key = relative ? `${dir}\0${specifier}` : `${config?.file ?? ''}\0${specifier}`;
       if (!cache.has(key)) {
-        const candidates = relative
-          ? [posix.join(posix.dirname(fromFile), specifier)]
-          : mappedCandidates(specifier, mappings, baseUrl);
+        const candidates = relative ? [posix.join(dir, specifier)] : mappedCandidates(specifier, config?.paths ?? NO_PATHS);
         cache.set(key, firstFile(host, candidates));
       }
       return cache.get(key);
@@ -49,9 +59,9 @@ export function createModuleResolver(host: SourceHost): ModuleResolver {
 
 /**
  * Strings one of which every import specifier that can resolve into `folder` contains: the
- * folder's own name (relative and `baseUrl` specifiers spell it out), and the root
- * tsconfig's path aliases that map into the folder. A file whose text contains none of them
- * imports nothing from `folder`, so a caller can skip parsing it.
+ * folder's own name (relative and `baseUrl` specifiers spell it out), and the path aliases
+ * of any tsconfig of the workspace that map into the folder. A file whose text contains none
+ * of them imports nothing from `folder`, so a caller can skip parsing it.
  *
  * @example
  * importNeedles(host, 'apps/api/services/hello'); // ['hello', '@acme/hello']
@@ -59,50 +69,100 @@ export function createModuleResolver(host: SourceHost): ModuleResolver {
 export function importNeedles(host: SourceHost, folder: string): string[] {
   const needles = new Set([posix.basename(folder)]);
   const inside = (path: string) => path === folder || path.startsWith(`${folder}/`);
-  for (const mapping of readPathMappings(host).mappings) {
-    for (const target of mapping.targets) {
-      const fixed = posix.normalize(target.split('*')[0]).replace(/\/$/, '');
-      if (inside(fixed)) needles.add(mapping.prefix);
+  const configs = tsconfigReader(host);
+  const files = host.list().filter((file) => /^tsconfig(\..+)?\.json$/.test(posix.basename(file)));
+  for (const file of new Set([...ROOT_CONFIGS, ...files])) {
+    for (const mapping of configs.read(file).mappings) {
+      for (const target of mapping.targets) {
+        const fixed = posix.normalize(target.split('*')[0]).replace(/\/$/, '');
+        if (inside(fixed)) needles.add(mapping.prefix);
+      }
     }
   }
   return [...needles];
 }
 
-function readPathMappings(host: SourceHost): { mappings: PathMapping[]; baseUrl?: string } {
-  const byPattern = new Map<string, string[]>();
-  let baseUrl: string | undefined;
-  for (const config of ROOT_CONFIGS) {
-    const text = host.read(config);
-    if (text === undefined) continue;
-    let options;
-    try {
-      options = parseJson(text)?.compilerOptions;
-    } catch {
-      continue;
+/** Reads tsconfig files through the host, each once, and finds the one that applies to a folder. */
+function tsconfigReader(host: SourceHost): {
+  read(file: string): PathConfig;
+  forFolder(dir: string): { file: string; paths: PathConfig } | undefined;
+} {
+  const read = new Map<string, PathConfig>();
+  const nearest = new Map<string, string | undefined>();
+  const readConfig = (file: string, seen: Set<string>): PathConfig => {
+    const known = read.get(file);
+    if (known) return known;
+    let config = NO_PATHS;
+    const text = host.read(file);
+    if (text !== undefined && !seen.has(file)) {
+      seen.add(file);
+      config = parseConfig(file, text, (parent) => readConfig(parent, seen));
     }
-    if (!options) continue;
-    if (typeof options.baseUrl === 'string') baseUrl = posix.normalize(options.baseUrl);
-    const base = typeof options.baseUrl === 'string' ? posix.normalize(options.baseUrl) : '.';
-    for (const [pattern, targets] of Object.entries(options.paths ?? {})) {
-      if (!Array.isArray(targets)) continue;
-      byPattern.set(
-        pattern,
-        targets.filter((t): t is string => typeof t === 'string').map((target) => posix.join(base, target)),
-      );
+    read.set(file, config);
+    return config;
+  };
+  const findNearest = (dir: string): string | undefined => {
+    if (nearest.has(dir)) return nearest.get(dir);
+    let found: string | undefined;
+    if (dir === '.' || dir === '') found = ROOT_CONFIGS.find((file) => host.isFile(file));
+    else {
+      const candidate = posix.join(dir, 'tsconfig.json');
+      found = host.isFile(candidate) ? candidate : findNearest(posix.dirname(dir));
     }
+    nearest.set(dir, found);
+    return found;
+  };
+  return {
+    read: (file) => readConfig(file, new Set()),
+    forFolder(dir) {
+      const file = findNearest(dir);
+      if (file === undefined) return undefined;
+      const paths = readConfig(file, new Set());
+      // A root tsconfig.json that only lists references still leaves the base's paths in force.
+      if (paths.mappings.length === 0 && paths.baseUrl === undefined && file === 'tsconfig.json' && host.isFile('tsconfig.base.json')) {
+        return { file: 'tsconfig.base.json', paths: readConfig('tsconfig.base.json', new Set()) };
+      }
+      return { file, paths };
+    },
+  };
+}
+
+/** The paths and baseUrl of one tsconfig: its own, else those of the config it extends. */
+function parseConfig(file: string, text: string, readParent: (file: string) => PathConfig): PathConfig {
+  let json: { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: Record<string, unknown> } } | undefined;
+  try {
+    json = parseJson(text);
+  } catch {
+    return NO_PATHS;
   }
-  const mappings = [...byPattern].map(([pattern, targets]) => {
+  const dir = posix.dirname(file);
+  const parents = (Array.isArray(json?.extends) ? json.extends : [json?.extends]).filter(
+    (parent): parent is string => typeof parent === 'string' && parent.startsWith('.'),
+  );
+  // Later entries of an `extends` list win, as in TypeScript.
+  let inherited: PathConfig = NO_PATHS;
+  for (const parent of parents) {
+    const path = posix.normalize(posix.join(dir, parent.endsWith('.json') ? parent : `${parent}.json`));
+    const config = readParent(path);
+    inherited = { mappings: config.mappings.length ? config.mappings : inherited.mappings, baseUrl: config.baseUrl ?? inherited.baseUrl };
+  }
+  const options = json?.compilerOptions;
+  const baseUrl = typeof options?.baseUrl === 'string' ? posix.normalize(posix.join(dir, options.baseUrl)) : inherited.baseUrl;
+  if (!options?.paths || typeof options.paths !== 'object') return { mappings: inherited.mappings, baseUrl };
+  // Targets are relative to baseUrl when there is one, else to the config that declares them.
+  const base = typeof options.baseUrl === 'string' ? baseUrl! : dir;
+  const mappings = Object.entries(options.paths).flatMap(([pattern, targets]): PathMapping[] => {
+    if (!Array.isArray(targets)) return [];
+    const resolved = targets.filter((t): t is string => typeof t === 'string').map((target) => posix.join(base, target));
     const star = pattern.indexOf('*');
-    return star < 0
-      ? { prefix: pattern, targets }
-      : { prefix: pattern.slice(0, star), suffix: pattern.slice(star + 1), targets };
+    return [star < 0 ? { prefix: pattern, targets: resolved } : { prefix: pattern.slice(0, star), suffix: pattern.slice(star + 1), targets: resolved }];
   });
   // The longest prefix wins, as in TypeScript.
   mappings.sort((a, b) => b.prefix.length - a.prefix.length);
   return { mappings, baseUrl };
 }
 
-function mappedCandidates(specifier: string, mappings: PathMapping[], baseUrl: string | undefined): string[] {
+function mappedCandidates(specifier: string, { mappings, baseUrl }: PathConfig): string[] {
   for (const mapping of mappings) {
     if (mapping.suffix === undefined) {
       if (specifier === mapping.prefix) return mapping.targets;

@@ -74,24 +74,26 @@ export function loadApp(options: AppToLoad, verb = 'serve'): LoadedApp {
 }
 
 /**
- * One service of an app, for a build of that service alone: the service and its schemas.
+ * One service of an app, for a build of that service alone: the service, every service of
+ * the app, and the service's schemas.
  * Problems in the service's own files, or an app that does not serve it, are refused.
  */
 export function loadAppService(
   options: Omit<AppToLoad, 'topology' | 'env'> & { service: string },
   verb = 'build service',
-): { service: ServiceInfo; schemas: ReadonlyMap<string, EndpointSchemas> } {
+): { service: ServiceInfo; services: ServiceInfo[]; schemas: ReadonlyMap<string, EndpointSchemas> } {
   const appRoot = relative(options.workspaceRoot, options.appRoot).split('\\').join('/');
   const { config, errors: configErrors } = readAppConfig(options.workspaceRoot, appRoot);
   if (!config) fail(`${verb} ${options.service} of`, options.appName, configErrors);
   const workspace = analyzeWorkspace(options.workspaceRoot);
-  const service = analyzeApp(config, workspace).services.find((s) => s.name === options.service);
+  const { services } = analyzeApp(config, workspace);
+  const service = services.find((s) => s.name === options.service);
   if (!service) {
     throw new Error(`Cannot ${verb} ${options.service} of ${options.appName}:\n  app ${options.appName} (${appRoot}) does not serve "${options.service}".`);
   }
   const errors = workspace.errors.filter((error) => error.file.startsWith(`${service.root}/`));
   if (errors.length > 0) fail(`${verb} ${options.service} of`, options.appName, errors);
-  return { service, schemas: endpointSchemas(diskHost(options.workspaceRoot), [service]) };
+  return { service, services, schemas: endpointSchemas(diskHost(options.workspaceRoot), [service]) };
 }
 
 function fail(verb: string, app: string, errors: readonly AnalysisError[]): never {

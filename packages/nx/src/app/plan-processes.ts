@@ -1,14 +1,16 @@
 import { join } from 'node:path';
-import type { EndpointSchemas, ProcessGroup, ServiceInfo } from '../analysis';
+import { CLIENT_FILE, type EndpointSchemas, type ProcessGroup, type ServiceInfo } from '../analysis';
 import type { GatewayRoute, PlannedService, ProcessPlan } from './process-plan';
 
 /** The parts of the static analysis a process plan needs. */
-export type PlanInputService = Pick<ServiceInfo, 'name' | 'serviceFile' | 'endpoints'>;
+export type PlanInputService = Pick<ServiceInfo, 'name' | 'root' | 'serviceFile' | 'endpoints'>;
 
 /**
  * Turns a resolved topology into what each process runs. One group holding every service is
  * the monolith: it faces clients itself and needs no gateway. Any other layout gets a gateway
- * routing each public endpoint to its service. Files in the input are workspace-relative.
+ * routing each public endpoint to its service. `services` are every service of the app, also
+ * when `groups` place only some of them (a service's own build). Files in the input are
+ * workspace-relative.
  */
 export function planProcesses(
   workspaceRoot: string,
@@ -23,6 +25,9 @@ export function planProcesses(
     name: group.name,
     edge: standalone,
     services: group.services.map((name) => planService(workspaceRoot, byName.get(name)!, schemas)),
+    others: services
+      .filter((service) => !group.services.includes(service.name))
+      .map((service) => ({ name: service.name, root: join(workspaceRoot, service.root), clientFile: join(workspaceRoot, service.root, CLIENT_FILE) })),
   }));
   if (!standalone) plans.push({ kind: 'gateway', name: 'gateway', routes: gatewayRoutes(groups, byName) });
   return plans;

@@ -25,6 +25,11 @@ export interface ServiceProcessPlan {
   /** True when the process faces clients itself (mono): private paths answer 404 there. */
   edge: boolean;
   services: PlannedService[];
+  /**
+   * The folders of the app's services this process does not host, each with its client
+   * module: the only file of theirs its bundle may hold.
+   */
+  others: { name: string; root: string; clientFile: string }[];
 }
 
 /** The gateway in front of the process groups. */

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { context, type BuildContext, type Metafile } from 'esbuild';
 import { processBundleOptions } from './bundle';
 import { renderEntry } from './entry';
+import { assertOwnCodeOnly } from './foreign-code';
 import type { ProcessPlan } from '../app/process-plan';
 
 export interface BuiltBundle {
@@ -64,7 +65,10 @@ export class ProcessBundles {
       const details = (error.errors ?? []).map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`);
       throw new Error(`Process ${plan.name} of app ${this.app} does not build:\n${details.join('\n') || String(error)}`);
     });
-    if (result.metafile) this.metafiles.set(plan.name, result.metafile);
+    if (result.metafile) {
+      this.metafiles.set(plan.name, result.metafile);
+      if (plan.kind === 'process') assertOwnCodeOnly(this.app, plan, result.metafile, this.workspaceRoot);
+    }
 
     const hash = createHash('sha256').update(readFileSync(bundleFile)).digest('hex');
     const changed = this.hashes.get(plan.name) !== hash;

@@ -135,8 +135,8 @@ export interface ServiceBuildSettings extends BuildSettings {
  * it, in `dist/<app>/services/<service>/`.
  */
 export async function buildService(settings: ServiceBuildSettings): Promise<BuiltProcess> {
-  const { service, schemas } = loadAppService(settings);
-  const [plan] = planProcesses(settings.workspaceRoot, [{ name: service.name, services: [service.name] }], [service], schemas);
+  const { service, services, schemas } = loadAppService(settings);
+  const [plan] = planProcesses(settings.workspaceRoot, [{ name: service.name, services: [service.name] }], services, schemas);
   return buildProcess(settings, { ...(plan as ServiceProcessPlan), edge: false }, serviceDist(settings, service.name), CONTAINER_PORT, service.name);
 }
 

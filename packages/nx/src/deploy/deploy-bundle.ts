@@ -3,6 +3,7 @@ import { dirname, join, sep } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { bareImports } from '../bundling/bundle';
 import { renderEntry } from '../bundling/entry';
+import { assertOwnCodeOnly } from '../bundling/foreign-code';
 import type { ProcessPlan } from '../app/process-plan';
 
 /** A package the bundle leaves for `npm ci` to install: it cannot be bundled (native code, or named by the user). */
@@ -59,6 +60,7 @@ export async function bundleForDeploy(
     throw new Error(`Process ${plan.name} of app ${app} does not build:\n${details.join('\n') || String(error)}`);
   });
   writeFileSync(join(outDir, 'meta.json'), JSON.stringify(result.metafile));
+  if (plan.kind === 'process') assertOwnCodeOnly(app, plan, result.metafile!, workspaceRoot);
   return { mainFile, bytes: readFileSync(mainFile).length, externals: [...externals.values()].sort((a, b) => a.name.localeCompare(b.name)), metafile: result.metafile! };
 }
 
