@@ -85,6 +85,11 @@ export interface TopLevelStatement {
    * and namespaces), this one included, in file order: they can only move together.
    */
   group: TopLevelStatement[];
+  /**
+   * Workspace files it loads with `import('...')` or `require('...')`: it uses all of such a
+   * module, as a namespace import would, and its code goes where that code goes.
+   */
+  loads: string[];
 }
 
 export interface ModuleDeclarations {
@@ -141,6 +146,7 @@ export function readDeclarations(host: SourceHost, files: readonly string[]): De
         exported: exportModifier(node),
         references: [],
         exports: [],
+        loads: [],
         group: [],
       };
       statement.group = [statement];
@@ -188,6 +194,13 @@ export function readDeclarations(host: SourceHost, files: readonly string[]): De
     }
   }
 
+  for (const module of modules.values()) {
+    for (const specifier of module.specifiers) {
+      if (specifier.kind !== 'dynamic' || specifier.resolvedFile === undefined) continue;
+      const statement = statementOf(specifier.literal);
+      if (statement && !statement.loads.includes(specifier.resolvedFile)) statement.loads.push(specifier.resolvedFile);
+    }
+  }
   groupMergedDeclarations(modules, checker, byNode);
   return { modules, statementOf };
 }

@@ -94,7 +94,7 @@ function importSyntax(node: TS.ImportDeclaration): ImportSyntax[] {
   return [{ node, specifier: node.moduleSpecifier.text, typeOnly, bindings, namedList }];
 }
 
-const MOCK_FUNCTIONS = new Set(['mock', 'doMock', 'unmock', 'requireActual', 'requireMock', 'importActual', 'importMock']);
+const MOCK_FUNCTIONS = new Set(['mock', 'doMock', 'unmock', 'dontMock', 'requireActual', 'requireMock', 'importActual', 'importMock']);
 
 /** Every string that names a module: imports, exports, `import('...')` types and calls, `require`, and jest's and vitest's module mocks. */
 export function moduleSpecifiers(sourceFile: TS.SourceFile): SpecifierSyntax[] {

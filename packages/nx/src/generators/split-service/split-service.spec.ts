@@ -362,6 +362,51 @@ export async function who(h: string): Promise<string> {
     expect(typecheckTree(tree)).toEqual([]);
   });
 
+  describe('dynamic imports', () => {
+    it('follows a module a moved endpoint loads with import(): it moves with the endpoint, and the specifier with it', async () => {
+      service('hello', {
+        'hello.ts': `import { api } from '@topo/runtime';
+
+export const h1 = api({ expose: true, method: 'GET', path: '/hello' }, async (): Promise<{ n: number }> => ({ n: 1 }));
+
+export const home = api({ expose: true, method: 'GET', path: '/home' }, async (): Promise<{ html: string }> => {
+  const { page } = await import('./pages/page-html');
+  return { html: page('home') };
+});
+`,
+        'pages/page-html.ts': `export function page(title: string): string {\n  return \`<h1>\${title}</h1>\`;\n}\n`,
+      });
+
+      await split({ endpoints: ['home'], name: 'web' });
+
+      expect(read(`${SERVICES}/web/web.ts`)).toContain(`await import('./pages/page-html')`);
+      expect(read(`${SERVICES}/web/pages/page-html.ts`)).toContain('export function page(title: string)');
+      expect(tree.exists(`${SERVICES}/hello/pages/page-html.ts`)).toBe(false);
+      expect(services()).toEqual({ hello: ['h1'], web: ['home'] });
+    });
+
+    it('points a dynamic import at the shared library when both sides use the module', async () => {
+      service('hello', {
+        'hello.ts': `import { api } from '@topo/runtime';
+import { page } from './page-html';
+
+export const h1 = api({ expose: true, method: 'GET', path: '/hello' }, async (): Promise<{ html: string }> => ({ html: page('h1') }));
+
+export const home = api({ expose: true, method: 'GET', path: '/home' }, async (): Promise<{ html: string }> => {
+  const loaded = await import('./page-html');
+  return { html: loaded.page('home') };
+});
+`,
+        'page-html.ts': `export function page(title: string): string {\n  return title;\n}\n`,
+      });
+
+      await split({ endpoints: ['home'], name: 'web' });
+
+      expect(read(`${SERVICES}/web/web.ts`)).toContain(`await import('../../shared/hello/page-html')`);
+      expect(read(`${SERVICES}/hello/hello.ts`)).toContain(`from '../../shared/hello/page-html'`);
+    });
+  });
+
   describe('the shared library', () => {
     beforeEach(() => {
       service('hello', {
@@ -990,7 +1035,7 @@ export const h2 = api({ path: '/h2' }, async (): Promise<string> => shout('h2') 
       tree.write(`${SERVICES}/hello/lazy.ts`, `export async function later() {\n  return import('./hello');\n}\n`);
 
       expect(await refusal({ endpoints: ['h2'] })).toContain(
-        `${SERVICES}/hello/lazy.ts:2: ./hello is imported dynamically here, and the split moves code out of it`,
+        `${SERVICES}/hello/lazy.ts:2: ./hello is loaded whole here with a dynamic import, and the split divides it between`,
       );
     });
 

@@ -11,3 +11,17 @@ export function moduleSpecifier(module: string, file: string, importExtension: '
   const stem = file.replace(/\.tsx?$/, '');
   return `${relativeSpecifier(module, stem)}${importExtension}`;
 }
+
+/**
+ * The specifier from `fromModule` to workspace file `target`, written in the style of
+ * `original`: the folder for an index, `.js` or `.ts` where it had one.
+ */
+export function respell(original: string, fromModule: string, target: string): string {
+  const stem = target.replace(/\.[cm]?tsx?$/, '');
+  const last = original.split('/').pop() ?? '';
+  if (posix.basename(stem) === 'index' && !/^index(\.[cm]?[jt]sx?)?$/.test(last)) {
+    return relativeSpecifier(fromModule, posix.dirname(target));
+  }
+  const extension = /\.[cm]?[jt]sx?$/.exec(last)?.[0] ?? '';
+  return `${relativeSpecifier(fromModule, stem)}${extension}`;
+}

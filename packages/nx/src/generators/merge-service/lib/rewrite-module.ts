@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { bindingNamesIn, type DeclarationGraph, type ImportBinding, isInside, type ModuleDeclarations, typescript } from '../../../analysis';
 import { freshName } from '../../utils/identifiers';
-import { relativeSpecifier } from '../../utils/specifiers';
+import { relativeSpecifier, respell } from '../../utils/specifiers';
 import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
 
 /** How the imports of one service's client are rewritten. */
@@ -166,20 +166,6 @@ function existingImport(module: ModuleDeclarations, clientFile: string): string 
     if (bindings.length === 1 && bindings[0].kind === 'named') return bindings[0].local;
   }
   return undefined;
-}
-
-/**
- * The specifier from `fromModule` to workspace file `target`, written in the style of
- * `original`: the folder for an index, `.js` or `.ts` where it had one.
- */
-export function respell(original: string, fromModule: string, target: string): string {
-  const stem = target.replace(/\.[cm]?tsx?$/, '');
-  const last = original.split('/').pop() ?? '';
-  if (posix.basename(stem) === 'index' && !/^index(\.[cm]?[jt]sx?)?$/.test(last)) {
-    return relativeSpecifier(fromModule, posix.dirname(target));
-  }
-  const extension = /\.[cm]?[jt]sx?$/.exec(last)?.[0] ?? '';
-  return `${relativeSpecifier(fromModule, stem)}${extension}`;
 }
 
 function replaceLiteral(text: string, start: number, end: number, specifier: string): TextEdit {

@@ -8,6 +8,8 @@ export interface ReferenceCheck {
   graph: DeclarationGraph;
   sides: ReadonlyMap<TopLevelStatement, Side>;
   endpointOf(statement: TopLevelStatement): EndpointInfo | undefined;
+  /** The module a statement of the source's code is written to. */
+  moduleOf(statement: TopLevelStatement): string;
   source: string;
   target: string;
 }
@@ -41,18 +43,27 @@ function checkReexports({ graph, sides, endpointOf, target }: ReferenceCheck): S
   return problems;
 }
 
-function checkDynamicImports({ graph, sides }: ReferenceCheck): SplitProblem[] {
-  const divided = new Set<string>();
-  for (const [statement, side] of sides) if (side !== 'stay') divided.add(statement.file);
+/**
+ * A module loaded with `import('...')` is used whole, so its code goes where the code that
+ * loads it goes: the split can follow it only when all of that module's code goes to one
+ * place (stays, moves or is shared).
+ */
+function checkDynamicImports({ graph, sides, moduleOf }: ReferenceCheck): SplitProblem[] {
+  const homes = new Map<string, Set<string>>();
+  for (const [statement] of sides) {
+    if (statement.kind === 'import') continue;
+    homes.set(statement.file, (homes.get(statement.file) ?? new Set()).add(moduleOf(statement)));
+  }
   const problems: SplitProblem[] = [];
   for (const module of graph.modules.values()) {
     for (const dynamic of module.dynamicImports) {
-      if (!dynamic.resolvedFile || !divided.has(dynamic.resolvedFile)) continue;
+      const places = dynamic.resolvedFile === undefined ? undefined : homes.get(dynamic.resolvedFile);
+      if (!places || places.size < 2) continue;
       problems.push({
         file: module.file,
         line: dynamic.line,
-        message: `${dynamic.specifier} is imported dynamically here, and the split moves code out of it; the split cannot tell what the import uses.`,
-        fix: `Import what you need statically (or call the endpoints through their client), then run the split again.`,
+        message: `${dynamic.specifier} is loaded whole here with a dynamic import, and the split divides it between ${[...places].join(' and ')}.`,
+        fix: `Move what each side needs into a module of its own (or import it statically), then run the split again.`,
       });
     }
   }

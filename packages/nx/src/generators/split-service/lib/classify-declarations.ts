@@ -9,7 +9,8 @@ export type Side = 'stay' | 'move' | 'share';
  * service, or goes to the shared library:
  *
  * - what the moved endpoints use, transitively, inside the service is the closure; a
- *   reference to an endpoint is a call through a client, not a use, so it stops there;
+ *   reference to an endpoint is a call through a client, not a use, so it stops there; a
+ *   module loaded with `import('...')` is used whole;
  * - what in the closure is also used by code that stays goes to the shared library, with
  *   everything it uses in turn; the rest of the closure moves;
  * - endpoints never go to the shared library, and everything else stays.
@@ -29,6 +30,10 @@ export function classifyDeclarations(
   kept: readonly TopLevelStatement[] = [],
 ): Map<TopLevelStatement, Side> {
   const members = new Set(statements);
+  const byFile = new Map<string, TopLevelStatement[]>();
+  for (const statement of statements) {
+    if (statement.kind !== 'import') byFile.set(statement.file, [...(byFile.get(statement.file) ?? []), statement]);
+  }
   const unit = (statement: TopLevelStatement) => statement.group[0];
   const uses = (from: TopLevelStatement): TopLevelStatement[] => {
     const targets = new Set<TopLevelStatement>();
@@ -36,6 +41,9 @@ export function classifyDeclarations(
       for (const reference of statement.references) {
         const target = reference.target;
         if (target && members.has(target) && unit(target) !== unit(from)) targets.add(unit(target));
+      }
+      for (const file of statement.loads) {
+        for (const target of byFile.get(file) ?? []) if (unit(target) !== unit(from)) targets.add(unit(target));
       }
     }
     return [...targets];

@@ -129,6 +129,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
       graph,
       sides,
       endpointOf,
+      moduleOf: paths.moduleOf,
       source: source.name,
       target: options.name,
     }),
@@ -169,6 +170,10 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
       resolve: (fromFile, specifier) => moduleResolver.resolve(fromFile, specifier),
       hostsOf: (module) => hosts.get(module) ?? [],
       namesIn,
+      homeOf: (file) => {
+        const statements = code.filter((s) => s.file === file && s.kind !== 'import');
+        return statements.length ? paths.moduleOf(statements[0]) : file;
+      },
       newHomeOf: (file) => {
         const relocated = code.filter((s) => s.file === file && (sides.get(s) ?? 'stay') !== 'stay');
         const home = relocated.find((s) => sides.get(s) === 'move') ?? relocated[0];

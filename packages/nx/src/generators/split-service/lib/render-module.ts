@@ -6,7 +6,7 @@ import { describeBody } from './split-tests';
 import type { Binding, ModulePlan, ReferenceResolver } from './resolve-references';
 import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
 import { type TestHostedService, testHosting } from './host-in-tests';
-import { moduleSpecifier, relativeSpecifier } from '../../utils/specifiers';
+import { moduleSpecifier, relativeSpecifier, respell } from '../../utils/specifiers';
 
 /** What rendering needs to know beyond the module itself. */
 export interface RenderContext {
@@ -25,6 +25,8 @@ export interface RenderContext {
   resolve(fromFile: string, specifier: string): string | undefined;
   /** Where the code of a source file the split deletes went (the new service's module first). */
   newHomeOf(file: string): string | undefined;
+  /** The module that holds a file's code after the split: the file itself when its code stays. */
+  homeOf(file: string): string;
   /** The modules the relocated code of a source file went to, by side. */
   homesOf(file: string): { move?: string; share?: string };
   /** The services a test module hosts in its own process after the split. */
@@ -58,7 +60,7 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
       ...exportEdits(statement, context),
       ...omitEdits(context.typescript, origin.sourceFile, module.omit?.get(statement) ?? []),
       ...(module.test ? describeTitleEdits(statement, context) : []),
-      ...(module.test ? mockPathEdits(statement, origin.file, module.path, context) : []),
+      ...specifierEdits(statement, origin, module, context),
       ...(module.serviceMarker ? serviceNameEdits(statement, context) : []),
     ];
     const start = attachedStart(context.typescript, origin.sourceFile, statement.node);
@@ -120,7 +122,12 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
   const bindings: Binding[] = [];
   for (const statement of module.statements) {
     const resolved = resolver.resolve(statement, module);
-    edits.push(...resolved.edits, ...exportEdits(statement, context), ...omitEdits(ts, sourceFile, module.omit?.get(statement) ?? []));
+    edits.push(
+      ...resolved.edits,
+      ...exportEdits(statement, context),
+      ...omitEdits(ts, sourceFile, module.omit?.get(statement) ?? []),
+      ...specifierEdits(statement, origin, module, context),
+    );
     bindings.push(...resolved.bindings);
     for (const binding of resolved.keeps) keeps.add(binding);
   }
@@ -364,37 +371,26 @@ function serviceNameEdits(statement: TopLevelStatement, context: RenderContext):
   return edits;
 }
 
-const MOCKING = new Set(['mock', 'unmock', 'doMock', 'dontMock', 'requireActual', 'requireMock', 'importActual', 'importMock']);
 
 /** `jest.mock('./db')` (or `vi.mock`) in a moved test names the same module from the test's new folder. */
-function mockPathEdits(statement: TopLevelStatement, originFile: string, module: string, context: RenderContext): TextEdit[] {
-  const ts = context.typescript;
+/**
+ * The module specifiers inside a statement that name a file of the source's code whose code
+ * went elsewhere, or that a statement written to another folder reaches by another relative
+ * path: `import('./page-html')` and, in tests, `jest.mock('./store')`. Each is respelled to
+ * where that code is now, in the style it was written.
+ */
+function specifierEdits(statement: TopLevelStatement, origin: ModuleDeclarations, module: ModulePlan, context: RenderContext): TextEdit[] {
+  const start = statement.node.getStart(origin.sourceFile);
   const edits: TextEdit[] = [];
-  const visit = (node: TS.Node): void => {
-    if (
-      ts.isCallExpression(node) &&
-      ts.isPropertyAccessExpression(node.expression) &&
-      ts.isIdentifier(node.expression.expression) &&
-      (node.expression.expression.text === 'jest' || node.expression.expression.text === 'vi') &&
-      MOCKING.has(node.expression.name.text)
-    ) {
-      const argument = node.arguments[0];
-      if (argument && ts.isStringLiteralLike(argument) && argument.text.startsWith('.')) {
-        const target = context.resolve(originFile, argument.text);
-        const home = target && (context.deleted.has(target) ? context.newHomeOf(target) : target);
-        if (home) {
-          const quote = argument.getText()[0];
-          edits.push({
-            start: argument.getStart(),
-            end: argument.getEnd(),
-            text: `${quote}${moduleSpecifier(module, home, context.importExtension)}${quote}`,
-          });
-        }
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(statement.node);
+  for (const specifier of origin.specifiers) {
+    if (specifier.kind !== 'dynamic' && !(specifier.kind === 'mock' && module.test)) continue;
+    const { literal, resolvedFile } = specifier;
+    if (literal.pos < start || literal.end > statement.node.end || !specifier.text.startsWith('.') || resolvedFile === undefined) continue;
+    const home = context.homeOf(resolvedFile);
+    if (home === resolvedFile && module.path === origin.file) continue;
+    const quote = literal.getText(origin.sourceFile)[0];
+    edits.push({ start: literal.getStart(origin.sourceFile), end: literal.end, text: `${quote}${respell(specifier.text, module.path, home)}${quote}` });
+  }
   return edits;
 }
 
