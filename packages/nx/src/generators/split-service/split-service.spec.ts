@@ -362,6 +362,26 @@ export async function who(h: string): Promise<string> {
     expect(typecheckTree(tree)).toEqual([]);
   });
 
+  describe('state', () => {
+    it('moves state that only the moved endpoints use, with them, and shares constants, functions and classes', async () => {
+      service('hello', {
+        'store.ts': `export const LIMIT = 10;\nexport const PATTERN = /^[a-z]+$/;\nexport class Store {\n  private readonly items = new Map<string, number>();\n  add(key: string): number {\n    this.items.set(key, (this.items.get(key) ?? 0) + 1);\n    return this.items.get(key)!;\n  }\n}\nexport const store = new Store();\n`,
+        'hello.ts': `import { api } from '@topo/runtime';
+import { LIMIT, PATTERN, store } from './store';
+
+export const h1 = api({ expose: true, method: 'GET', path: '/limit' }, async (): Promise<{ limit: number; ok: boolean }> => ({ limit: LIMIT, ok: PATTERN.test('a') }));
+export const add = api({ expose: true, method: 'POST', path: '/add' }, async ({ key }: { key: string }): Promise<{ n: number; limit: number }> => ({ n: store.add(key), limit: LIMIT }));
+`,
+      });
+
+      await split({ endpoints: ['add'], name: 'counts' });
+
+      expect(read(`${SERVICES}/counts/store.ts`)).toContain('export const store = new Store();');
+      expect(read('apps/api/shared/hello/store.ts')).toContain('export const LIMIT = 10;');
+      expect(read('apps/api/shared/hello/store.ts')).not.toContain('new Store()');
+    });
+  });
+
   describe('dynamic imports', () => {
     it('follows a module a moved endpoint loads with import(): it moves with the endpoint, and the specifier with it', async () => {
       service('hello', {
@@ -1129,9 +1149,47 @@ export const h2 = api({ path: '/h2' }, async ({ name }: { name: string }) => ({ 
 
       const message = await refusal({ endpoints: ['h2'] });
       expect(message).toContain(
-        `${SERVICES}/hello/hello.ts:3: "seen" is module-level state that is changed, used both by "hello" (h1 at ${SERVICES}/hello/hello.ts:6) and by "yo" (h2 at ${SERVICES}/hello/hello.ts:11)`,
+        `${SERVICES}/hello/hello.ts:3: "seen" is module-level state (an instance of Set), used both by "hello" (h1 at ${SERVICES}/hello/hello.ts:6) and by "yo" (h2 at ${SERVICES}/hello/hello.ts:11)`,
       );
       expect(message).toContain(`${SERVICES}/hello/hello.ts:4: "calls" is module-level state (a \`let\`)`);
+    });
+
+    it('an instance both sides use, reached through a helper, naming the value, its users and the ways out', async () => {
+      service('hello', {
+        'counter.ts': `class Counter {\n  n = 0;\n  inc(): number {\n    return ++this.n;\n  }\n}\n\nexport const counter = new Counter();\n\nexport function current(): { n: number } {\n  return { n: counter.n };\n}\n`,
+        'hello.ts': `import { api } from '@topo/runtime';
+import { counter, current } from './counter';
+
+export const bump = api({ expose: true, method: 'POST', path: '/bump' }, async (): Promise<{ n: number }> => ({ n: counter.inc() }));
+export const peek = api({ expose: true, method: 'GET', path: '/peek' }, async (): Promise<{ n: number }> => current());
+`,
+      });
+
+      const message = await refusal({ endpoints: ['peek'], name: 'reader' });
+      expect(message).toContain(
+        `${SERVICES}/hello/counter.ts:8: "counter" is module-level state (an instance of Counter), used both by "hello" (bump at ${SERVICES}/hello/hello.ts:4) and by "reader" (peek at ${SERVICES}/hello/hello.ts:5); in separate processes each would have its own copy, and they would diverge.`,
+      );
+      expect(message).toContain('Keep "counter" on one side with all the endpoints that use it (move them together with --endpoints');
+    });
+
+    it("what a factory of the service's code makes, when both sides use it", async () => {
+      service('hello', {
+        'hello.ts': `import { api } from '@topo/runtime';
+
+function createCache() {
+  const entries = new Map<string, number>();
+  return { get: (key: string) => entries.get(key), put: (key: string, n: number) => void entries.set(key, n) };
+}
+const cache = createCache();
+
+export const put = api({ path: '/put' }, async ({ key }: { key: string }) => cache.put(key, 1));
+export const get = api({ path: '/get' }, async ({ key }: { key: string }) => ({ n: cache.get(key) ?? 0 }));
+`,
+      });
+
+      expect(await refusal({ endpoints: ['get'], name: 'reader' })).toContain(
+        `${SERVICES}/hello/hello.ts:7: "cache" is module-level state (what createCache() makes: an object with methods)`,
+      );
     });
 
     it('a test that uses both sides', async () => {

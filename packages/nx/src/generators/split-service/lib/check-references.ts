@@ -85,41 +85,152 @@ const MUTATING_METHODS = new Set([
   'fill',
   'copyWithin',
 ]);
-const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array']);
 
-/** Module-level state both sides would use: in separate processes each would have its own copy. */
+/** Classes whose instances are values, not state: sharing one between processes changes nothing. */
+const VALUE_CLASSES = new Set(['RegExp', 'URL', 'Date', 'TextEncoder', 'TextDecoder', 'Error', 'TypeError', 'RangeError']);
+/** Calls whose result is as immutable as what they are given. */
+const FREEZING_CALLS = new Set(['Object.freeze', 'Symbol', 'Symbol.for', 'BigInt', 'String', 'Number', 'Boolean']);
+
+/**
+ * Module-level state both sides would use: in separate processes each would have its own
+ * copy, and they would diverge without a word (mono `{"n":2}`, micro `{"n":0}`). State is a
+ * `let` or `var`, an instance (a store, a cache, a repository, a client object: anything
+ * made with `new`, value classes such as `RegExp` or `URL` aside, `Map` and `Set` included),
+ * an object or array literal that code changes, and what a factory of the workspace makes
+ * when it returns an instance or an object with methods. Constants, functions, classes and
+ * types are shared freely. Closures over state are caught with the state itself: code both
+ * sides use goes to the shared library with all it uses.
+ */
 function checkSharedState(check: ReferenceCheck): SplitProblem[] {
-  const ts = check.typescript;
   const { sides } = check;
   const problems: SplitProblem[] = [];
-  const users = (declaration: TopLevelStatement, side: Side) =>
-    [...sides.keys()].find((s) => sides.get(s) === side && s.references.some((r) => r.target === declaration));
+  const reachers = endpointsReaching(check);
   for (const [statement, side] of sides) {
-    if (side !== 'share' || !ts.isVariableStatement(statement.node)) continue;
-    const list = statement.node.declarationList;
-    const constant = (list.flags & ts.NodeFlags.Const) !== 0;
-    const mutable =
-      !constant || list.declarations.some((d) => d.initializer && isMutableValue(ts, d.initializer) && isMutated(check, statement));
-    if (!mutable) continue;
+    if (side !== 'share') continue;
+    const state = describeState(check, statement);
+    if (!state) continue;
     const name = statement.names.join(', ');
-    const where = (user: TopLevelStatement | undefined) => (user ? `${user.names[0] ?? 'code'} at ${user.file}:${user.line}` : 'its code');
+    const users = (wanted: Side) => {
+      const endpoints = reachers(statement).filter((e) => sides.get(e) === wanted);
+      return endpoints.length ? endpoints.map((e) => `${e.names[0]} at ${e.file}:${e.line}`).join(', ') : 'its code';
+    };
     problems.push({
       file: statement.file,
       line: statement.line,
       message:
-        `"${name}" is module-level ${constant ? 'state that is changed' : `state (a \`${list.flags & ts.NodeFlags.Let ? 'let' : 'var'}\`)`}, used both by "${check.source}" (${where(users(statement, 'stay'))}) ` +
-        `and by "${check.target}" (${where(users(statement, 'move'))}); in separate processes each would change its own copy, and they would diverge.`,
-      fix: `Keep the state in one service and let the other call an endpoint for it (or make it a constant), then run the split again.`,
+        `"${name}" is module-level state (${state}), used both by "${check.source}" (${users('stay')}) and by "${check.target}" (${users('move')}); ` +
+        `in separate processes each would have its own copy, and they would diverge.`,
+      fix:
+        `Keep "${name}" on one side with all the endpoints that use it (move them together with --endpoints, or leave them all in "${check.source}"), ` +
+        `and let the other side call those endpoints through the client; or keep the state in a database both sides reach. Then run the split again.`,
     });
   }
   return problems;
 }
 
-function isMutableValue(ts: typeof TS, expression: TS.Expression): boolean {
+/** What makes a top-level statement state (`a \`let\``, `an instance of Counter`...), or undefined for a value. */
+function describeState(check: ReferenceCheck, statement: TopLevelStatement): string | undefined {
+  const ts = check.typescript;
+  const node = statement.node;
+  if (ts.isClassDeclaration(node)) {
+    const changingStatic = node.members.some((member) => {
+      const modifiers = ts.canHaveModifiers(member) ? (ts.getModifiers(member) ?? []) : [];
+      return (
+        ts.isPropertyDeclaration(member) &&
+        modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) &&
+        !modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword)
+      );
+    });
+    return changingStatic ? 'a class with a static field that can change' : undefined;
+  }
+  if (!ts.isVariableStatement(node)) return undefined;
+  const list = node.declarationList;
+  if (!(list.flags & ts.NodeFlags.Const)) return `a \`${list.flags & ts.NodeFlags.Let ? 'let' : 'var'}\``;
+  for (const declaration of list.declarations) {
+    const value = declaration.initializer && unwrapValue(ts, declaration.initializer);
+    if (!value) continue;
+    if (ts.isNewExpression(value)) {
+      const name = value.expression.getText();
+      if (!VALUE_CLASSES.has(name) && !name.startsWith('Intl.')) return `an instance of ${name}`;
+      continue;
+    }
+    if ((ts.isArrayLiteralExpression(value) || ts.isObjectLiteralExpression(value)) && isMutated(check, statement)) {
+      return `${ts.isArrayLiteralExpression(value) ? 'an array' : 'an object'} that code changes`;
+    }
+    if (ts.isCallExpression(value)) {
+      if (FREEZING_CALLS.has(value.expression.getText())) continue;
+      if (isMutated(check, statement)) return 'a value that code changes';
+      const made = statefulResult(check, value);
+      if (made) return made;
+    }
+  }
+  return undefined;
+}
+
+/** `x as T`, `x satisfies T`, `(x)`, `x!` and `x as const`: the value inside. */
+function unwrapValue(ts: typeof TS, expression: TS.Expression): TS.Expression {
   let value = expression;
-  while (ts.isAsExpression(value) || ts.isSatisfiesExpression(value) || ts.isParenthesizedExpression(value)) value = value.expression;
-  if (ts.isArrayLiteralExpression(value) || ts.isObjectLiteralExpression(value)) return true;
-  return ts.isNewExpression(value) && ts.isIdentifier(value.expression) && COLLECTIONS.has(value.expression.text);
+  while (ts.isAsExpression(value) || ts.isSatisfiesExpression(value) || ts.isParenthesizedExpression(value) || ts.isNonNullExpression(value)) {
+    value = value.expression;
+  }
+  return value;
+}
+
+/**
+ * A call to a function declared in the source's code that returns an instance or an object
+ * with methods: a factory of a store or a client (`createStore()`). What a package's
+ * function returns is not known here, and is taken for a value.
+ */
+function statefulResult(check: ReferenceCheck, call: TS.CallExpression): string | undefined {
+  const ts = check.typescript;
+  if (!ts.isIdentifier(call.expression)) return undefined;
+  const callee = call.expression;
+  const target = check.graph.statementOf(call)?.references.find((r) => r.node === callee)?.target;
+  const factory = target?.node;
+  if (!factory || !ts.isFunctionDeclaration(factory) || !factory.body) return undefined;
+  const name = factory.name?.text ?? callee.text;
+  let made: string | undefined;
+  const visit = (node: TS.Node): void => {
+    if (made || (ts.isFunctionLike(node) && node !== factory)) return;
+    if (ts.isReturnStatement(node) && node.expression) {
+      const returned = unwrapValue(ts, node.expression);
+      if (ts.isNewExpression(returned) && !VALUE_CLASSES.has(returned.expression.getText())) {
+        made = `what ${name}() makes: an instance of ${returned.expression.getText()}`;
+      } else if (
+        ts.isObjectLiteralExpression(returned) &&
+        returned.properties.some((p) => ts.isMethodDeclaration(p) || (ts.isPropertyAssignment(p) && ts.isFunctionLike(p.initializer)))
+      ) {
+        made = `what ${name}() makes: an object with methods`;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(factory.body, visit);
+  return made;
+}
+
+/** For a declaration, the endpoints (of the source's code) whose code reaches it, through the code they use. */
+function endpointsReaching(check: ReferenceCheck): (declaration: TopLevelStatement) => TopLevelStatement[] {
+  const endpoints = [...check.sides.keys()].filter((s) => check.endpointOf(s));
+  const byFile = new Map<string, TopLevelStatement[]>();
+  for (const statement of check.sides.keys()) byFile.set(statement.file, [...(byFile.get(statement.file) ?? []), statement]);
+  const reached = new Map<TopLevelStatement, Set<TopLevelStatement>>();
+  for (const endpoint of endpoints) {
+    const seen = new Set<TopLevelStatement>();
+    const queue = [endpoint];
+    for (let next = queue.pop(); next; next = queue.pop()) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      for (const member of next.group) {
+        for (const reference of member.references) {
+          if (reference.target && check.sides.has(reference.target) && !check.endpointOf(reference.target)) queue.push(reference.target);
+        }
+        for (const file of member.loads) queue.push(...(byFile.get(file) ?? []));
+      }
+    }
+    reached.set(endpoint, seen);
+  }
+  return (declaration) => endpoints.filter((endpoint) => declaration.group.some((s) => reached.get(endpoint)!.has(s)));
 }
 
 /** Whether code anywhere changes what `declaration` holds: assigns into it or calls a mutating method. */

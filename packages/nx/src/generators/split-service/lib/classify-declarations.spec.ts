@@ -92,4 +92,24 @@ export const h2 = (b: Box) => pick(b.a);
 
     expect(sides['registry@1']).toBe('share');
   });
+
+  it('takes along code that only refers to moved endpoints and that nothing staying uses: a schedule beside its job', () => {
+    const sides = classify(
+      {
+        'a.ts': `export const h1 = () => 1;
+export const h2 = () => 2;
+export const schedule = { endpoint: h2, every: '1h' };
+export const both = [h1, h2];
+const usesSchedule = () => schedule;
+export const h3 = () => usesSchedule();
+`,
+      },
+      ['h2'],
+    );
+
+    expect(sides).toEqual({ 'h1@1': 'stay', 'h2@2': 'move', 'schedule@3': 'stay', 'both@4': 'stay', 'usesSchedule@5': 'stay', 'h3@6': 'stay' });
+    expect(
+      classify({ 'b.ts': `export const h1 = () => 1;\nexport const h2 = () => 2;\nexport const schedule = { endpoint: h2, every: '1h' };\n` }, ['h2']),
+    ).toEqual({ 'h1@1': 'stay', 'h2@2': 'move', 'schedule@3': 'move' });
+  });
 });

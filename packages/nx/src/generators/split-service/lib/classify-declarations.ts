@@ -13,6 +13,8 @@ export type Side = 'stay' | 'move' | 'share';
  *   module loaded with `import('...')` is used whole;
  * - what in the closure is also used by code that stays goes to the shared library, with
  *   everything it uses in turn; the rest of the closure moves;
+ * - code that uses moved endpoints and nothing that stays, and that nothing that stays
+ *   uses (a schedule `{ endpoint: checkAll }`), goes with them;
  * - endpoints never go to the shared library, and everything else stays.
  *
  * Statements declaring the same symbol (overloads, merged interfaces) get one side.
@@ -62,7 +64,25 @@ export function classifyDeclarations(
 
   const selectedUnits = new Set(selected.map(unit));
   const keptUses = kept.flatMap(uses).filter((target) => !isEndpoint(target));
-  const moved = closure([...selectedUnits, ...keptUses], (target) => !isEndpoint(target) || selectedUnits.has(target));
+  const follow = (target: TopLevelStatement) => !isEndpoint(target) || selectedUnits.has(target);
+  const moved = closure([...selectedUnits, ...keptUses], follow);
+  // Code that only the moved code gives meaning to goes with it: `{ endpoint: checkAll }`
+  // beside a moved checkAll, when nothing that stays uses it.
+  const usedBy = new Map<TopLevelStatement, Set<TopLevelStatement>>();
+  for (const statement of statements) for (const target of uses(statement)) usedBy.set(target, (usedBy.get(target) ?? new Set()).add(unit(statement)));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const statement of statements) {
+      const u = unit(statement);
+      if (moved.has(u) || isEndpoint(u) || (statement.kind !== 'declaration' && statement.kind !== 'other')) continue;
+      const targets = uses(u);
+      const followsMoved = targets.some((t) => selectedUnits.has(t)) && targets.every((t) => moved.has(t));
+      const usedByRest = [...(usedBy.get(u) ?? [])].some((user) => !moved.has(user));
+      if (!followsMoved || usedByRest) continue;
+      for (const reached of closure([u], follow)) moved.add(reached);
+      grew = true;
+    }
+  }
   // Code outside the closure that uses something inside it: that something is shared.
   const usedByRemaining = new Set<TopLevelStatement>(keptUses);
   for (const statement of statements) {
