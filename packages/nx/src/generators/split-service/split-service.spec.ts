@@ -1032,7 +1032,7 @@ export const h2 = api({ path: '/h2' }, async (): Promise<string> => shout('h2') 
     it('an endpoint passed as an argument or stored, named by file and line', async () => {
       tree.write(
         `${SERVICES}/hello/registry.ts`,
-        `import { h2 } from './hello';\n\nexport const handlers = [h2];\nexport function register(add: (f: unknown) => void): void {\n  add(h2);\n}\n`,
+        `import { h1, h2 } from './hello';\n\nexport const handlers = [h1, h2];\nexport function register(add: (f: unknown) => void): void {\n  add(h2);\n  add(h1);\n}\n`,
       );
 
       const message = await refusal({ endpoints: ['h2'] });
@@ -1149,7 +1149,7 @@ export const h2 = api({ path: '/h2' }, async ({ name }: { name: string }) => ({ 
 
       const message = await refusal({ endpoints: ['h2'] });
       expect(message).toContain(
-        `${SERVICES}/hello/hello.ts:3: "seen" is module-level state (an instance of Set), used both by "hello" (h1 at ${SERVICES}/hello/hello.ts:6) and by "yo" (h2 at ${SERVICES}/hello/hello.ts:11)`,
+        `${SERVICES}/hello/hello.ts:3: "seen" is module-level state (a Set that code changes), used both by "hello" (h1 at ${SERVICES}/hello/hello.ts:6) and by "yo" (h2 at ${SERVICES}/hello/hello.ts:11)`,
       );
       expect(message).toContain(`${SERVICES}/hello/hello.ts:4: "calls" is module-level state (a \`let\`)`);
     });

@@ -86,6 +86,8 @@ const MUTATING_METHODS = new Set([
   'copyWithin',
 ]);
 
+/** Built-in collections: state when code changes them, a lookup table when it only reads them. */
+const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array']);
 /** Classes whose instances are values, not state: sharing one between processes changes nothing. */
 const VALUE_CLASSES = new Set(['RegExp', 'URL', 'Date', 'TextEncoder', 'TextDecoder', 'Error', 'TypeError', 'RangeError']);
 /** Calls whose result is as immutable as what they are given. */
@@ -95,7 +97,7 @@ const FREEZING_CALLS = new Set(['Object.freeze', 'Symbol', 'Symbol.for', 'BigInt
  * Module-level state both sides would use: in separate processes each would have its own
  * copy, and they would diverge without a word (mono `{"n":2}`, micro `{"n":0}`). State is a
  * `let` or `var`, an instance (a store, a cache, a repository, a client object: anything
- * made with `new`, value classes such as `RegExp` or `URL` aside, `Map` and `Set` included),
+ * made with `new`, value classes such as `RegExp` or `URL` aside), a `Map`, `Set` or array,
  * an object or array literal that code changes, and what a factory of the workspace makes
  * when it returns an instance or an object with methods. Constants, functions, classes and
  * types are shared freely. Closures over state are caught with the state itself: code both
@@ -151,7 +153,11 @@ function describeState(check: ReferenceCheck, statement: TopLevelStatement): str
     if (!value) continue;
     if (ts.isNewExpression(value)) {
       const name = value.expression.getText();
-      if (!VALUE_CLASSES.has(name) && !name.startsWith('Intl.')) return `an instance of ${name}`;
+      if (COLLECTIONS.has(name)) {
+        if (isMutated(check, statement)) return `a ${name} that code changes`;
+      } else if (!VALUE_CLASSES.has(name) && !name.startsWith('Intl.')) {
+        return `an instance of ${name}`;
+      }
       continue;
     }
     if ((ts.isArrayLiteralExpression(value) || ts.isObjectLiteralExpression(value)) && isMutated(check, statement)) {

@@ -76,7 +76,8 @@ export function classifyDeclarations(
       const u = unit(statement);
       if (moved.has(u) || isEndpoint(u) || (statement.kind !== 'declaration' && statement.kind !== 'other')) continue;
       const targets = uses(u);
-      const followsMoved = targets.some((t) => selectedUnits.has(t)) && targets.every((t) => moved.has(t));
+      const refersToMoved = u.group.some((s) => s.references.some((r) => !r.inType && r.target !== undefined && selectedUnits.has(unit(r.target))));
+      const followsMoved = refersToMoved && targets.every((t) => moved.has(t));
       const usedByRest = [...(usedBy.get(u) ?? [])].some((user) => !moved.has(user));
       if (!followsMoved || usedByRest) continue;
       for (const reached of closure([u], follow)) moved.add(reached);
