@@ -78,8 +78,8 @@ export interface TopLevelStatement {
   references: TopLevelReference[];
   /** The elements of an export list or of a named re-export. */
   exports: ExportElement[];
-  /** For a re-export: the module it re-exports from. */
-  reexport?: { specifier: string; resolvedFile?: string; star: boolean };
+  /** For a re-export: the module it re-exports from; `namespace` for `export * as ns from`. */
+  reexport?: { specifier: string; resolvedFile?: string; star: boolean; namespace?: string };
   /**
    * The statements that declare the same symbols (function overloads, merged interfaces
    * and namespaces), this one included, in file order: they can only move together.
@@ -335,17 +335,36 @@ function readReference(
     const declaration = symbol.declarations?.[0];
     via = declaration && bindingOf.get(declaration);
   }
-  if (via?.kind === 'namespace') {
+  if (via?.kind === 'namespace' || isModule(checker, symbol)) {
+    // `ns.x` through a namespace import, or through a module a barrel re-exports with
+    // `export * as ns` (`barrel.ns.x` too): the reference is to `x`, as far down as modules go.
     let member: TS.PropertyAccessExpression | TS.QualifiedName | undefined;
-    if (ts.isPropertyAccessExpression(parent) && parent.expression === node) member = parent;
-    else if (ts.isQualifiedName(parent) && parent.left === node) member = parent;
-    if (!member) return { node, via, inType };
-    symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(member) ? member.name : member.right);
-    return { node, via, member, target: declaring(symbol), inType };
+    let current: TS.Node = node;
+    for (;;) {
+      const up: TS.Node = current.parent;
+      const next =
+        (ts.isPropertyAccessExpression(up) && up.expression === current) || (ts.isQualifiedName(up) && up.left === current) ? up : undefined;
+      if (!next) break;
+      member = next;
+      symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(next) ? next.name : next.right);
+      if (!isModule(checker, symbol)) break;
+      current = next;
+    }
+    if (!member) return via ? { node, via, inType } : undefined;
+    const target = declaring(symbol);
+    if (!target && !via) return undefined;
+    return { node, via, member, target, inType };
   }
   const target = declaring(symbol);
   if (!target && !via) return undefined;
   return { node, via, target, inType };
+}
+
+/** Whether a symbol is, through its aliases, a module: what `import * as`, `export * as` and `import x = require` name. */
+function isModule(checker: TS.TypeChecker, symbol: TS.Symbol | undefined): boolean {
+  if (!symbol) return false;
+  const resolved = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  return (resolved.flags & ts.SymbolFlags.ValueModule) !== 0 && (resolved.declarations ?? []).some((d) => ts.isSourceFile(d));
 }
 
 /** Whether `node` sits where only a type is expected, so it is erased at run time. */
@@ -378,6 +397,7 @@ function readExportElements(
       specifier: node.moduleSpecifier.text,
       resolvedFile: resolver.resolve(statement.file, node.moduleSpecifier.text),
       star: !node.exportClause,
+      namespace: node.exportClause && ts.isNamespaceExport(node.exportClause) ? node.exportClause.name.text : undefined,
     };
   }
   if (!node.exportClause || !ts.isNamedExports(node.exportClause)) return;

@@ -13,7 +13,16 @@ export { diskHost, treeHost, type SourceHost } from './files';
 export { createModuleResolver, importNeedles, type ModuleResolver } from './resolve';
 export { createHostProgram, type HostProgram } from './program';
 export { typescript } from './typescript';
-export { bindingNamesIn, isMemberName, readModuleSyntax, type ImportSyntax, type ModuleSyntax, type SpecifierSyntax } from './module-syntax';
+export {
+  bindingNamesIn,
+  isMemberName,
+  readModuleSyntax,
+  SPLIT_HOST_COMMENT,
+  type ImportSyntax,
+  type ModuleSyntax,
+  type SpecifierSyntax,
+  type TestHostSyntax,
+} from './module-syntax';
 export {
   declaredNames,
   isTypePosition,

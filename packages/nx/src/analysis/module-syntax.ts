@@ -31,6 +31,27 @@ export interface SpecifierSyntax {
 }
 
 /**
+ * `const host = createHost({ ..., register: true, services: [...] })` in a test: the
+ * services it hosts in the test's process, so that clients reach them in-process.
+ */
+export interface TestHostSyntax {
+  statement: TS.VariableStatement;
+  /** The local name the host is held in. */
+  name: string;
+  /** The `services: [...]` array literal. */
+  services: TS.ArrayLiteralExpression;
+  /** Each element, with the local name its `service:` property names (a service.ts default import). */
+  entries: { node: TS.Expression; service?: string }[];
+  /** `afterAll(() => host.close())` and the like: top-level statements that use the host and nothing else. */
+  closers: TS.Statement[];
+  /** Written by split-service: its comment says so. */
+  addedBySplit: boolean;
+}
+
+/** The first words of the comment split-service writes above a host it adds to a test. */
+export const SPLIT_HOST_COMMENT = '// Since the split, the code under test calls';
+
+/**
  * What the generators read of a module's text, beyond the facts the graph plugin caches:
  * the parsed file, its imports, every module specifier, the names it declares and exports,
  * and every name its code binds or uses (so that a new import never clashes with one).
@@ -50,6 +71,8 @@ export interface ModuleSyntax {
   bindingNames: ReadonlySet<string>;
   /** The offset where the code after the leading imports starts (the text's length when there is none). */
   bodyStart: number;
+  /** The test hosts it creates with `createHost` from `@topo/runtime/host`. */
+  hosts: TestHostSyntax[];
 }
 
 /**
@@ -73,7 +96,63 @@ export function readModuleSyntax(file: string, text: string): ModuleSyntax {
     exports: exportedNames(sourceFile),
     bindingNames: bindingNamesIn(sourceFile, new Set()),
     bodyStart: body ? body.getFullStart() : text.length,
+    hosts: testHosts(sourceFile, imports),
   };
+}
+
+const HOST_MODULE = '@topo/runtime/host';
+
+/** The test hosts a module creates at its top level. */
+export function testHosts(sourceFile: TS.SourceFile, imports: readonly ImportSyntax[]): TestHostSyntax[] {
+  ts ??= typescript();
+  const createHost = imports.find((i) => i.specifier === HOST_MODULE)?.bindings.find((b) => b.imported === 'createHost' && !b.typeOnly)?.local;
+  if (!createHost) return [];
+  const hosts: TestHostSyntax[] = [];
+  for (const statement of sourceFile.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const call = declaration.initializer;
+      if (!ts.isIdentifier(declaration.name) || !call || !ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || call.expression.text !== createHost) continue;
+      const config = call.arguments[0];
+      if (!config || !ts.isObjectLiteralExpression(config)) continue;
+      const services = config.properties.find((p): p is TS.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText(sourceFile) === 'services')?.initializer;
+      if (!services || !ts.isArrayLiteralExpression(services)) continue;
+      const entries = services.elements.map((node) => {
+        const service =
+          ts.isObjectLiteralExpression(node) &&
+          node.properties.find((p): p is TS.PropertyAssignment | TS.ShorthandPropertyAssignment => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name.getText(sourceFile) === 'service');
+        const value = service ? (ts.isPropertyAssignment(service) ? service.initializer : service.name) : undefined;
+        return { node, service: value && ts.isIdentifier(value) ? value.text : undefined };
+      });
+      const name = declaration.name.text;
+      const closers = sourceFile.statements.filter((other) => other !== statement && closesHost(other, name));
+      const leading = sourceFile.text.slice(statement.getFullStart(), statement.getStart(sourceFile));
+      hosts.push({ statement, name, services, entries, closers, addedBySplit: leading.includes(SPLIT_HOST_COMMENT) });
+    }
+  }
+  return hosts;
+}
+
+/** `afterAll(() => host.close())`: a top-level `afterAll`/`afterEach` whose callback closes the host `name`. */
+function closesHost(statement: TS.Statement, name: string): boolean {
+  if (!ts.isExpressionStatement(statement) || !ts.isCallExpression(statement.expression)) return false;
+  const hook = statement.expression;
+  if (!ts.isIdentifier(hook.expression) || (hook.expression.text !== 'afterAll' && hook.expression.text !== 'afterEach')) return false;
+  let closes = false;
+  const visit = (node: TS.Node): void => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ts.isIdentifier(node.expression.expression) &&
+      node.expression.expression.text === name &&
+      node.expression.name.text === 'close'
+    ) {
+      closes = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  hook.arguments.forEach(visit);
+  return closes;
 }
 
 function importSyntax(node: TS.ImportDeclaration): ImportSyntax[] {

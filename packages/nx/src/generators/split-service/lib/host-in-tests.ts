@@ -1,4 +1,5 @@
 import { names } from '@nx/devkit';
+import { SPLIT_HOST_COMMENT } from '../../../analysis';
 import { freshName } from '../../utils/identifiers';
 import { moduleSpecifier } from '../../utils/specifiers';
 
@@ -26,7 +27,7 @@ export function testHosting(
   importExtension: '' | '.js',
   taken: ReadonlySet<string>,
   vitest: boolean,
-): { imports: string[]; setup: string } {
+): { imports: string[]; entries: string[]; setup: string } {
   const used = new Set(taken);
   const fresh = (base: string) => freshName(base, used);
   const createHost = fresh('createHost');
@@ -47,22 +48,22 @@ export function testHosting(
       imports.push(`import * as ${alias} from '${moduleSpecifier(module, file, importExtension)}';`);
     }
     const endpoints = service.endpoints.map((e) => `{ name: '${e.name}', endpoint: ${modules.get(e.module)}.${e.name} }`);
-    hosted.push(`    { service: ${serviceName}, endpoints: [${endpoints.join(', ')}] },`);
+    hosted.push(`{ service: ${serviceName}, endpoints: [${endpoints.join(', ')}] }`);
   }
   const host = fresh('splitHost');
   const quoted = services.map((s) => `"${s.service}"`).join(' and ');
   const setup = [
-    `// Since the split, the code under test calls ${quoted} through ${services.length > 1 ? 'their clients' : 'its client'}: host ${services.length > 1 ? 'them' : 'it'} in this process, as the monolith does.`,
+    `${SPLIT_HOST_COMMENT} ${quoted} through ${services.length > 1 ? 'their clients' : 'its client'}: host ${services.length > 1 ? 'them' : 'it'} in this process, as the monolith does.`,
     `const ${host} = ${createHost}({`,
     `  app: 'test',`,
     `  process: 'test',`,
     `  edge: false,`,
     `  register: true,`,
     `  services: [`,
-    ...hosted,
+    ...hosted.map((entry) => `    ${entry},`),
     `  ],`,
     `});`,
     `afterAll(() => ${host}.close());`,
   ].join('\n');
-  return { imports, setup };
+  return { imports, entries: hosted, setup };
 }

@@ -12,6 +12,7 @@ import {
   readFileFacts,
   readModuleSyntax,
   SERVICE_FILE,
+  type TestHostSyntax,
   type TopLevelStatement,
   treeHost,
   typescript,
@@ -81,11 +82,12 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   const sides = classifyDeclarations(code, (s) => endpoints.has(s), selected, marker);
 
   const paths = splitPaths(tree, options, sides);
-  const tests = splitTests(
-    modulesOf(source.testFiles),
-    { typescript: ts, sides, newFile: paths.newFile, from: source.name, to: options.name },
-    problems,
-  );
+  const sideOfFile = (file: string): Side | undefined => {
+    const placed = code.filter((s) => s.file === file && (s.kind === 'declaration' || s.kind === 'other')).map((s) => sides.get(s));
+    if (placed.length === 0) return undefined;
+    return placed.includes('stay') ? 'stay' : placed.includes('move') ? 'move' : 'share';
+  };
+  const tests = splitTests(modulesOf(source.testFiles), { typescript: ts, sides, newFile: paths.newFile, sideOfFile });
   const modules: ModulePlan[] = [
     { path: source.serviceFile, owner: 'source', test: false, inPlace: true, origin: source.serviceFile, statements: marker },
     {
@@ -136,7 +138,8 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   );
   if (problems.length) throw refusal(problems);
 
-  const hosts = testHosts(modules, resolver, {
+  const existingHosts = hostsInTests(modules, graph, options);
+  const hosts = testHosts(modules, resolver, existingHosts, {
     [source.name]: {
       service: source.name,
       serviceFile: source.serviceFile,
@@ -169,6 +172,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
       services: { from: source.name, to: options.name },
       resolve: (fromFile, specifier) => moduleResolver.resolve(fromFile, specifier),
       hostsOf: (module) => hosts.get(module) ?? [],
+      existingHostOf: (module) => existingHosts.get(module)?.host,
       namesIn,
       homeOf: (file) => {
         const statements = code.filter((s) => s.file === file && s.kind !== 'import');
@@ -267,6 +271,7 @@ function clientModules(options: NormalizedSplitOptions): { source: ClientModule;
 function testHosts(
   modules: readonly ModulePlan[],
   resolver: ReferenceResolver,
+  existing: ReadonlyMap<ModulePlan, ExistingHost>,
   services: Record<string, TestHostedService>,
 ): Map<ModulePlan, TestHostedService[]> {
   const placement = new Map<TopLevelStatement, ModulePlan>();
@@ -291,10 +296,44 @@ function testHosts(
         if (target && home) queue.push({ statement: target, module: home });
       }
     }
-    const hosted = [...needed].map((name) => services[name]).filter((s) => s && s.endpoints.length > 0);
+    // A service the test hosts already is not hosted twice.
+    const already = existing.get(test)?.services ?? new Set<string>();
+    const hosted = [...needed].filter((name) => !already.has(name)).map((name) => services[name]).filter((s) => s && s.endpoints.length > 0);
     if (hosted.length) hosts.set(test, hosted);
   }
   return hosts;
+}
+
+/** A host a test module creates already, and the services it hosts. */
+interface ExistingHost {
+  host: TestHostSyntax;
+  services: Set<string>;
+}
+
+/**
+ * The hosts test modules create already (`createHost({ register: true, services })`), read
+ * through the analysis, with the names of the services they host: a split adds what it
+ * needs to such a host rather than a second one, and never hosts a service twice.
+ */
+function hostsInTests(modules: readonly ModulePlan[], graph: DeclarationGraph, options: NormalizedSplitOptions): Map<ModulePlan, ExistingHost> {
+  const serviceAt = new Map(options.services.map((service) => [service.serviceFile, service.name]));
+  const found = new Map<ModulePlan, ExistingHost>();
+  for (const module of modules) {
+    if (!module.test) continue;
+    const origin = graph.modules.get(module.origin);
+    if (!origin) continue;
+    const positions = new Set(module.statements.map((s) => s.node.pos));
+    const host = readModuleSyntax(origin.file, origin.sourceFile.text).hosts.find((h) => positions.has(h.statement.pos));
+    if (!host) continue;
+    const services = new Set<string>();
+    for (const entry of host.entries) {
+      const file = origin.imports.find((binding) => binding.local === entry.service)?.resolvedFile;
+      const name = file && serviceAt.get(file);
+      if (name) services.add(name);
+    }
+    found.set(module, { host, services });
+  }
+  return found;
 }
 
 /**

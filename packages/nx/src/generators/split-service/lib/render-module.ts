@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type * as TS from 'typescript';
-import { type ExportElement, type ImportBinding, type ModuleDeclarations, readModuleSyntax, type TopLevelStatement } from '../../../analysis';
+import { type ExportElement, type ImportBinding, type ModuleDeclarations, readModuleSyntax, type TestHostSyntax, type TopLevelStatement } from '../../../analysis';
 import type { Side } from './classify-declarations';
 import { describeBody } from './split-tests';
 import type { Binding, ModulePlan, ReferenceResolver } from './resolve-references';
@@ -31,6 +31,8 @@ export interface RenderContext {
   homesOf(file: string): { move?: string; share?: string };
   /** The services a test module hosts in its own process after the split. */
   hostsOf(module: ModulePlan): readonly TestHostedService[];
+  /** The host a test module creates already, which takes those services. */
+  existingHostOf(module: ModulePlan): TestHostSyntax | undefined;
   /** Every identifier a module's code uses. */
   namesIn(module: ModulePlan): ReadonlySet<string>;
 }
@@ -61,6 +63,7 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
       ...omitEdits(context.typescript, origin.sourceFile, module.omit?.get(statement) ?? []),
       ...(module.test ? describeTitleEdits(statement, context) : []),
       ...specifierEdits(statement, origin, module, context),
+      ...hostEntryEdits(statement, module, origin, context),
       ...(module.serviceMarker ? serviceNameEdits(statement, context) : []),
     ];
     const start = attachedStart(context.typescript, origin.sourceFile, statement.node);
@@ -86,7 +89,7 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
   if (existing === undefined) {
     const hosting = hostingOf(module, origin, context);
     const imports = [...sideEffects, ...importLines(bindings, module.path, context.importExtension), ...(hosting?.imports ?? [])];
-    const setup = hosting ? `${hosting.setup}\n\n` : '';
+    const setup = hosting?.setup ? `${hosting.setup}\n\n` : '';
     return `${imports.length ? `${imports.join('\n')}\n\n` : ''}${setup}${body.join('')}\n`;
   }
   const current = readModuleSyntax(module.path, existing);
@@ -127,6 +130,7 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
       ...exportEdits(statement, context),
       ...omitEdits(ts, sourceFile, module.omit?.get(statement) ?? []),
       ...specifierEdits(statement, origin, module, context),
+      ...hostEntryEdits(statement, module, origin, context),
     );
     bindings.push(...resolved.bindings);
     for (const binding of resolved.keeps) keeps.add(binding);
@@ -199,7 +203,7 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
   }
   const hosting = hostingOf(module, origin, context);
   const newImports = [...importLines(separate, module.path, context.importExtension), ...(hosting?.imports ?? [])];
-  const setup = hosting ? `\n\n${hosting.setup}` : '';
+  const setup = hosting?.setup ? `\n\n${hosting.setup}` : '';
 
   const fateOf = new Map(origin.statements.map((s) => [s.node as TS.Node, fates.get(s) ?? 'keep']));
   edits.push(
@@ -232,6 +236,13 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
 function rewriteReexport(statement: TopLevelStatement, module: ModulePlan, context: RenderContext): 'keep' | 'remove' | string {
   const reexport = statement.reexport;
   const follow = (side: Side | undefined) => side === 'share' || (side === 'move' && module.owner !== 'source');
+  if (reexport?.namespace !== undefined) {
+    // `export * as ns from './x'`: a module can be re-exported whole from one place only.
+    if (reexport.resolvedFile === undefined || !context.deleted.has(reexport.resolvedFile)) return 'keep';
+    const homes = context.homesOf(reexport.resolvedFile);
+    const home = (['share', 'move'] as const).find((side) => homes[side] && follow(side));
+    return home ? `export * as ${reexport.namespace} from '${moduleSpecifier(module.path, homes[home]!, context.importExtension)}';` : 'remove';
+  }
   if (reexport?.star) {
     if (reexport.resolvedFile === undefined || !context.deleted.has(reexport.resolvedFile)) return 'keep';
     const homes = context.homesOf(reexport.resolvedFile);
@@ -321,11 +332,37 @@ function omitEdits(ts: typeof TS, sourceFile: TS.SourceFile, omitted: readonly T
 }
 
 /** The set-up that hosts, in a test's own process, the services its code now calls through a client. */
-function hostingOf(module: ModulePlan, origin: ModuleDeclarations, context: RenderContext): { imports: string[]; setup: string } | undefined {
+/**
+ * What a test needs to host the services it reaches through clients since the split: the
+ * imports, and a host of its own (`setup`), unless it has one already: then the entries go
+ * into that host's `services` (see hostEntryEdits).
+ */
+function hostingOf(module: ModulePlan, origin: ModuleDeclarations, context: RenderContext): { imports: string[]; setup?: string; entries: string[] } | undefined {
   const hosts = module.test ? context.hostsOf(module) : [];
   if (hosts.length === 0) return undefined;
   const vitest = origin.imports.some((binding) => binding.specifier === 'vitest');
-  return testHosting(module.path, hosts, context.importExtension, context.namesIn(module), vitest);
+  const hosting = testHosting(module.path, hosts, context.importExtension, context.namesIn(module), vitest);
+  if (!context.existingHostOf(module)) return hosting;
+  // The host there is: its import of createHost serves, and it takes the entries.
+  return { imports: hosting.imports.filter((line) => !line.includes(`from '@topo/runtime/host'`)), entries: hosting.entries };
+}
+
+/** The entries a test's own host takes since the split, after the services it lists already. */
+function hostEntryEdits(statement: TopLevelStatement, module: ModulePlan, origin: ModuleDeclarations, context: RenderContext): TextEdit[] {
+  const host = module.test ? context.existingHostOf(module) : undefined;
+  if (!host || host.statement.pos !== statement.node.pos) return [];
+  const entries = hostingOf(module, origin, context)?.entries ?? [];
+  if (entries.length === 0) return [];
+  const text = origin.sourceFile.text;
+  const { elements } = host.services;
+  const last = elements.at(-1);
+  if (last) {
+    const lineStart = text.lastIndexOf('\n', last.getStart(origin.sourceFile)) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+    return [{ start: last.end, end: last.end, text: entries.map((entry) => `,\n${indent}${entry}`).join('') }];
+  }
+  const open = host.services.getStart(origin.sourceFile) + 1;
+  return [{ start: open, end: open, text: entries.map((entry) => ` ${entry}`).join(',') + ' ' }];
 }
 
 /** `export ` before a declaration that other modules now import. */

@@ -216,9 +216,12 @@ export class ReferenceResolver {
     result: ResolvedStatement,
   ): void {
     const { context } = this;
+    const ts = context.typescript;
     const endpoint = context.endpointOf(target);
     const targetOwner = OWNER_OF_SIDE[side];
-    if (endpoint && targetOwner !== module.owner && !reference.inType && !module.test) {
+    // Tests of other services keep calling the code they import; the source's and the new
+    // service's own tests reach the other side through its client, as their code does.
+    if (endpoint && targetOwner !== module.owner && !reference.inType && !(module.test && module.owner === 'other')) {
       this.endpointCall(statement, reference, endpoint, targetOwner, module, result);
       return;
     }
@@ -237,8 +240,27 @@ export class ReferenceResolver {
     const typeOnly =
       reference.inType || (via?.typeOnly ?? false) || target.group.every((s) => isTypeDeclaration(context.typescript, s.node));
     const order = via?.node.pos;
-    if (via?.kind === 'namespace') {
-      result.bindings.push({ local: via.local, kind: 'namespace', imported: '*', file: home, typeOnly, order });
+    if (via && reference.member) {
+      // `ns.x` through a namespace import, or through a module a barrel re-exports
+      // (`export * as ns`): the module `ns` names is imported whole from where `x` is now.
+      const path = ts.isPropertyAccessExpression(reference.member) ? reference.member.expression : reference.member.left;
+      if (path === reference.node) {
+        result.bindings.push({ local: via.local, kind: 'namespace', imported: '*', file: home, typeOnly, order });
+        return;
+      }
+      // `barrel.ns.x`: `barrel.ns` becomes a namespace import of its own.
+      const local = ts.isPropertyAccessExpression(path) ? path.name.text : ts.isQualifiedName(path) ? path.right.text : undefined;
+      if (local === undefined || context.namesIn(module).has(local)) {
+        this.problem(
+          statement,
+          reference,
+          `"${path.getText()}" reaches ${target.names[0] ?? 'code'} through modules the split divides, and "${local ?? path.getText()}" cannot name its new home here.`,
+          `Import what you use from its module directly, then run the split again.`,
+        );
+        return;
+      }
+      result.edits.push(this.replace(path, local));
+      result.bindings.push({ local, kind: 'namespace', imported: '*', file: home, typeOnly, order });
       return;
     }
     const local = via?.local ?? reference.node.text;

@@ -2,7 +2,6 @@ import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { readDeclarations, treeHost, typescript } from '../../../analysis';
 import { classifyDeclarations } from './classify-declarations';
-import type { SplitProblem } from './split-problem';
 import { splitTests } from './split-tests';
 
 describe('splitTests', () => {
@@ -22,12 +21,12 @@ describe('splitTests', () => {
       (s) => s.names[0] !== 'shared',
       code.filter((s) => s.names[0] === 'h2'),
     );
-    const problems: SplitProblem[] = [];
-    const [split] = splitTests(
-      [graph.modules.get('s/hello.spec.ts')!],
-      { typescript: typescript(), sides, newFile: () => 'y/yo.spec.ts', from: 'hello', to: 'yo' },
-      problems,
-    );
+    const [split] = splitTests([graph.modules.get('s/hello.spec.ts')!], {
+      typescript: typescript(),
+      sides,
+      newFile: () => 'y/yo.spec.ts',
+      sideOfFile: (file) => (file === 's/hello.ts' ? 'stay' : undefined),
+    });
     const lines = (statements: { line: number }[]) => statements.map((s) => s.line);
     const omitted = (map: Map<unknown, { getText(): string }[]>) => [...map.values()].flat().map((n) => n.getText().split('\n')[0]);
     return {
@@ -35,7 +34,7 @@ describe('splitTests', () => {
       move: lines(split.move),
       omitFromStay: omitted(split.omitFromStay),
       omitFromMove: omitted(split.omitFromMove),
-      problems,
+      whole: split.whole,
     };
   }
 
@@ -52,7 +51,7 @@ beforeEach(() => undefined);
 it('one', () => h1() + n);
 it('two', () => two());
 `;
-    expect(divide(spec)).toMatchObject({ stay: [3, 4, 5], move: [2, 4, 6], problems: [] });
+    expect(divide(spec)).toMatchObject({ stay: [3, 4, 5], move: [2, 4, 6], whole: undefined });
   });
 
   it('divides a describe block by its tests, recursively', () => {
@@ -70,19 +69,42 @@ describe('hello', () => {
       move: [2],
       omitFromStay: ["it('two', () => h2());"],
       omitFromMove: ["it('one', () => h1());", "it('one again', () => h1());"],
-      problems: [],
+      whole: undefined,
     });
   });
 
-  it('refuses a test that uses both sides, naming its line', () => {
-    const { problems } = divide(`import { h1, h2 } from './hello';\n\ndescribe('x', () => {\n  it('both', () => h1() + h2());\n});\n`);
+  it('keeps whole, with the code it is named after, a file whose tests run both sides', () => {
+    expect(divide(`import { h1, h2 } from './hello';\n\ndescribe('x', () => {\n  it('both', () => h1() + h2());\n});\n`)).toMatchObject({
+      stay: [3],
+      move: [],
+      whole: 'stay',
+    });
+  });
 
-    expect(problems).toEqual([
-      expect.objectContaining({
-        file: 's/hello.spec.ts',
-        line: 4,
-        message: expect.stringContaining('uses both code that moves to "yo" (h2) and code that stays in "hello" (h1)'),
-      }),
-    ]);
+  it('keeps whole a file whose hook runs one side before tests of the other, and counts types as no use', () => {
+    const spec = `import type { Shared } from './hello';
+import { h1, h2 } from './hello';
+let seed: number;
+beforeAll(() => {
+  seed = h1();
+});
+it('two', () => expect(h2() + seed).toBe(0));
+it('types', () => { const x: typeof h1 | undefined = undefined; return x; });
+`;
+    expect(divide(spec)).toMatchObject({ stay: [3, 4, 7, 8], move: [], whole: 'stay' });
+  });
+
+  it('divides a file whose hooks run the side of the tests beside them', () => {
+    const spec = `import { h1, h2 } from './hello';
+describe('one', () => {
+  beforeEach(() => h1());
+  it('a', () => h1());
+});
+describe('two', () => {
+  beforeEach(() => h2());
+  it('b', () => h2());
+});
+`;
+    expect(divide(spec)).toMatchObject({ stay: [2], move: [6], whole: undefined });
   });
 });

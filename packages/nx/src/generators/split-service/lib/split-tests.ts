@@ -1,7 +1,6 @@
 import type * as TS from 'typescript';
 import type { ModuleDeclarations, TopLevelReference, TopLevelStatement } from '../../../analysis';
 import type { Side } from './classify-declarations';
-import type { SplitProblem } from './split-problem';
 
 /** How one test file of the source service is divided between the two services. */
 export interface TestFileSplit {
@@ -15,36 +14,50 @@ export interface TestFileSplit {
   /** Inside a `describe` both parts keep: the blocks each part leaves out. */
   omitFromStay: Map<TopLevelStatement, TS.Node[]>;
   omitFromMove: Map<TopLevelStatement, TS.Node[]>;
+  /**
+   * Kept whole on one side although it tests both: its calls to the other side's endpoints
+   * become client calls, and it hosts the services it reaches, as the monolith does.
+   */
+  whole?: 'stay' | 'move';
 }
 
 export interface TestSplitContext {
   typescript: typeof TS;
   sides: ReadonlyMap<TopLevelStatement, Side>;
   newFile(file: string): string;
-  from: string;
-  to: string;
+  /** Where the code of a file of the source goes: 'move' when all of it moves, 'stay' when some stays. */
+  sideOfFile(file: string): Side | undefined;
 }
 
 /**
- * Divides each test file by what its tests use. A test file that uses only moved code
- * moves; one that uses none stays. In a file that uses both, each top-level statement goes
- * with the code it uses; a `describe` that uses both is divided the same way, block by
- * block, into a `describe` of the same name in each file. Local helpers go with the tests
- * that use them (to both files when both do) and setup that uses neither (`beforeEach`) is
- * kept in both. A test that uses both sides cannot be divided: that is a problem, since a
- * test of the remaining code cannot call a moved endpoint without a running host.
+ * Divides each test file by what its tests run (types aside: a type is no call). A test
+ * file that runs only moved code moves; one that runs none stays. A file that runs both is
+ * divided when it divides cleanly: each top-level test, and each test inside a `describe`,
+ * runs one side only, every hook (`beforeAll`, `beforeEach`...) runs only the side of the
+ * tests beside it, and each part keeps at least one test. Local helpers go with the tests
+ * that use them (to both files when both do), and setup that runs neither side goes to both.
+ *
+ * A file that does not divide cleanly (a test that sets up through one endpoint and checks
+ * another, a `beforeAll` of one side before tests of the other) is kept whole, with the code
+ * it is named after (`visits.spec.ts` with `visits.ts`), else with the side most of its tests
+ * run: its calls to the other side become client calls, served by a host in the test.
  *
  * @example
- * splitTests([helloSpec], { typescript, sides, newFile: () => 'apps/api/services/yo/yo.spec.ts', from: 'hello', to: 'yo' }, problems);
+ * splitTests([helloSpec], { typescript, sides, newFile: () => 'apps/api/services/yo/yo.spec.ts', sideOfFile });
  */
-export function splitTests(modules: readonly ModuleDeclarations[], context: TestSplitContext, problems: SplitProblem[]): TestFileSplit[] {
-  return modules.map((module) => new TestFileDivider(module, context, problems).split());
+export function splitTests(modules: readonly ModuleDeclarations[], context: TestSplitContext): TestFileSplit[] {
+  return modules.map((module) => new TestFileDivider(module, context).split());
 }
 
 interface Uses {
   move?: string;
   stay?: string;
 }
+
+const HOOKS = new Set(['beforeAll', 'beforeEach', 'afterAll', 'afterEach']);
+
+/** The blocks each part leaves out, or undefined when the blocks do not divide cleanly. */
+type Division = { stay: TS.Node[]; move: TS.Node[]; tests: { stay: number; move: number } } | undefined;
 
 class TestFileDivider {
   private readonly statements: TopLevelStatement[];
@@ -54,7 +67,6 @@ class TestFileDivider {
   constructor(
     private readonly module: ModuleDeclarations,
     private readonly context: TestSplitContext,
-    private readonly problems: SplitProblem[],
   ) {
     this.statements = module.statements.filter((s) => s.kind !== 'import');
     this.local = new Set(this.statements);
@@ -74,44 +86,96 @@ class TestFileDivider {
     if (!all.some((u) => u.move)) return { ...result, stay: statements };
     if (!all.some((u) => u.stay)) return { ...result, move: statements };
 
+    const roots = statements.filter((s) => s.kind === 'other');
+    const division = this.divideBlocks(roots.map((root) => ({ root, node: root.node })));
+    if (!division || division.tests.stay === 0 || division.tests.move === 0) {
+      const side = this.wholeSide(division);
+      return side === 'move' ? { ...result, move: statements, whole: 'move' } : { ...result, stay: statements, whole: 'stay' };
+    }
+
     const toMove: TopLevelReference[] = [];
     const toStay: TopLevelReference[] = [];
-    for (const root of statements.filter((s) => s.kind === 'other')) {
-      const uses = this.usesOf(root);
-      if (uses.move && uses.stay) {
-        const divided = this.divide(root, root.node);
-        if (!divided) continue;
-        result.omitFromStay.set(root, divided.stay);
-        result.omitFromMove.set(root, divided.move);
-        toStay.push(...this.referencesOf(root, divided.stay));
-        toMove.push(...this.referencesOf(root, divided.move));
-        continue;
+    const omittedIn = (root: TopLevelStatement, nodes: TS.Node[]) => nodes.filter((node) => within(node, root.node) && node !== root.node);
+    for (const root of roots) {
+      const omitStay = omittedIn(root, division.stay);
+      const omitMove = omittedIn(root, division.move);
+      const stays = !division.stay.includes(root.node);
+      const moves = !division.move.includes(root.node);
+      if (stays) {
+        if (omitStay.length) result.omitFromStay.set(root, omitStay);
+        toStay.push(...this.referencesOf(root, omitStay));
       }
-      if (uses.move || !uses.stay) toMove.push(...root.references);
-      if (uses.stay || !uses.move) toStay.push(...root.references);
+      if (moves) {
+        if (omitMove.length) result.omitFromMove.set(root, omitMove);
+        toMove.push(...this.referencesOf(root, omitMove));
+      }
     }
     const moving = this.reach(toMove);
     const staying = this.reach(toStay);
-    const roots = (side: 'stay' | 'move') =>
-      statements.filter((s) => s.kind === 'other' && (side === 'move' ? this.goes(s, 'move', result) : this.goes(s, 'stay', result)));
-    const moveRoots = new Set(roots('move'));
-    const stayRoots = new Set(roots('stay'));
     return {
       ...result,
       // Declarations no test uses stay where they are.
-      stay: statements.filter((s) => stayRoots.has(s) || (s.kind !== 'other' && (staying.has(s) || !moving.has(s)))),
-      move: statements.filter((s) => moveRoots.has(s) || (s.kind !== 'other' && moving.has(s))),
+      stay: statements.filter((s) => (s.kind === 'other' ? !division.stay.includes(s.node) : staying.has(s) || !moving.has(s))),
+      move: statements.filter((s) => (s.kind === 'other' ? !division.move.includes(s.node) : moving.has(s))),
     };
   }
 
-  private goes(root: TopLevelStatement, side: 'stay' | 'move', result: TestFileSplit): boolean {
-    if (result.omitFromStay.has(root)) return true;
-    const uses = this.usesOf(root);
-    if (uses.move && uses.stay) return false;
-    return side === 'move' ? !!uses.move || !uses.stay : !!uses.stay || !uses.move;
+  /**
+   * Divides sibling blocks (the top level, or the body of a `describe`): each block goes to
+   * the side it runs, or to both when it runs neither; a `describe` that runs both is divided
+   * in turn. Undefined when a block that runs both is no `describe`, or a hook runs a side
+   * that a test beside it does not.
+   */
+  private divideBlocks(blocks: readonly { root: TopLevelStatement; node: TS.Node }[]): Division {
+    const division = { stay: [] as TS.Node[], move: [] as TS.Node[], tests: { stay: 0, move: 0 } };
+    const hookSides = new Set<'stay' | 'move'>();
+    const testSides = new Set<'stay' | 'move'>();
+    for (const { root, node } of blocks) {
+      const uses = this.usesThrough(this.referencesWithin(root, node));
+      const hook = isHook(this.context.typescript, node);
+      if (uses.move && uses.stay) {
+        const body = describeBody(this.context.typescript, node);
+        if (hook || !body) return undefined;
+        const inner = this.divideBlocks(body.statements.map((statement) => ({ root, node: statement })));
+        if (!inner) return undefined;
+        division.stay.push(...inner.stay);
+        division.move.push(...inner.move);
+        division.tests.stay += inner.tests.stay;
+        division.tests.move += inner.tests.move;
+        testSides.add('stay').add('move');
+        continue;
+      }
+      const side = uses.move ? 'move' : uses.stay ? 'stay' : undefined;
+      if (side === undefined) continue;
+      // Left out of the other part.
+      division[side === 'move' ? 'stay' : 'move'].push(node);
+      if (hook) hookSides.add(side);
+      else {
+        testSides.add(side);
+        division.tests[side] += 1;
+      }
+    }
+    for (const side of hookSides) if ([...testSides].some((other) => other !== side)) return undefined;
+    return division;
   }
 
-  /** What a statement uses of the source's code, through the file's own helpers too. */
+  /** The side a file kept whole goes to: with the module it is named after, else with most of its tests. */
+  private wholeSide(division: Division): Side {
+    const named = this.module.file.replace(/\.(spec|test)(\.[cm]?tsx?)$/, '$2');
+    const side = this.context.sideOfFile(named);
+    if (side === 'move' || side === 'stay') return side;
+    if (division) return division.tests.move > division.tests.stay ? 'move' : 'stay';
+    let move = 0;
+    let stay = 0;
+    for (const root of this.statements.filter((s) => s.kind === 'other')) {
+      const uses = this.usesOf(root);
+      if (uses.move) move++;
+      if (uses.stay) stay++;
+    }
+    return move > stay ? 'move' : 'stay';
+  }
+
+  /** What a statement runs of the source's code, through the file's own helpers too. */
   private usesOf(statement: TopLevelStatement, visiting = new Set<TopLevelStatement>()): Uses {
     const known = this.memo.get(statement);
     if (known) return known;
@@ -125,6 +189,7 @@ class TestFileDivider {
   private usesThrough(references: readonly TopLevelReference[], visiting = new Set<TopLevelStatement>()): Uses {
     const uses: Uses = {};
     for (const reference of references) {
+      if (reference.inType) continue;
       const target = reference.target;
       const side = target && this.context.sides.get(target);
       if (side === 'move') uses.move ??= reference.node.text;
@@ -138,41 +203,8 @@ class TestFileDivider {
     return uses;
   }
 
-  /**
-   * Divides a `describe(...)` whose callback uses both sides: the blocks inside it that each
-   * side leaves out. Undefined (with a problem) when a block that uses both is no describe.
-   */
-  private divide(root: TopLevelStatement, node: TS.Node): { stay: TS.Node[]; move: TS.Node[] } | undefined {
-    const body = describeBody(this.context.typescript, node);
-    if (!body) {
-      this.refuse(root, node);
-      return undefined;
-    }
-    const omitted = { stay: [] as TS.Node[], move: [] as TS.Node[] };
-    for (const inner of body.statements) {
-      const uses = this.usesThrough(root.references.filter((r) => within(r.node, inner)));
-      if (uses.move && uses.stay) {
-        const nested = this.divide(root, inner);
-        if (!nested) return undefined;
-        omitted.stay.push(...nested.stay);
-        omitted.move.push(...nested.move);
-      } else if (uses.move) omitted.stay.push(inner);
-      else if (uses.stay) omitted.move.push(inner);
-    }
-    return omitted;
-  }
-
-  private refuse(root: TopLevelStatement, node: TS.Node): void {
-    const uses = this.usesThrough(root.references.filter((r) => within(r.node, node)));
-    const sourceFile = this.module.sourceFile;
-    this.problems.push({
-      file: this.module.file,
-      line: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1,
-      message:
-        `This test uses both code that moves to "${this.context.to}" (${uses.move}) and code that stays in "${this.context.from}" (${uses.stay}); ` +
-        `a test of one service cannot call the other's code directly.`,
-      fix: `Split it into a test of the moved code and a test of the code that stays, then run the split again.`,
-    });
+  private referencesWithin(statement: TopLevelStatement, node: TS.Node): TopLevelReference[] {
+    return node === statement.node ? statement.references : statement.references.filter((r) => within(r.node, node));
   }
 
   private referencesOf(statement: TopLevelStatement, omitted: readonly TS.Node[]): TopLevelReference[] {
@@ -194,6 +226,11 @@ class TestFileDivider {
 
 function within(node: TS.Node, container: TS.Node): boolean {
   return node.pos >= container.pos && node.end <= container.end;
+}
+
+/** `beforeAll(...)`, `afterEach(...)`...: setup, not a test. */
+function isHook(ts: typeof TS, node: TS.Node): boolean {
+  return ts.isExpressionStatement(node) && ts.isCallExpression(node.expression) && ts.isIdentifier(node.expression.expression) && HOOKS.has(node.expression.expression.text);
 }
 
 /** The block of `describe('x', () => { ... })` (also `describe.each(...)(...)`, `describe.skip`). */
