@@ -107,7 +107,9 @@ describe('merge-service generator', () => {
     });
 
     it("types hello's client from both modules", () => {
-      expect(read(`${SERVICES}/hello/client.ts`)).toContain(`client<typeof helloEndpoints & typeof yoEndpoints>('hello')`);
+      // Its own lines stay; the merged module joins them.
+      expect(read(`${SERVICES}/hello/client.ts`)).toContain(`import type * as yoEndpoints from './yo';`);
+      expect(read(`${SERVICES}/hello/client.ts`)).toContain(`client<typeof endpoints & typeof yoEndpoints>('hello')`);
     });
 
     it('typechecks', () => {

@@ -226,15 +226,9 @@ export const h3 = api({ method: ['POST', 'PUT'], path: '/h3' }, async () => ({ o
 
     await split({ endpoints: ['h2'] });
 
+    // Only the lines of the module that left change.
     expect(read(`${SERVICES}/hello/client.ts`)).toBe(
-      [
-        `import { client } from '@topo/runtime';`,
-        `import type * as endpoints from './a';`,
-        '',
-        '/** Typed client of service `hello`: `await hello.h1(req)` from any other service. */',
-        `export const hello = client<typeof endpoints>('hello');`,
-        '',
-      ].join('\n'),
+      [`import { client } from '@topo/runtime';`, `import type * as a from './a';`, `export const hello = client<typeof a>('hello');`, ''].join('\n'),
     );
     expect(typecheckTree(tree)).toEqual([]);
   });
@@ -397,7 +391,7 @@ export const add = api({ expose: true, method: 'POST', path: '/add' }, async ({ 
       expect(spec).toContain(`import { yo } from '../yo/client';`);
       expect(spec).toContain(`expect(await yo.h2({ name: 'b' })).toEqual({ message: 'Yo, b!' });`);
       expect(spec).toContain(`import yoService from '../yo/service';`);
-      expect(spec).toMatch(/services: \[\n    \{ service: yoService, endpoints: \[\{ name: 'h2', endpoint: yoEndpoints\.h2 \}\] \},\n  \],/);
+      expect(spec).toMatch(/services: \[\n {4}\{ service: yoService, endpoints: \[\{ name: 'h2', endpoint: yoEndpoints\.h2 \}\] \},\n {2}\],/);
       expect(tree.exists(`${SERVICES}/yo/yo.spec.ts`)).toBe(false);
     });
   });

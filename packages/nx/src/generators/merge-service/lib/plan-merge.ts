@@ -14,7 +14,13 @@ export interface MergePlan {
   /** The new text of each TypeScript file that changes, by its path after the merge. */
   readonly texts: ReadonlyMap<string, string>;
   /** The remaining service's client after the merge: its export name and the modules it types itself from. */
-  readonly client?: { readonly exportName: string; readonly endpointModules: readonly string[]; readonly example: string };
+  readonly client?: {
+    readonly exportName: string;
+    readonly endpointModules: readonly string[];
+    /** Modules the remaining client types itself from that hold no endpoint after the merge. */
+    readonly staleModules: readonly string[];
+    readonly example: string;
+  };
 }
 
 /** The merged service's own project files: they go with it, the remaining service keeps its own. */
@@ -113,6 +119,7 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
       ? {
           exportName: intoClient,
           endpointModules: [...new Set(typed.map((e) => movedPath(e.file)))],
+          staleModules: [],
           example: typed[0]?.exportName ?? 'endpoint',
         }
       : undefined;

@@ -2,6 +2,7 @@ import { readJson, type Tree, updateJson } from '@nx/devkit';
 import { posix } from 'node:path';
 import { treeHost } from '../../../analysis';
 import { writeClientModule } from '../../split-service/lib/client-module';
+import { editClientTypes } from '../../utils/client-types';
 import type { NormalizedMergeOptions } from './normalize-options';
 import type { MergePlan } from './plan-merge';
 
@@ -19,6 +20,13 @@ export function moveFiles(tree: Tree, options: NormalizedMergeOptions, plan: Mer
 /** The remaining service's client, typed from its own endpoint modules and the moved ones. */
 export function updateClient(tree: Tree, options: NormalizedMergeOptions, plan: MergePlan): void {
   if (!plan.client) return;
+  // The remaining client keeps its lines, and types itself from the modules it lacks.
+  const clientFile = options.into.clientFile;
+  if (clientFile && tree.exists(clientFile)) {
+    const endpointModules = plan.client.endpointModules.filter((file) => tree.exists(file));
+    const stale = new Set(plan.client.staleModules);
+    if (editClientTypes(tree, clientFile, { drop: stale, add: endpointModules }, options.importExtension)) return;
+  }
   writeClientModule(tree, {
     directory: options.into.root,
     service: options.into.name,

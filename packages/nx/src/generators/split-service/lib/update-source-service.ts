@@ -1,5 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { createModuleResolver, readFileFacts, treeHost } from '../../../analysis';
+import { editClientTypes } from '../../utils/client-types';
 import { writeClientModule } from './client-module';
 import type { NormalizedSplitOptions } from './normalize-options';
 import type { SplitPlan } from './plan-split';
@@ -46,5 +47,8 @@ function updateSourceClient(tree: Tree, options: NormalizedSplitOptions, plan: S
   const stale = imported.filter((file) => file === undefined || plan.deleted.has(file) || movedOut.has(file));
   if (stale.length === 0) return;
   const kept = imported.filter((file): file is string => file !== undefined && !stale.includes(file));
-  write(kept.length ? kept : remaining);
+  // Only the lines of the modules that left change; a client it cannot read is written anew.
+  const drop = new Set(stale.filter((file): file is string => file !== undefined));
+  const edited = editClientTypes(tree, source.clientFile, { drop, add: kept.length ? [] : remaining }, options.importExtension);
+  if (!edited) write(kept.length ? kept : remaining);
 }
