@@ -1,12 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { copyFixtureWorkspace, fileHashes, removeWorkspace, runNx } from '../../testing/fixture-workspace';
-import { expectRefused } from '../../testing/refusal';
+import { join } from 'node:path';
+import { fileHashes, removeWorkspace, runNx } from '../../testing/fixture-workspace';
+import { expectRefused, expectTreeRefused, refusalWorkspace, workspaceTree } from '../../testing/refusal';
+import { mergeServiceGenerator } from './merge-service';
+import type { MergeServiceGeneratorSchema } from './schema';
 
 /**
- * Every refusal of merge-service, through the Nx CLI on a real workspace on disk: the
- * command fails, its message names the problem (by file and line where there is one) and
- * the fix, and no file of the workspace changed, byte for byte.
+ * Every refusal of merge-service: the generator throws, its message names the problem (by
+ * file and line where there is one) and the fix, and no file changed. Each case runs the
+ * generator on the Tree `nx g` would hand it, over a copy of the workspace on disk, and
+ * checks that the tree recorded no change and every file reads as before. One case also
+ * runs through the Nx CLI, to show that a refusal reaches the user as such: the command
+ * fails, prints the message, announces no file change and leaves every byte on disk.
  *
  * The workspace is split-service's guide fixture (service hello: h1 and h2, in app guide)
  * with a service yo beside it; each case adds or replaces the files that make its problem.
@@ -15,12 +19,10 @@ import { expectRefused } from '../../testing/refusal';
 const FIXTURE = join(__dirname, '..', 'split-service', '__fixtures__', 'corpus', 'guide');
 const SERVICES = 'apps/guide/services';
 
-jest.setTimeout(120_000);
-
 interface Refusal {
   title: string;
-  /** Files written over the fixture and yo before the merge, by workspace-relative path. */
-  files?: Record<string, string>;
+  /** Files written over the fixture and yo before the merge, by workspace-relative path; `undefined` leaves one of yo's out. */
+  files?: Record<string, string | undefined>;
   from?: string;
   into?: string;
   /** Texts the message must contain. */
@@ -76,7 +78,7 @@ const REFUSALS: Refusal[] = [
   {
     title: 'two modules at one place that declare the same name',
     files: {
-      [`${SERVICES}/yo/yo.ts`]: undefined as never,
+      [`${SERVICES}/yo/yo.ts`]: undefined,
       [`${SERVICES}/yo/client.ts`]: `import { client } from '@topo/runtime';\nimport type * as endpoints from './hello';\n\nexport const yo = client<typeof endpoints>('yo');\n`,
       [`${SERVICES}/yo/hello.ts`]: `import { api } from '@topo/runtime';\n\nexport interface Response {\n  text: string;\n}\n\n${endpoint('y1', '/yo2/:name')}`,
     },
@@ -106,8 +108,15 @@ const REFUSALS: Refusal[] = [
   },
 ];
 
+/** The options `nx g @topo/nx:merge-service` passes for a case: yo into hello unless the case says otherwise. */
+function schemaOf(refusal: Refusal): MergeServiceGeneratorSchema {
+  return { from: refusal.from ?? 'yo', into: refusal.into ?? 'hello' };
+}
 
-describe('nx g @topo/nx:merge-service refuses, through the Nx CLI, changing no file on disk,', () => {
+/** The case the CLI runs too: a clash found in both services' code, named by file and line. */
+const THROUGH_THE_CLI = 'an endpoint name both services have';
+
+describe('merge-service refuses, recording no change on the Tree and changing no file,', () => {
   let root: string | undefined;
 
   afterEach(() => {
@@ -116,16 +125,29 @@ describe('nx g @topo/nx:merge-service refuses, through the Nx CLI, changing no f
   });
 
   it.each(REFUSALS.map((refusal) => [refusal.title, refusal] as const))('%s', async (_title, refusal) => {
-    root = copyFixtureWorkspace(FIXTURE, { prefix: 'topo-merge-refusal-', exclude: ['corpus.json'] });
-    for (const [file, text] of Object.entries({ ...YO, ...refusal.files })) {
-      if (text === undefined) continue;
-      mkdirSync(dirname(join(root, file)), { recursive: true });
-      writeFileSync(join(root, file), text);
-    }
-    const before = fileHashes(root);
+    root = refusalWorkspace(FIXTURE, { ...YO, ...refusal.files }, { prefix: 'topo-merge-refusal-', exclude: ['corpus.json'] });
+    const tree = workspaceTree(root);
 
-    const result = await runNx(root, ['g', '@topo/nx:merge-service', `--from=${refusal.from ?? 'yo'}`, `--into=${refusal.into ?? 'hello'}`, '--no-interactive']);
+    await expectTreeRefused(tree, () => mergeServiceGenerator(tree, schemaOf(refusal)), refusal.message);
+  });
+});
+
+describe('nx g @topo/nx:merge-service refuses through the Nx CLI, changing no file on disk:', () => {
+  const refusal = REFUSALS.find((r) => r.title === THROUGH_THE_CLI)!;
+  let root: string | undefined;
+
+  afterEach(() => {
+    removeWorkspace(root);
+    root = undefined;
+  });
+
+  it(refusal.title, async () => {
+    root = refusalWorkspace(FIXTURE, { ...YO, ...refusal.files }, { prefix: 'topo-merge-refusal-', exclude: ['corpus.json'] });
+    const before = fileHashes(root);
+    const { from, into } = schemaOf(refusal);
+
+    const result = await runNx(root, ['g', '@topo/nx:merge-service', `--from=${from}`, `--into=${into}`, '--no-interactive']);
 
     expectRefused(root, result, refusal.message, before);
-  });
+  }, 120_000);
 });

@@ -1,12 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { copyFixtureWorkspace, fileHashes, removeWorkspace, runNx } from '../../testing/fixture-workspace';
-import { expectRefused } from '../../testing/refusal';
+import { join } from 'node:path';
+import { fileHashes, removeWorkspace, runNx } from '../../testing/fixture-workspace';
+import { expectRefused, expectTreeRefused, refusalWorkspace, workspaceTree } from '../../testing/refusal';
+import type { SplitServiceGeneratorSchema } from './schema';
+import { splitServiceGenerator } from './split-service';
 
 /**
- * Every refusal of split-service, through the Nx CLI on a real workspace on disk: the
- * command fails, its message names the problem (by file and line where there is one) and
- * the fix, and no file of the workspace changed, byte for byte.
+ * Every refusal of split-service: the generator throws, its message names the problem (by
+ * file and line where there is one) and the fix, and no file changed. Each case runs the
+ * generator on the Tree `nx g` would hand it, over a copy of the workspace on disk, and
+ * checks that the tree recorded no change and every file reads as before. One case also
+ * runs through the Nx CLI, to show that a refusal reaches the user as such: the command
+ * fails, prints the message, announces no file change and leaves every byte on disk.
  *
  * The workspace is the corpus's guide fixture (service hello: h1 and h2, a spec and a
  * client, in app guide); each case adds the files that make its problem.
@@ -14,8 +18,6 @@ import { expectRefused } from '../../testing/refusal';
 
 const FIXTURE = join(__dirname, '__fixtures__', 'corpus', 'guide');
 const SERVICES = 'apps/guide/services';
-
-jest.setTimeout(120_000);
 
 interface Refusal {
   /** What is refused. */
@@ -180,8 +182,15 @@ export const h3 = api(
   },
 ];
 
+/** The options `nx g @topo/nx:split-service` passes for a case: the fixture's split unless the case says otherwise. */
+function schemaOf(refusal: Refusal): SplitServiceGeneratorSchema {
+  return { from: refusal.from ?? 'hello', endpoints: refusal.endpoints ?? 'h2', name: refusal.name ?? 'yo' };
+}
 
-describe('nx g @topo/nx:split-service refuses, through the Nx CLI, changing no file on disk,', () => {
+/** The case the CLI runs too: the workspace's project graph has another service of that name. */
+const THROUGH_THE_CLI = 'a name another service has';
+
+describe('split-service refuses, recording no change on the Tree and changing no file,', () => {
   let root: string | undefined;
 
   afterEach(() => {
@@ -190,22 +199,29 @@ describe('nx g @topo/nx:split-service refuses, through the Nx CLI, changing no f
   });
 
   it.each(REFUSALS.map((refusal) => [refusal.title, refusal] as const))('%s', async (_title, refusal) => {
-    root = copyFixtureWorkspace(FIXTURE, { prefix: 'topo-refusal-', exclude: ['corpus.json'] });
-    for (const [file, text] of Object.entries(refusal.files ?? {})) {
-      mkdirSync(dirname(join(root, file)), { recursive: true });
-      writeFileSync(join(root, file), text);
-    }
-    const before = fileHashes(root);
+    root = refusalWorkspace(FIXTURE, refusal.files ?? {}, { prefix: 'topo-refusal-', exclude: ['corpus.json'] });
+    const tree = workspaceTree(root);
 
-    const result = await runNx(root, [
-      'g',
-      '@topo/nx:split-service',
-      `--from=${refusal.from ?? 'hello'}`,
-      `--endpoints=${refusal.endpoints ?? 'h2'}`,
-      `--name=${refusal.name ?? 'yo'}`,
-      '--no-interactive',
-    ]);
+    await expectTreeRefused(tree, () => splitServiceGenerator(tree, schemaOf(refusal)), refusal.message);
+  });
+});
+
+describe('nx g @topo/nx:split-service refuses through the Nx CLI, changing no file on disk:', () => {
+  const refusal = REFUSALS.find((r) => r.title === THROUGH_THE_CLI)!;
+  let root: string | undefined;
+
+  afterEach(() => {
+    removeWorkspace(root);
+    root = undefined;
+  });
+
+  it(refusal.title, async () => {
+    root = refusalWorkspace(FIXTURE, refusal.files ?? {}, { prefix: 'topo-refusal-', exclude: ['corpus.json'] });
+    const before = fileHashes(root);
+    const { from, endpoints, name } = schemaOf(refusal);
+
+    const result = await runNx(root, ['g', '@topo/nx:split-service', `--from=${from}`, `--endpoints=${endpoints}`, `--name=${name}`, '--no-interactive']);
 
     expectRefused(root, result, refusal.message, before);
-  });
+  }, 120_000);
 });
