@@ -1,4 +1,5 @@
 import { names } from '@nx/devkit';
+import { posix } from 'node:path';
 import { SPLIT_HOST_COMMENT } from '../../../analysis';
 import { freshName } from '../../utils/identifiers';
 import { moduleSpecifier } from '../../utils/specifiers';
@@ -43,7 +44,9 @@ export function testHosting(
     const modules = new Map<string, string>();
     for (const { module: file } of service.endpoints) {
       if (modules.has(file)) continue;
-      const alias = fresh(`${base}Endpoints`);
+      // Named after the module (`visitsEndpoints`), or the service when the module is named after it.
+      const stem = posix.basename(file).replace(/\.[cm]?tsx?$/, '');
+      const alias = fresh(`${stem === 'index' ? base : names(stem).propertyName}Endpoints`);
       modules.set(file, alias);
       imports.push(`import * as ${alias} from '${moduleSpecifier(module, file, importExtension)}';`);
     }

@@ -1,5 +1,5 @@
 import { typescript } from '../../../analysis';
-import { attachedStart, importLines } from './render-module';
+import { attachedStart, fileHeader, importLines } from './render-module';
 import { moduleSpecifier } from '../../utils/specifiers';
 
 describe('render-module', () => {
@@ -53,5 +53,19 @@ describe('render-module', () => {
     const sourceFile = ts.createSourceFile('a.ts', text, ts.ScriptTarget.Latest, true);
 
     expect(text.slice(attachedStart(ts, sourceFile, sourceFile.statements[0]))).toBe(`/** Doc. */\n// more\nexport const a = 1;\n`);
+  });
+
+  it('fileHeader: the comments on the whole file, not the doc comment of a first declaration', () => {
+    const ts = typescript();
+    const header = (text: string) => fileHeader(ts, ts.createSourceFile('a.ts', text, ts.ScriptTarget.Latest, true))?.text;
+
+    expect(header(`/*\n * Copyright (c) 2025 Shortly Ltd.\n */\nimport { a } from './a';\n`)).toBe(`/*\n * Copyright (c) 2025 Shortly Ltd.\n */`);
+    expect(header(`/* Licence */\n/** Doc. */\nexport const a = 1;\n`)).toBe('/* Licence */');
+    expect(header(`// file header\n\n/** Doc. */\n// more\nexport const a = 1;\n`)).toBe('// file header');
+    expect(header(`/** Doc. */\nexport const a = 1;\n`)).toBeUndefined();
+    expect(header(`// about a\nexport const a = 1;\n`)).toBeUndefined();
+
+    const source = ts.createSourceFile('a.ts', `/* Licence */\nimport { b } from './b';\n`, ts.ScriptTarget.Latest, true);
+    expect(source.text.slice(attachedStart(ts, source, source.statements[0]))).toBe(`import { b } from './b';\n`);
   });
 });

@@ -90,7 +90,8 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
     const hosting = hostingOf(module, origin, context);
     const imports = [...sideEffects, ...importLines(bindings, module.path, context.importExtension), ...(hosting?.imports ?? [])];
     const setup = hosting?.setup ? `${hosting.setup}\n\n` : '';
-    return `${imports.length ? `${imports.join('\n')}\n\n` : ''}${setup}${body.join('')}\n`;
+    const header = fileHeader(context.typescript, origin.sourceFile);
+    return `${header ? `${header.text}\n` : ''}${imports.length ? `${imports.join('\n')}\n\n` : ''}${setup}${body.join('')}\n`;
   }
   const current = readModuleSyntax(module.path, existing);
   const declared = new Set(current.imports.flatMap((statement) => statement.bindings.map((binding) => binding.local)));
@@ -408,8 +409,6 @@ function serviceNameEdits(statement: TopLevelStatement, context: RenderContext):
   return edits;
 }
 
-
-/** `jest.mock('./db')` (or `vi.mock`) in a moved test names the same module from the test's new folder. */
 /**
  * The module specifiers inside a statement that name a file of the source's code whose code
  * went elsewhere, or that a statement written to another folder reaches by another relative
@@ -550,18 +549,50 @@ function dedupe(bindings: readonly Binding[]): Binding[] {
 /**
  * Where a statement's text begins: its first token, or the first of the comments right above
  * it (a doc comment belongs to its declaration; a comment followed by a blank line does not).
+ * The file's header (a licence, a comment on the whole file) belongs to no statement.
  */
 export function attachedStart(ts: typeof TS, sourceFile: TS.SourceFile, node: TS.Node): number {
   const text = sourceFile.text;
   let start = node.getStart(sourceFile);
+  const header = node === sourceFile.statements[0] ? fileHeader(ts, sourceFile) : undefined;
   const comments = ts.getLeadingCommentRanges(text, node.getFullStart()) ?? [];
   for (let i = comments.length - 1; i >= 0; i--) {
+    if (header && comments[i].pos < header.end) break;
     let newlines = 0;
     for (let p = comments[i].end; p < start; p++) if (text[p] === '\n') newlines++;
     if (newlines > 1) break;
     start = comments[i].pos;
   }
   return start;
+}
+
+/**
+ * The comments at the top of a file that speak for the whole file (a licence header, what the
+ * module is for): those above its first statement, except the doc comment of a first
+ * declaration. They stay with the file, and every module the split makes of it starts with them.
+ */
+export function fileHeader(ts: typeof TS, sourceFile: TS.SourceFile): { start: number; end: number; text: string } | undefined {
+  const first = sourceFile.statements[0];
+  if (!first) return undefined;
+  const text = sourceFile.text;
+  const comments = ts.getLeadingCommentRanges(text, first.getFullStart()) ?? [];
+  let last = comments.length - 1;
+  const declaration = !ts.isImportDeclaration(first) && !ts.isExportDeclaration(first) && !ts.isExpressionStatement(first);
+  if (declaration && last >= 0) {
+    // The run of comments right above the declaration, from its doc comment down, is its own;
+    // what is above that run (a licence, set apart or not) is the file's.
+    const start = first.getStart(sourceFile);
+    let own = comments.length;
+    for (let i = comments.length - 1; i >= 0; i--) {
+      const gap = text.slice(comments[i].end, i === comments.length - 1 ? start : comments[i + 1].pos);
+      if ((gap.match(/\n/g) ?? []).length > 1) break;
+      own = i;
+      if (text.startsWith('/**', comments[i].pos)) break;
+    }
+    last = own - 1;
+  }
+  if (last < 0) return undefined;
+  return { start: comments[0].pos, end: comments[last].end, text: text.slice(comments[0].pos, comments[last].end) };
 }
 
 function shift(edit: TextEdit, by: number): TextEdit {
