@@ -10,7 +10,7 @@ export {
   isValidServiceName,
 } from './errors';
 export { diskHost, treeHost, type SourceHost } from './files';
-export { createModuleResolver, importNeedles, type ModuleResolver } from './resolve';
+export { createModuleResolver, importNeedles, pathAliases, type ModuleResolver, type PathAlias } from './resolve';
 export { createHostProgram, type HostProgram } from './program';
 export { typescript } from './typescript';
 export {

@@ -82,6 +82,50 @@ export function importNeedles(host: SourceHost, folder: string): string[] {
   return [...needles];
 }
 
+/** An exact `paths` alias a tsconfig declares itself (`"@acme/probe": ["services/probe/index.ts"]`). */
+export interface PathAlias {
+  /** Workspace-relative tsconfig file that declares it. */
+  config: string;
+  pattern: string;
+  /** Position of the target in the pattern's list. */
+  index: number;
+  /** The target as written in the file. */
+  written: string;
+  /** The workspace-relative file or folder it names. */
+  target: string;
+  /** The folder written targets are relative to (`baseUrl`, else the config's own). */
+  base: string;
+}
+
+/**
+ * Every exact (no `*`) `paths` alias that the workspace's tsconfig files declare themselves,
+ * with what each target names: what a generator repoints when it moves the module.
+ *
+ * @example
+ * pathAliases(host); // [{ config: 'apps/up/tsconfig.json', pattern: '@up/probe', target: 'apps/up/services/probe/index.ts', ... }]
+ */
+export function pathAliases(host: SourceHost): PathAlias[] {
+  const aliases: PathAlias[] = [];
+  for (const config of host.list().filter((file) => /^tsconfig(\..+)?\.json$/.test(posix.basename(file)))) {
+    let options: { baseUrl?: unknown; paths?: Record<string, unknown> } | undefined;
+    try {
+      options = parseJson(host.read(config) ?? '{}')?.compilerOptions;
+    } catch {
+      continue;
+    }
+    if (!options?.paths || typeof options.paths !== 'object') continue;
+    const dir = posix.dirname(config);
+    const base = typeof options.baseUrl === 'string' ? posix.normalize(posix.join(dir, options.baseUrl)) : dir;
+    for (const [pattern, targets] of Object.entries(options.paths)) {
+      if (pattern.includes('*') || !Array.isArray(targets)) continue;
+      targets.forEach((written, index) => {
+        if (typeof written === 'string') aliases.push({ config, pattern, index, written, target: posix.normalize(posix.join(base, written)), base });
+      });
+    }
+  }
+  return aliases;
+}
+
 /** Reads tsconfig files through the host, each once, and finds the one that applies to a folder. */
 function tsconfigReader(host: SourceHost): {
   read(file: string): PathConfig;

@@ -9,6 +9,7 @@ import { updateAppConfig } from './lib/update-app-config';
 import { updateCallers } from './lib/update-callers';
 import { updateSharedLibrary } from './lib/update-shared-library';
 import { updateSourceService } from './lib/update-source-service';
+import { updatePathAliases } from './lib/update-path-aliases';
 import { updateTypescriptConfig } from './lib/update-typescript-config';
 import type { SplitServiceGeneratorSchema } from './schema';
 
@@ -33,6 +34,7 @@ export async function splitServiceGenerator(tree: Tree, schema: SplitServiceGene
   moveTests(tree, plan);
   updateCallers(tree, plan);
   updateTypescriptConfig(tree, options, plan);
+  updatePathAliases(tree, plan);
   updateAppConfig(tree, options);
   if (!options.skipFormat) await formatFiles(tree);
   logger.info(

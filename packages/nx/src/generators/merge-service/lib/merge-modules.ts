@@ -1,6 +1,9 @@
 import { posix } from 'node:path';
-import { type ImportSyntax, readModuleSyntax } from '../../../analysis';
+import type * as TS from 'typescript';
+import { declaredNames, type ImportSyntax, readModuleSyntax, typescript } from '../../../analysis';
+import { fileHeader } from '../../split-service/lib/render-module';
 import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
+import { describeBlock, TEST_FILE } from './test-blocks';
 
 interface Binding {
   /** `default`, `*`, or the exported name. */
@@ -18,20 +21,40 @@ interface ImportStatement extends ImportSyntax {
  * One module from two that land at the same path: the remaining service's `kept` and the
  * merged service's `added` (both already rewritten for `path`). The added module's imports
  * join the kept ones (a binding both have is written once); an import of the module itself
- * goes, as what it imported is declared here now; its other statements follow the kept
- * ones. Returns why not when both declare or import the same name differently.
+ * goes, as what it imported is declared here now, where it imported it: when the kept
+ * module imported from the added one, the added code goes right after the imports (where
+ * the split took it from, above the code that uses it); otherwise it follows the kept code.
+ * A file header both start with (the split gives every module made of a file its header)
+ * is written once.
+ *
+ * Two test modules keep one `describe` per title: the tests of the added module's
+ * `describe('hello', ...)` go into the kept one's, after its last test (nested blocks of one
+ * title alike); a statement both have, written the same (a helper or a hook the split gave
+ * both parts), is written once.
+ *
+ * Returns why not when both declare or import the same name differently.
  *
  * @example
- * mergeModules(ts, 'apps/api/services/notes/endpoints/search.ts', keptText, addedText); // { text } or { clashes }
+ * mergeModules('apps/api/services/notes/endpoints/search.ts', keptText, addedText); // { text } or { clashes }
  */
 export function mergeModules(path: string, kept: string, added: string): { text: string } | { clashes: string[] } {
   const keptModule = readModuleSyntax(path, kept);
   const addedModule = readModuleSyntax(path, added);
+  const keptFile = keptModule.sourceFile;
+  const addedFile = addedModule.sourceFile;
   const self = path.replace(/\.[cm]?tsx?$/, '');
   const keptImports = importsOf(keptModule.imports, path);
   const addedImports = importsOf(addedModule.imports, path);
+  const keptBody = bodyOf(keptFile);
+  const addedBody = bodyOf(addedFile);
+  const test = TEST_FILE.test(path);
+
+  // What the split wrote into both parts of a test file is one statement again.
+  const keptTexts = new Set(keptBody.map((statement) => statement.getText(keptFile)));
+  const copies = new Set(test ? addedBody.filter((statement) => keptTexts.has(statement.getText(addedFile))) : []);
+  const copied = new Set([...copies].flatMap((statement) => declaredNames(statement)));
   const keptDeclared = keptModule.declares;
-  const addedDeclared = addedModule.declares;
+  const addedDeclared = new Set([...addedModule.declares].filter((name) => !copied.has(name)));
   const clashes: string[] = [];
 
   for (const name of addedDeclared) if (keptDeclared.has(name)) clashes.push(`both declare "${name}"`);
@@ -72,10 +95,13 @@ export function mergeModules(path: string, kept: string, added: string): { text:
   if (clashes.length) return { clashes: [...new Set(clashes)] };
 
   // The kept module without its imports of the added one, the added module's imports joined
-  // to the kept import of the same module or after the kept imports, the added code at the end.
+  // to the kept import of the same module or after the kept imports.
   const edits: TextEdit[] = [];
+  const importsItself = keptImports.some((statement) => statement.key === self);
   for (const statement of keptImports) {
-    if (statement.key === self) edits.push({ start: statement.node.getFullStart(), end: statement.node.end, text: '' });
+    if (statement.key !== self) continue;
+    const end = kept[statement.node.end] === '\n' ? statement.node.end + 1 : statement.node.end;
+    edits.push({ start: statement.node.getStart(keptFile), end, text: '' });
   }
   const lines: string[] = [];
   for (const { statement, bindings } of retained) {
@@ -85,17 +111,96 @@ export function mergeModules(path: string, kept: string, added: string): { text:
       const names = bindings.map((b) => `${b.typeOnly ? 'type ' : ''}${b.imported === b.local ? b.local : `${b.imported} as ${b.local}`}`);
       edits.push({ start: list.end, end: list.end, text: `${list.trailingComma ? ' ' : ', '}${names.join(', ')}` });
     } else {
-      lines.push(bindings.length === statement.bindings.length ? statement.node.getText(addedModule.sourceFile) : renderImport(statement, bindings));
+      lines.push(bindings.length === statement.bindings.length ? statement.node.getText(addedFile) : renderImport(statement, bindings));
     }
   }
   const lastKeptImport = keptImports.filter((s) => s.key !== self).pop();
-  const at = lastKeptImport ? lastKeptImport.node.end : 0;
-  if (lines.length) edits.push({ start: at, end: at, text: at > 0 ? `\n${lines.join('\n')}` : `${lines.join('\n')}\n` });
+  const header = fileHeader(typescript(), keptFile);
+  const top = lastKeptImport ? lastKeptImport.node.end : (header?.end ?? 0);
+  if (lines.length) edits.push({ start: top, end: top, text: top > 0 ? `\n${lines.join('\n')}` : `${lines.join('\n')}\n` });
+
+  // The added code, and the tests that join a kept `describe` of the same title.
+  const joined = test ? joinDescribes(keptFile, keptBody, addedFile, addedBody, edits) : new Set<TS.Statement>();
+  const appended = addedBody.filter((statement) => !copies.has(statement) && !joined.has(statement));
+  const addedHeader = fileHeader(typescript(), addedFile);
+  const skipHeader = addedHeader !== undefined && addedHeader.text === header?.text && addedModule.imports.length === 0 ? addedHeader.end : 0;
+  const code = statementsText(addedFile, addedBody, appended, skipHeader);
+  if (code && importsItself) edits.push({ start: top, end: top, text: top > 0 ? `\n\n${code}` : `${code}\n\n` });
   let text = applyTextEdits(kept, edits);
-  if (addedModule.bodyStart < added.length) {
-    text = `${text.replace(/\s*$/, '')}\n\n${added.slice(addedModule.bodyStart).replace(/^\s*\n/, '')}`;
-  }
+  if (code && !importsItself) text = `${text.trimEnd()}\n\n${code}`;
   return { text: text.endsWith('\n') ? text : `${text}\n` };
+}
+
+/** The statements after the leading imports. */
+function bodyOf(sourceFile: TS.SourceFile): TS.Statement[] {
+  const ts = typescript();
+  const first = sourceFile.statements.findIndex((statement) => !ts.isImportDeclaration(statement));
+  return first < 0 ? [] : sourceFile.statements.slice(first);
+}
+
+/**
+ * The text of `chosen`, some of `siblings` in order: statements that were next to each other
+ * keep what was between them, others are set apart by a blank line. Each starts with the
+ * comments above it, on their own lines; none starts before `from`.
+ */
+function statementsText(sourceFile: TS.SourceFile, siblings: readonly TS.Statement[], chosen: readonly TS.Statement[], from = 0): string {
+  const text = sourceFile.text;
+  let result = '';
+  chosen.forEach((statement, i) => {
+    const previous = i > 0 ? chosen[i - 1] : undefined;
+    if (previous && siblings.indexOf(previous) + 1 === siblings.indexOf(statement)) result += text.slice(previous.end, statement.end);
+    else result += `${previous ? '\n\n' : ''}${text.slice(lineStart(sourceFile, statement, from), statement.end)}`;
+  });
+  return result;
+}
+
+/** Where a statement's lines begin: the line of the first comment above it (after `from`), else of its first token. */
+function lineStart(sourceFile: TS.SourceFile, statement: TS.Statement, from = 0): number {
+  const ts = typescript();
+  const text = sourceFile.text;
+  const comments = (ts.getLeadingCommentRanges(text, statement.getFullStart()) ?? []).filter((comment) => comment.pos >= from);
+  const start = comments[0]?.pos ?? statement.getStart(sourceFile);
+  const line = text.lastIndexOf('\n', start - 1) + 1;
+  return Math.max(line, from, statement.getFullStart());
+}
+
+/**
+ * Puts the tests of each `describe` of the added module into the kept `describe` of the
+ * same title (the first one), after its last statement, and so on down nested blocks.
+ * Returns the added statements that went in; the edits are to the kept text.
+ */
+function joinDescribes(
+  keptFile: TS.SourceFile,
+  keptStatements: readonly TS.Statement[],
+  addedFile: TS.SourceFile,
+  addedStatements: readonly TS.Statement[],
+  edits: TextEdit[],
+): Set<TS.Statement> {
+  const joined = new Set<TS.Statement>();
+  for (const statement of addedStatements) {
+    const block = describeBlock(statement);
+    const into = block && keptStatements.map(describeBlock).find((kept) => kept?.title.text === block.title.text);
+    if (!block || !into) continue;
+    joined.add(statement);
+    const keptInner = [...into.body.statements];
+    const keptTexts = new Set(keptInner.map((s) => s.getText(keptFile)));
+    const addedInner = [...block.body.statements];
+    const inner = joinDescribes(keptFile, keptInner, addedFile, addedInner, edits);
+    const rest = addedInner.filter((s) => !inner.has(s) && !keptTexts.has(s.getText(addedFile)));
+    if (rest.length === 0) continue;
+    const code = statementsText(addedFile, addedInner, rest);
+    const last = keptInner.at(-1);
+    if (!last) {
+      const open = into.body.getStart(keptFile) + 1;
+      edits.push({ start: open, end: open, text: `\n${code}` });
+      continue;
+    }
+    // A blank line between tests, unless the kept block sets its statements one per line.
+    const gaps = keptInner.slice(1).map((s, i) => keptFile.text.slice(keptInner[i].end, s.getStart(keptFile)));
+    const tight = gaps.length > 0 && gaps.every((gap) => gap.split('\n').length <= 2);
+    edits.push({ start: last.end, end: last.end, text: `\n${tight ? '' : '\n'}${code}` });
+  }
+  return joined;
 }
 
 function importsOf(imports: readonly ImportSyntax[], path: string): ImportStatement[] {

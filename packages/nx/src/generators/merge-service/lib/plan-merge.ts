@@ -1,9 +1,14 @@
 import type { Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import { type EndpointInfo, importNeedles, readDeclarations, treeHost } from '../../../analysis';
+import { createModuleResolver, type EndpointInfo, importNeedles, isInside, readDeclarations, treeHost } from '../../../analysis';
 import type { NormalizedMergeOptions } from './normalize-options';
 import { mergeModules } from './merge-modules';
+import { mergedFileName } from './merged-file-names';
 import { type ClientConversion, rewriteModule } from './rewrite-module';
+import { planSharedReturn, type SharedLibraryReturn } from './shared-library';
+import { TEST_FILE } from './test-blocks';
+import { updateTestHosts } from './test-hosts';
+import { importTexts, tidyImports } from './tidy-imports';
 
 /** Everything the merge will write, decided before anything is. */
 export interface MergePlan {
@@ -11,6 +16,8 @@ export interface MergePlan {
   readonly moves: ReadonlyMap<string, string>;
   /** Files of the merged service that go with it: its service.ts, client.ts and project configuration. */
   readonly dropped: readonly string[];
+  /** What comes back from the shared libraries (its modules are in `moves` too). */
+  readonly shared: readonly SharedLibraryReturn[];
   /** The new text of each TypeScript file that changes, by its path after the merge. */
   readonly texts: ReadonlyMap<string, string>;
   /** The remaining service's client after the merge: its export name and the modules it types itself from. */
@@ -30,7 +37,8 @@ const CODE_FILE = /\.[cm]?tsx?$/;
 
 /**
  * Decides the merge: where each file of the merged service goes (the same relative place in
- * the remaining service), and the new text of every module that imports from it or that it
+ * the remaining service, its main module to the remaining one's), what comes back from the
+ * shared library, and the new text of every module that imports from it or that it
  * moves. Client calls that become calls inside one service turn into direct calls of the
  * endpoint; the other callers call the remaining service's client. Refuses, before anything
  * is written, a destination that is taken and any use of a client it cannot rewrite.
@@ -40,13 +48,20 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
   const moves = new Map<string, string>();
   const dropped: string[] = [];
   const clashes: string[] = [];
+  const names = { from: from.name, into: into.name };
   for (const file of filesBelow(tree, from.root)) {
     const relative = posix.relative(from.root, file);
     if (file === from.serviceFile || file === from.clientFile || (!relative.includes('/') && PROJECT_FILES.test(relative))) {
       dropped.push(file);
       continue;
     }
-    const destination = posix.join(into.root, relative);
+    const named = mergedFileName(
+      relative,
+      names,
+      (r) => tree.exists(posix.join(into.root, r)),
+      (r) => tree.exists(posix.join(from.root, r)),
+    );
+    const destination = posix.join(into.root, named);
     // Two modules at one place become one; any other file would be replaced.
     if (tree.exists(destination) && !(CODE_FILE.test(destination) && tree.isFile(destination))) clashes.push(`${file} would replace ${destination}`);
     moves.set(file, destination);
@@ -60,6 +75,15 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
   }
 
   const host = treeHost(tree);
+  const landing = new Set(moves.values());
+  const shared = planSharedReturn(host, { from, into }, (file) => tree.exists(file) || landing.has(file));
+  // What comes back from the library is joined first, where the kept code imported it.
+  const sharedMoves = new Map(shared.flatMap((library) => [...library.modules]));
+  for (const [file, destination] of [...moves]) {
+    moves.delete(file);
+    sharedMoves.set(file, destination);
+  }
+  for (const [file, destination] of sharedMoves) moves.set(file, destination);
   const intoClient = into.client?.exportName ?? options.intoClientName;
   const movedPath = (file: string) => moves.get(file) ?? file;
   const endpointModules = (endpoints: readonly EndpointInfo[]) =>
@@ -71,7 +95,7 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
     { clientFile: into.clientFile, service: into.name, endpoints: endpointModules(into.endpoints), onlyFrom: new Set(moves.keys()) },
   ];
 
-  const needles = importNeedles(host, from.root);
+  const needles = [...new Set([from.root, ...shared.flatMap((library) => [...library.modules.keys()].map((file) => posix.dirname(file)))].flatMap((folder) => importNeedles(host, folder)))];
   const candidates = host.list().filter((file) => {
     if (!CODE_FILE.test(file) || dropped.includes(file)) return false;
     if (moves.has(file)) return true;
@@ -85,25 +109,46 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
     moves,
     serviceFiles: { from: from.serviceFile, into: into.serviceFile },
     into: into.root,
+    names,
     conversions,
     importExtension: options.importExtension,
     problems,
   };
-  const added = new Map<string, string>();
-  for (const file of candidates) {
-    const text = tree.read(file, 'utf-8') ?? '';
-    const rewritten = rewriteModule(context, file);
-    if (moves.has(file)) added.set(movedPath(file), rewritten);
-    else if (rewritten !== text) texts.set(file, rewritten);
+  const added = new Map<string, { file: string; text: string }[]>();
+  const rewritten = new Map<string, string>();
+  for (const file of candidates) rewritten.set(file, rewriteModule(context, file));
+  // In the order of `moves`: the library's modules first.
+  for (const file of moves.keys()) {
+    const text = rewritten.get(file);
+    if (text === undefined) continue;
+    const destination = movedPath(file);
+    added.set(destination, [...(added.get(destination) ?? []), { file, text }]);
   }
-  for (const [destination, text] of added) {
-    if (!tree.exists(destination)) {
-      texts.set(destination, text);
-      continue;
+  // The import declarations each module had before the merge, as written: the merge's own are put in order at the end.
+  const untouched = new Map<string, ReadonlySet<string>>();
+  const before = (file: string) => importTexts(file, tree.read(file, 'utf-8') ?? '');
+  for (const [file, text] of rewritten) {
+    if (moves.has(file) || text === (tree.read(file, 'utf-8') ?? '')) continue;
+    texts.set(file, text);
+    untouched.set(file, before(file));
+  }
+  for (const [destination, modules] of added) {
+    const stays = tree.exists(destination) && !moves.has(destination);
+    let text = stays ? (texts.get(destination) ?? tree.read(destination, 'utf-8') ?? '') : undefined;
+    untouched.set(destination, before(stays ? destination : modules[0].file));
+    for (const module of modules) {
+      if (text === undefined) {
+        text = module.text;
+        continue;
+      }
+      const merged = mergeModules(destination, text, module.text);
+      if ('text' in merged) text = merged.text;
+      else {
+        const what = isInside(module.file, from.root) ? `the module of "${from.name}"` : `${module.file}, from the shared library,`;
+        problems.push(...merged.clashes.map((clash) => `${destination} and ${what} that goes there: ${clash}`));
+      }
     }
-    const merged = mergeModules(destination, texts.get(destination) ?? tree.read(destination, 'utf-8') ?? '', text);
-    if ('text' in merged) texts.set(destination, merged.text);
-    else problems.push(...merged.clashes.map((clash) => `${destination} and the module of "${from.name}" that goes there: ${clash}`));
+    texts.set(destination, text!);
   }
   if (problems.length) {
     throw new Error(
@@ -112,6 +157,21 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
         `Use a client only to call its endpoints (\`client.endpoint(req)\`), and rename what both services' modules at one place declare; then merge again.`,
     );
   }
+
+  // Tests: the hosts the split added for calls that are inside one service again.
+  const resolver = createModuleResolver(host);
+  const tests = new Set([...texts.keys(), ...host.list(into.root)].filter((file) => TEST_FILE.test(file) && !moves.has(file)));
+  for (const file of tests) {
+    const text = texts.get(file) ?? tree.read(file, 'utf-8') ?? '';
+    const hosted = updateTestHosts(file, text, {
+      hostsRemaining: (specifier) => resolver.resolve(file, specifier) === into.serviceFile,
+      ownTest: isInside(file, into.root),
+    });
+    if (hosted === text) continue;
+    texts.set(file, hosted);
+    if (!untouched.has(file)) untouched.set(file, before(file));
+  }
+  for (const [file, text] of texts) texts.set(file, tidyImports(file, text, untouched.get(file) ?? new Set()));
 
   const typed = [...into.endpoints, ...from.endpoints].filter((e) => e.kind === 'typed');
   const client =
@@ -123,7 +183,7 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
           example: typed[0]?.exportName ?? 'endpoint',
         }
       : undefined;
-  return { moves, dropped, texts, client };
+  return { moves, dropped, shared, texts, client };
 }
 
 /** Every file below `dir`, whatever its name (fixtures too), installed packages aside. */

@@ -3,6 +3,8 @@ import { bindingNamesIn, type DeclarationGraph, type ImportBinding, isInside, ty
 import { freshName } from '../../utils/identifiers';
 import { relativeSpecifier, respell } from '../../utils/specifiers';
 import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
+import type { MergedNames } from './merged-file-names';
+import { describeTitleEdits, TEST_FILE } from './test-blocks';
 
 /** How the imports of one service's client are rewritten. */
 export interface ClientConversion {
@@ -32,6 +34,8 @@ export interface RewriteContext {
   readonly serviceFiles: { readonly from: string; readonly into: string };
   /** The remaining service's folder: a client call made from below it becomes a direct call. */
   readonly into: string;
+  /** The services' names: the merged service's tests are titled after the remaining one. */
+  readonly names: MergedNames;
   readonly conversions: readonly ClientConversion[];
   readonly importExtension: '' | '.js';
   /** What could not be rewritten, as `file:line: why`. */
@@ -44,7 +48,8 @@ export interface RewriteContext {
  * was written: extension, folder index). An import of a client is rewritten per its
  * conversion: below the remaining service, `yo.h2(x)` becomes `h2(x)` with `h2` imported
  * from its module; elsewhere `yo` becomes the remaining service's client. What it cannot
- * rewrite goes to `context.problems`.
+ * rewrite goes to `context.problems`. A test of the merged service that moves has its
+ * `describe('yo', ...)` titled `describe('hello', ...)`.
  *
  * @example
  * rewriteModule(context, 'apps/api/services/hello/hello.ts'); // yo.h2(x) -> h2(x), import { h2 } from './yo'
@@ -81,6 +86,7 @@ export function rewriteModule(context: RewriteContext, file: string): string {
       edits.push(replaceLiteral(source.text, literal.getStart(source), literal.end, relativeSpecifier(newPath, context.moves.get(joined) ?? joined)));
     }
   }
+  if (newPath !== file && TEST_FILE.test(file)) edits.push(...describeTitleEdits(source, context.names));
   return applyTextEdits(source.text, edits);
 }
 

@@ -6,7 +6,10 @@ import { editClientTypes } from '../../utils/client-types';
 import type { NormalizedMergeOptions } from './normalize-options';
 import type { MergePlan } from './plan-merge';
 
-/** Writes the moved and rewritten modules, moves the other files and removes the merged service's folder. */
+/**
+ * Writes the moved and rewritten modules, moves the other files and removes the merged
+ * service's folder (what came back from a shared library leaves it with updateSharedLibraries).
+ */
 export function moveFiles(tree: Tree, options: NormalizedMergeOptions, plan: MergePlan): void {
   for (const [file, destination] of plan.moves) {
     const text = plan.texts.get(destination);

@@ -28,6 +28,8 @@ export function testHosting(
   importExtension: '' | '.js',
   taken: ReadonlySet<string>,
   vitest: boolean,
+  /** The local name the test imports an endpoint by already (from its module after the split), if it does. */
+  importedAs: (file: string, name: string) => string | undefined = () => undefined,
 ): { imports: string[]; entries: string[]; setup: string } {
   const used = new Set(taken);
   const fresh = (base: string) => freshName(base, used);
@@ -41,16 +43,21 @@ export function testHosting(
     const base = names(service.service).propertyName;
     const serviceName = fresh(`${base}Service`);
     imports.push(`import ${serviceName} from '${moduleSpecifier(module, service.serviceFile, importExtension)}';`);
+    // An endpoint the test imports already is named as it is; the others through a namespace
+    // import of their module (one per module, named after it).
     const modules = new Map<string, string>();
-    for (const { module: file } of service.endpoints) {
-      if (modules.has(file)) continue;
-      // Named after the module (`visitsEndpoints`), or the service when the module is named after it.
-      const stem = posix.basename(file).replace(/\.[cm]?tsx?$/, '');
-      const alias = fresh(`${stem === 'index' ? base : names(stem).propertyName}Endpoints`);
-      modules.set(file, alias);
-      imports.push(`import * as ${alias} from '${moduleSpecifier(module, file, importExtension)}';`);
-    }
-    const endpoints = service.endpoints.map((e) => `{ name: '${e.name}', endpoint: ${modules.get(e.module)}.${e.name} }`);
+    const endpoints = service.endpoints.map(({ name, module: file }) => {
+      const local = importedAs(file, name);
+      if (local) return `{ name: '${name}', endpoint: ${local} }`;
+      let alias = modules.get(file);
+      if (!alias) {
+        const stem = posix.basename(file).replace(/\.[cm]?tsx?$/, '');
+        alias = fresh(`${stem === 'index' ? base : names(stem).propertyName}Endpoints`);
+        modules.set(file, alias);
+        imports.push(`import * as ${alias} from '${moduleSpecifier(module, file, importExtension)}';`);
+      }
+      return `{ name: '${name}', endpoint: ${alias}.${name} }`;
+    });
     hosted.push(`{ service: ${serviceName}, endpoints: [${endpoints.join(', ')}] }`);
   }
   const host = fresh('splitHost');

@@ -11,4 +11,6 @@ export function moveDeclarations(tree: Tree, plan: SplitPlan): void {
   for (const module of plan.modules) {
     if (module.owner === 'new' && !module.test && !module.serviceMarker) writeModule(tree, plan, module);
   }
+  // Files the split empties (code that moved whole with its file among them) go.
+  for (const file of plan.deleted) if (tree.exists(file)) tree.delete(file);
 }

@@ -8,6 +8,8 @@ import {
   type EndpointInfo,
   isInside,
   type ModuleDeclarations,
+  type PathAlias,
+  pathAliases,
   readDeclarations,
   readFileFacts,
   readModuleSyntax,
@@ -52,6 +54,8 @@ export interface SplitPlan {
   readonly clients: { readonly source: ClientModule & { readonly needed: boolean }; readonly target: ClientModule };
   /** Set when something is shared. */
   readonly sharedLibrary?: SharedLibrary;
+  /** Exact `paths` aliases whose module the split moves whole, with the module that holds its code now. */
+  readonly aliasMoves: readonly { alias: PathAlias; home: string }[];
 }
 
 const isTestFile = (file: string) => /\.(spec|test)\.tsx?$/.test(file);
@@ -104,6 +108,18 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     ...callerModules(modulesOf(callers)),
   ];
   const deleted = deletedFiles(modulesOf(codeFiles), sides, tests);
+  /** Where a file's code is after the split: one module when it all goes there, else the file itself. */
+  const homeOf = (file: string): string => {
+    const homes = new Set(code.filter((s) => s.file === file && (s.kind === 'declaration' || s.kind === 'other')).map(paths.moduleOf));
+    if (homes.size === 1) return [...homes][0];
+    const test = tests.find((t) => t.file === file);
+    return test && test.stay.length === 0 && test.move.length > 0 ? test.newFile : file;
+  };
+  // An alias to a module the split moves whole follows it, and imports through it keep it.
+  const aliasMoves = pathAliases(host).flatMap((alias) => {
+    const file = [alias.target, `${alias.target}.ts`, posix.join(alias.target, 'index.ts')].find((f) => codeFiles.includes(f));
+    return file && deleted.has(file) && homeOf(file) !== file ? [{ alias, home: homeOf(file) }] : [];
+  });
 
   const clients = clientModules(options);
   const namesIn = identifierNamesOf(tree, graph);
@@ -118,6 +134,8 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     moved: new Set(options.endpoints.map((e) => e.exportName)),
     namesIn,
     codeFiles: new Set(codeFiles),
+    aliasHome: (specifier) => aliasMoves.find((move) => move.alias.pattern === specifier)?.home,
+    homeOf,
     serviceFiles: { source: source.serviceFile, target: paths.serviceFile },
   });
   for (const module of modules) {
@@ -174,10 +192,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
       hostsOf: (module) => hosts.get(module) ?? [],
       existingHostOf: (module) => existingHosts.get(module)?.host,
       namesIn,
-      homeOf: (file) => {
-        const statements = code.filter((s) => s.file === file && s.kind !== 'import');
-        return statements.length ? paths.moduleOf(statements[0]) : file;
-      },
+      homeOf,
       newHomeOf: (file) => {
         const relocated = code.filter((s) => s.file === file && (sides.get(s) ?? 'stay') !== 'stay');
         const home = relocated.find((s) => sides.get(s) === 'move') ?? relocated[0];
@@ -196,6 +211,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     endpointModules: [...new Set(selected.map(paths.moduleOf))].sort(),
     clients: { source: { ...clients.source, needed: callsSource && !source.clientFile }, target: clients.target },
     sharedLibrary: paths.sharedLibrary,
+    aliasMoves,
   };
 }
 
@@ -382,14 +398,18 @@ function codeModules(
   const owners: Record<Side, Owner> = { stay: 'source', move: 'new', share: 'shared' };
   for (const module of modules) {
     const statements = module.statements.filter((s) => s.kind === 'declaration' || s.kind === 'other');
+    // A file whose code all moves keeps its text (comments, export lists, layout): it is
+    // rewritten in place at its new path.
+    const whole = statements.length > 0 && statements.every((s) => sides.get(s) === 'move');
     for (const side of ['stay', 'move', 'share'] as const) {
       const placed = statements.filter((s) => sides.get(s) === side);
       if (side !== 'stay' && placed.length === 0) continue;
+      if (side === 'stay' && whole) continue;
       plans.push({
         path: side === 'stay' ? module.file : moduleOf(placed[0]),
         owner: owners[side],
         test: false,
-        inPlace: side === 'stay',
+        inPlace: side === 'stay' || (side === 'move' && whole),
         origin: module.file,
         statements: placed,
       });
@@ -400,22 +420,17 @@ function codeModules(
 
 function testModules(tests: readonly TestFileSplit[]): ModulePlan[] {
   return tests.flatMap((split) => [
-    {
-      path: split.file,
-      owner: 'source' as const,
-      test: true,
-      inPlace: true,
-      origin: split.file,
-      statements: split.stay,
-      omit: split.omitFromStay,
-    },
+    ...(split.stay.length || !split.move.length
+      ? [{ path: split.file, owner: 'source' as const, test: true, inPlace: true, origin: split.file, statements: split.stay, omit: split.omitFromStay }]
+      : []),
     ...(split.move.length
       ? [
           {
             path: split.newFile,
             owner: 'new' as const,
             test: true,
-            inPlace: false,
+            // A test file that moves whole keeps its text, rewritten at its new path.
+            inPlace: split.stay.length === 0,
             origin: split.file,
             statements: split.move,
             omit: split.omitFromMove,

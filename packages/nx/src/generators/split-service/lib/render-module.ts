@@ -132,14 +132,17 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
       ...omitEdits(ts, sourceFile, module.omit?.get(statement) ?? []),
       ...specifierEdits(statement, origin, module, context),
       ...hostEntryEdits(statement, module, origin, context),
+      ...(module.test && module.owner === 'new' ? describeTitleEdits(statement, context) : []),
     );
     bindings.push(...resolved.bindings);
     for (const binding of resolved.keeps) keeps.add(binding);
   }
 
+  // What leaves the module: code that goes to another side than the module's own.
+  const ownSide = module.owner === 'new' ? 'move' : module.owner === 'shared' ? 'share' : 'stay';
   const relocated = (target: TopLevelStatement | undefined) => {
     const side = target && sides.get(target);
-    return side !== undefined && side !== 'stay';
+    return side !== undefined && side !== ownSide;
   };
   const fates = new Map<TopLevelStatement, 'keep' | 'remove' | string>();
   let content = false;
@@ -206,6 +209,7 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
   const newImports = [...importLines(separate, module.path, context.importExtension), ...(hosting?.imports ?? [])];
   const setup = hosting?.setup ? `\n\n${hosting.setup}` : '';
 
+  if (module.path !== origin.file) edits.push(...movedSpecifierEdits(origin, module, fates, context));
   const fateOf = new Map(origin.statements.map((s) => [s.node as TS.Node, fates.get(s) ?? 'keep']));
   edits.push(
     ...siblingEdits(
@@ -227,6 +231,30 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
   }
   const result = applyTextEdits(text, edits);
   return result;
+}
+
+/**
+ * A module rewritten at a new path: the relative specifiers of the imports and re-exports
+ * it keeps, respelled to where what they name is now, from where the module is now.
+ */
+function movedSpecifierEdits(
+  origin: ModuleDeclarations,
+  module: ModulePlan,
+  fates: ReadonlyMap<TopLevelStatement, 'keep' | 'remove' | string>,
+  context: RenderContext,
+): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (const specifier of origin.specifiers) {
+    if ((specifier.kind !== 'import' && specifier.kind !== 'export') || !specifier.text.startsWith('.')) continue;
+    const statement = origin.statements.find((s) => s.node === specifier.literal.parent);
+    if (!statement || fates.get(statement) !== 'keep') continue;
+    const target = specifier.resolvedFile ?? posix.join(posix.dirname(origin.file), specifier.text);
+    const respelled = respell(specifier.text, module.path, context.homeOf(target));
+    if (respelled === specifier.text) continue;
+    const quote = specifier.literal.getText(origin.sourceFile)[0];
+    edits.push({ start: specifier.literal.getStart(origin.sourceFile), end: specifier.literal.end, text: `${quote}${respelled}${quote}` });
+  }
+  return edits;
 }
 
 /**
@@ -342,7 +370,13 @@ function hostingOf(module: ModulePlan, origin: ModuleDeclarations, context: Rend
   const hosts = module.test ? context.hostsOf(module) : [];
   if (hosts.length === 0) return undefined;
   const vitest = origin.imports.some((binding) => binding.specifier === 'vitest');
-  const hosting = testHosting(module.path, hosts, context.importExtension, context.namesIn(module), vitest);
+  // Endpoints the test imports by name and keeps importing are hosted by that name.
+  const referenced = new Set(module.statements.flatMap((s) => s.references.map((r) => r.via)).filter((via) => via !== undefined));
+  const importedAs = (file: string, name: string) =>
+    origin.imports.find(
+      (b) => b.kind === 'named' && b.imported === name && !b.typeOnly && referenced.has(b) && b.resolvedFile !== undefined && context.homeOf(b.resolvedFile) === file,
+    )?.local;
+  const hosting = testHosting(module.path, hosts, context.importExtension, context.namesIn(module), vitest, module.inPlace ? importedAs : undefined);
   if (!context.existingHostOf(module)) return hosting;
   // The host there is: its import of createHost serves, and it takes the entries.
   return { imports: hosting.imports.filter((line) => !line.includes(`from '@topo/runtime/host'`)), entries: hosting.entries };

@@ -81,11 +81,16 @@ export interface ResolverContext {
   namesIn(module: ModulePlan): ReadonlySet<string>;
   /** The source service's code files (tests, service.ts and client.ts aside). */
   codeFiles: ReadonlySet<string>;
+  /** The module an exact `paths` alias names after the split, when the split moves its module whole. */
+  aliasHome(specifier: string): string | undefined;
+  /** Where a file's code is after the split: one module when it all goes there, else the file itself. */
+  homeOf(file: string): string;
   /** The source's service.ts and the new service's. */
   serviceFiles: { source: string; target: string };
 }
 
 const OWNER_OF_SIDE: Record<Side, Owner> = { stay: 'source', move: 'new', share: 'shared' };
+const OWN_SIDE: Record<Owner, Side | undefined> = { source: 'stay', new: 'move', shared: 'share', other: undefined };
 
 /**
  * Works out, for a statement written into a module, what each of its references becomes:
@@ -225,7 +230,15 @@ export class ReferenceResolver {
       this.endpointCall(statement, reference, endpoint, targetOwner, module, result);
       return;
     }
-    if (module.inPlace && side === 'stay') {
+    // A module rewritten in place keeps an import of what goes where the module goes, while
+    // the module it imports from is still there for it: in the source, a file with code that
+    // stays; in the new service, a file that moves whole.
+    const viaFile = reference.via?.resolvedFile;
+    const importStillServes =
+      viaFile === undefined ||
+      !context.codeFiles.has(viaFile) ||
+      (module.owner === 'source' ? context.homeOf(viaFile) === viaFile : context.homeOf(viaFile) !== viaFile);
+    if (module.inPlace && side === OWN_SIDE[module.owner] && importStillServes) {
       if (reference.via) result.keeps.add(reference.via);
       return;
     }
@@ -269,7 +282,9 @@ export class ReferenceResolver {
       return;
     }
     const name = via?.kind === 'named' && target.names.includes(via.imported) ? via.imported : via ? target.names[0] : reference.node.text;
-    result.bindings.push({ local, kind: 'named', imported: name ?? reference.node.text, file: home, typeOnly, order });
+    // Imported through an alias that follows the module: the import keeps the alias.
+    const where = via && context.aliasHome(via.specifier) === home ? { specifier: via.specifier } : { file: home };
+    result.bindings.push({ local, kind: 'named', imported: name ?? reference.node.text, ...where, typeOnly, order });
   }
 
   /** A reference across the split to an endpoint: only a call can become a client call. */

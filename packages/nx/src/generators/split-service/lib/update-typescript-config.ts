@@ -1,4 +1,5 @@
-import { readJson, type Tree, updateJson } from '@nx/devkit';
+import { readJson, type Tree } from '@nx/devkit';
+import { insertIntoJsonArray } from '../../utils/json-edits';
 import { posix } from 'node:path';
 import type { NormalizedSplitOptions } from './normalize-options';
 import type { SplitPlan } from './plan-split';
@@ -23,10 +24,9 @@ export function updateTypescriptConfig(tree: Tree, options: NormalizedSplitOptio
         .filter((folder) => !patterns.some((pattern) => globMatches(pattern, posix.relative(app.root, posix.join(folder, 'x.ts')))))
         .map((folder) => `${posix.relative(app.root, folder)}/**/*.ts`);
       if (missing.length === 0) continue;
-      updateJson(tree, file, (json) => {
-        json.include.push(...missing);
-        return json;
-      });
+      let text = tree.read(file, 'utf-8')!;
+      for (const pattern of missing) text = insertIntoJsonArray(text, ['include'], pattern);
+      tree.write(file, text);
     }
   }
 }

@@ -5,15 +5,18 @@ import type { ModulePlan } from './resolve-references';
 
 /**
  * Writes one module of the plan: a file rewritten in place (deleted when nothing is left in
- * it, untouched when nothing changed), or a new module (appended to when it exists).
+ * it, untouched when nothing changed; at its new path when it moves whole), or a new module
+ * (appended to when it exists).
  */
 export function writeModule(tree: Tree, plan: SplitPlan, module: ModulePlan): void {
   const origin = plan.graph.modules.get(module.origin);
   if (!origin) return;
   if (module.inPlace) {
     const text = renderInPlace(module, origin, plan.render);
-    if (text === undefined) tree.delete(module.path);
-    else if (text !== origin.sourceFile.text) tree.write(module.path, text);
+    const moved = module.path !== module.origin;
+    if (text === undefined) {
+      if (!moved) tree.delete(module.path);
+    } else if (moved || text !== origin.sourceFile.text) tree.write(module.path, text);
     return;
   }
   const existing = tree.exists(module.path) ? (tree.read(module.path, 'utf-8') ?? undefined) : undefined;
