@@ -835,7 +835,7 @@ it('h1', async () => expect(await h1({ n: 1 })).toBe(3));
 `);
       // h1 calls h2, now in yo, which calls h3, still in hello: h1's test hosts both; h2's hosts hello.
       expect(read(`${SERVICES}/yo/h2.spec.ts`)).toContain(
-        `    { service: helloService, endpoints: [{ name: 'h1', endpoint: h1 }, { name: 'h3', endpoint: helloEndpoints.h3 }] },`,
+        `    { service: helloService, endpoints: [{ name: 'h1', endpoint: helloEndpoints.h1 }, { name: 'h3', endpoint: helloEndpoints.h3 }] },`,
       );
       tree.write('node_modules/@topo/runtime/host/index.d.ts', `export * from '${join(__dirname, '..', '..', '..', '..', 'runtime', 'dist', 'host', 'index')}';\n`);
       expect(typecheckTree(tree)).toEqual([]);
