@@ -79,21 +79,21 @@ describe('merge-service generator', () => {
       expect(tree.exists(`${SERVICES}/yo`)).toBe(false);
     });
 
-    it('moves the files to the same place in hello, with their own imports intact', () => {
+    it("moves the files to the same place in hello, yo's main module and its test to hello's, with their own imports intact", () => {
       expect(read(`${SERVICES}/hello/lib/shout.ts`)).toContain('export function shout');
-      expect(read(`${SERVICES}/hello/yo.spec.ts`)).toContain(`import { h2 } from './yo';`);
-      expect(read(`${SERVICES}/hello/yo.ts`)).toContain(`import { shout } from './lib/shout';`);
+      expect(tree.exists(`${SERVICES}/hello/yo.ts`)).toBe(false);
+      expect(read(`${SERVICES}/hello/hello.spec.ts`)).toContain(`import { h2 } from './hello';`);
+      expect(read(`${SERVICES}/hello/hello.ts`)).toContain(`import { shout } from './lib/shout';`);
     });
 
     it('turns client calls inside the merged service into direct calls, both ways', () => {
       const helloTs = read(`${SERVICES}/hello/hello.ts`)!;
-      expect(helloTs).toContain(`import { h2 } from './yo';`);
+      // h2 is declared in the module now: no import.
       expect(helloTs).toContain('await h2({ name })');
+      expect(helloTs).toContain('async ({ name }: { name: string }) => h1({ name })');
       expect(helloTs).not.toContain('client');
-      const yoTs = read(`${SERVICES}/hello/yo.ts`)!;
-      expect(yoTs).toContain(`import { h1 } from './hello';`);
-      expect(yoTs).toContain('async ({ name }: { name: string }) => h1({ name })');
-      expect(yoTs).not.toContain('client');
+      expect(helloTs).not.toContain(`from './hello'`);
+      expect(helloTs.indexOf('export const both')).toBeLessThan(helloTs.indexOf('export const h2'));
     });
 
     it("points other services at hello's client, reusing an import they have", () => {
@@ -106,10 +106,8 @@ describe('merge-service generator', () => {
       expect(mail).toContain('(await hello.h2({ name: to })).message');
     });
 
-    it("types hello's client from both modules", () => {
-      // Its own lines stay; the merged module joins them.
-      expect(read(`${SERVICES}/hello/client.ts`)).toContain(`import type * as yoEndpoints from './yo';`);
-      expect(read(`${SERVICES}/hello/client.ts`)).toContain(`client<typeof endpoints & typeof yoEndpoints>('hello')`);
+    it("leaves hello's client as it was: the module it types itself from holds yo's endpoints now", () => {
+      expect(read(`${SERVICES}/hello/client.ts`)).toBe(clientTs('hello'));
     });
 
     it('typechecks', () => {
@@ -117,12 +115,18 @@ describe('merge-service generator', () => {
     });
   });
 
-  it('undoes a split: the guide, split and merged back, has its endpoints where they were and typechecks', async () => {
-    service('hello', Object.fromEntries(['client.ts', 'hello.ts', 'hello.spec.ts'].map((file) => [file, readFileSync(join(DEMO, file), 'utf-8')])));
+  it('undoes a split: the guide, split and merged back, is the guide again, file by file, and typechecks', async () => {
+    const guide = Object.fromEntries(['client.ts', 'hello.ts', 'hello.spec.ts'].map((file) => [file, readFileSync(join(DEMO, file), 'utf-8')]));
+    service('hello', guide);
     await splitServiceGenerator(tree, { from: 'hello', endpoints: ['h2'], name: 'yo', skipFormat: true });
     expect(services()).toEqual({ hello: ['h1'], yo: ['h2'] });
+    expect(tree.exists('apps/api/shared/hello/hello.ts')).toBe(true);
     await merge();
     expect(services()).toEqual({ hello: ['h1', 'h2'] });
+    for (const [file, text] of Object.entries(guide)) expect(read(`${SERVICES}/hello/${file}`)).toBe(text);
+    expect(tree.children(`${SERVICES}/hello`).sort()).toEqual(['client.ts', 'hello.spec.ts', 'hello.ts', 'service.ts']);
+    // What the split put in the shared library came back, and the library with nothing left in it went.
+    expect(tree.exists('apps/api/shared')).toBe(false);
     expect(typecheckTree(tree)).toEqual([]);
   });
 
@@ -142,6 +146,42 @@ describe('merge-service generator', () => {
     expect(joined.indexOf('export const r1')).toBeLessThan(joined.indexOf('export const r2'));
     expect(services()).toEqual({ hello: ['r1', 'r2'] });
     expect(typecheckTree(tree)).toEqual([]);
+  });
+
+  it("undoes the hosting a split added to a test: the test calls its own service's code again, and reads as it did", async () => {
+    const helloTs =
+      `import { api } from '@topo/runtime';\n\n` +
+      `export const h1 = api({ expose: true, method: 'GET', path: '/h1/:name' }, async ({ name }: { name: string }): Promise<{ message: string }> => h2({ name }));\n\n` +
+      `export const h2 = api({ expose: false, method: 'GET', path: '/h2/:name' }, async ({ name }: { name: string }): Promise<{ message: string }> => ({ message: \`Yo, \${name}!\` }));\n`;
+    const helloSpec = `import { h1 } from './hello';\n\ndescribe('hello', () => {\n  it('greets through h2', async () => {\n    await expect(h1({ name: 'Ada' })).resolves.toEqual({ message: 'Yo, Ada!' });\n  });\n});\n`;
+    service('hello', { 'hello.ts': helloTs, 'hello.spec.ts': helloSpec, 'client.ts': clientTs('hello') });
+    await splitServiceGenerator(tree, { from: 'hello', endpoints: ['h2'], name: 'yo', skipFormat: true });
+    expect(read(`${SERVICES}/hello/hello.spec.ts`)).toContain('createHost');
+
+    await merge();
+    expect(read(`${SERVICES}/hello/hello.spec.ts`)).toBe(helloSpec);
+    expect(read(`${SERVICES}/hello/hello.ts`)).toBe(helloTs);
+    expect(read(`${SERVICES}/hello/client.ts`)).toBe(clientTs('hello'));
+    expect(typecheckTree(tree)).toEqual([]);
+  });
+
+  it('writes no client for the remaining service when it had none and no caller of the merged one needs it', async () => {
+    service('hello', { 'hello.ts': `import { api } from '@topo/runtime';\n\nexport const h1 = api({ expose: true, method: 'GET', path: '/h1' }, async () => ({ ok: true }));\n` });
+    service('yo', {
+      'yo.ts': `import { api } from '@topo/runtime';\n\nexport const h2 = api({ expose: true, method: 'GET', path: '/h2' }, async () => ({ ok: true }));\n`,
+      'client.ts': clientTs('yo'),
+    });
+    await merge();
+    expect(tree.exists(`${SERVICES}/hello/client.ts`)).toBe(false);
+    expect(services()).toEqual({ hello: ['h1', 'h2'] });
+  });
+
+  it('takes the merged service out of topo.json, keeping the rest of the file as it was written', async () => {
+    callers();
+    const written = `{\n  "services": ["hello", "yo", "web", "mail"],\n  "port": 4000,\n  "topologies": {\n    "pairs": [["hello", "web"], ["yo"], ["mail"]]\n  },\n  "environments": { "staging": "pairs" }\n}\n`;
+    tree.write('apps/api/topo.json', written);
+    await merge();
+    expect(read('apps/api/topo.json')).toBe(`{\n  "services": ["hello", "web", "mail"],\n  "port": 4000,\n  "topologies": {\n    "pairs": [["hello", "web"], ["mail"]]\n  },\n  "environments": { "staging": "pairs" }\n}\n`);
   });
 
   it('takes the merged service out of topo.json: explicit lists and process groups; an emptied group goes', async () => {

@@ -1,6 +1,7 @@
 import { formatFiles, logger, type Tree } from '@nx/devkit';
 import { checkMerge } from './lib/check-merge';
 import { normalizeOptions } from './lib/normalize-options';
+import { updatePathAliases } from './lib/path-aliases';
 import { planMerge } from './lib/plan-merge';
 import { updateSharedLibraries } from './lib/update-shared-library';
 import { mergeDependencies, moveFiles, updateAppConfig, updateClient, updateReferences } from './lib/update-workspace';
@@ -25,6 +26,7 @@ export async function mergeServiceGenerator(tree: Tree, schema: MergeServiceGene
   updateReferences(tree, options);
   moveFiles(tree, options, plan);
   updateSharedLibraries(tree, plan);
+  updatePathAliases(tree, plan.aliasMoves);
   updateClient(tree, options, plan);
   updateAppConfig(tree, options);
   if (!options.skipFormat) await formatFiles(tree);

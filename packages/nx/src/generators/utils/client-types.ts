@@ -9,9 +9,11 @@ import { applyTextEdits, type TextEdit } from './text-edits';
 /**
  * Changes which endpoint modules a client module types itself from, touching only the lines
  * that must change: an `import type * as x from '...'` goes (with its `typeof x` in the
- * client's type) for each module `drop` names or that no longer exists, and one is added (with `& typeof x`) for each
- * module of `add` it does not import yet. Returns false when the file is not a client module
- * it can read (no `client<...>(...)` typed by `typeof` of its imports): the caller writes one.
+ * client's type) for each module `drop` names or that no longer exists, and one is added
+ * (with `& typeof x`) for each module of `add` it does not import yet: named as the client
+ * names its others (after the module, or `<module>Endpoints`), in the order of their
+ * specifiers when they keep one. Returns false when the file is not a client module it can
+ * read (no `client<...>(...)` typed by `typeof` of its imports): the caller writes one.
  *
  * @example
  * editClientTypes(tree, 'apps/api/services/hello/client.ts', { drop: ['apps/api/services/hello/yo.ts'], add: [] }, '');
@@ -51,14 +53,28 @@ export function editClientTypes(
     edits.push({ start, end, text: '' });
   }
   const taken = new Set(module.bindingNames);
+  const stemOf = (file: string) => names(posix.basename(file).replace(/\.[cm]?tsx?$/, '')).propertyName;
+  // Aliases named as the client's others are: after their module (`stock`), else `stockEndpoints`.
+  const kept = typeImports.filter((i) => !dropped.includes(i));
+  const byModule = kept.length > 0 && kept.every((i) => i.file !== undefined && i.alias === stemOf(i.file));
   const additions = added.map((file) => {
-    const alias = freshName(`${names(posix.basename(file).replace(/\.[cm]?tsx?$/, '')).propertyName}Endpoints`, taken);
-    return { alias, line: `import type * as ${alias} from '${moduleSpecifier(clientFile, file, importExtension)}';` };
+    const alias = freshName(byModule ? stemOf(file) : `${stemOf(file)}Endpoints`, taken);
+    const specifier = moduleSpecifier(clientFile, file, importExtension);
+    return { alias, specifier, line: `import type * as ${alias} from '${specifier}';` };
   });
-  if (additions.length) {
+  // In the order of their specifiers when the client's type imports keep one, else after them.
+  const inOrder = kept.length > 0 && kept.every((i, n) => n === 0 || kept[n - 1].syntax.specifier <= i.syntax.specifier);
+  const placed = inOrder ? [...additions].sort((a, b) => (a.specifier < b.specifier ? -1 : a.specifier > b.specifier ? 1 : 0)) : additions;
+  for (const addition of placed) {
+    const next = inOrder ? kept.find((i) => addition.specifier < i.syntax.specifier) : undefined;
+    if (next) {
+      const at = next.syntax.node.getStart(module.sourceFile);
+      edits.push({ start: at, end: at, text: `${addition.line}\n` });
+      continue;
+    }
     const last = typeImports.at(-1)?.syntax.node ?? module.imports.at(-1)?.node;
     const at = last ? last.end : 0;
-    edits.push({ start: at, end: at, text: additions.map((a) => `${last ? '\n' : ''}${a.line}${last ? '' : '\n'}`).join('') });
+    edits.push({ start: at, end: at, text: `${last ? '\n' : ''}${addition.line}${last ? '' : '\n'}` });
   }
   const typeText = [...keptMembers.map((member) => member.getText(module.sourceFile)), ...additions.map((a) => `typeof ${a.alias}`)].join(' & ');
   edits.push({ start: typeArgument.getStart(module.sourceFile), end: typeArgument.end, text: typeText });

@@ -2,7 +2,9 @@ import { posix } from 'node:path';
 import type * as TS from 'typescript';
 import { declaredNames, type ImportSyntax, readModuleSyntax, typescript } from '../../../analysis';
 import { fileHeader } from '../../split-service/lib/render-module';
+import { importDeclarationText } from '../../utils/import-edits';
 import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
+import { compareNames, compareSpecifiers, isSorted } from './import-order';
 import { describeBlock, TEST_FILE } from './test-blocks';
 
 interface Binding {
@@ -103,21 +105,40 @@ export function mergeModules(path: string, kept: string, added: string): { text:
     const end = kept[statement.node.end] === '\n' ? statement.node.end + 1 : statement.node.end;
     edits.push({ start: statement.node.getStart(keptFile), end, text: '' });
   }
-  const lines: string[] = [];
+  // Names that join a kept import of their module, in order when both lists are.
+  const joins = new Map<ImportStatement, Binding[]>();
+  const lines: { statement: ImportStatement; text: string }[] = [];
   for (const { statement, bindings } of retained) {
-    const joinable = bindings.length > 0 && bindings.every((b) => b.imported !== 'default' && b.imported !== '*') && !statement.typeOnly;
-    const list = joinable ? keptImports.find((s) => s.key === statement.key && s.namedList !== undefined)?.namedList : undefined;
-    if (list) {
-      const names = bindings.map((b) => `${b.typeOnly ? 'type ' : ''}${b.imported === b.local ? b.local : `${b.imported} as ${b.local}`}`);
-      edits.push({ start: list.end, end: list.end, text: `${list.trailingComma ? ' ' : ', '}${names.join(', ')}` });
+    // A value import's names join a kept value import's list, a type-only import's a kept type-only one's.
+    const joinable = bindings.length > 0 && bindings.every((b) => b.imported !== 'default' && b.imported !== '*');
+    const host = joinable
+      ? keptImports.find((s) => s.key === statement.key && (statement.typeOnly ? s.typeOnly && namedOnly(s) : s.namedList !== undefined))
+      : undefined;
+    if (host) joins.set(host, [...(joins.get(host) ?? []), ...bindings]);
+    else lines.push({ statement, text: bindings.length === statement.bindings.length ? statement.node.getText(addedFile) : renderImport(statement, bindings) });
+  }
+  for (const [host, bindings] of joins) {
+    const names = (list: readonly Binding[]) => list.map((b) => b.local);
+    if (host.typeOnly || (isSorted(names(host.bindings), compareNames) && isSorted(names(bindings), compareNames))) {
+      const sorted = isSorted(names(host.bindings), compareNames) && isSorted(names(bindings), compareNames);
+      const all = [...host.bindings, ...bindings];
+      if (sorted) all.sort((a, b) => compareNames(a.local, b.local));
+      edits.push({ start: host.node.getStart(keptFile), end: host.node.end, text: importDeclarationText(all, host.node.moduleSpecifier.getText(keptFile)) });
     } else {
-      lines.push(bindings.length === statement.bindings.length ? statement.node.getText(addedFile) : renderImport(statement, bindings));
+      const list = host.namedList!;
+      const written = bindings.map((b) => `${b.typeOnly ? 'type ' : ''}${b.imported === b.local ? b.local : `${b.imported} as ${b.local}`}`);
+      edits.push({ start: list.end, end: list.end, text: `${list.trailingComma ? ' ' : ', '}${written.join(', ')}` });
     }
   }
-  const lastKeptImport = keptImports.filter((s) => s.key !== self).pop();
+  const ownImports = keptImports.filter((s) => s.key !== self);
+  const lastKeptImport = ownImports.at(-1);
   const header = fileHeader(typescript(), keptFile);
   const top = lastKeptImport ? lastKeptImport.node.end : (header?.end ?? 0);
-  if (lines.length) edits.push({ start: top, end: top, text: top > 0 ? `\n${lines.join('\n')}` : `${lines.join('\n')}\n` });
+  for (const { statement, text } of lines) {
+    const at = importPlace(statement, addedImports, ownImports, keptFile);
+    if (at) edits.push({ start: at.offset, end: at.offset, text: at.before ? `${text}\n` : `\n${text}` });
+    else edits.push({ start: top, end: top, text: top > 0 ? `\n${text}` : `${text}\n` });
+  }
 
   // The added code, and the tests that join a kept `describe` of the same title.
   const joined = test ? joinDescribes(keptFile, keptBody, addedFile, addedBody, edits) : new Set<TS.Statement>();
@@ -201,6 +222,39 @@ function joinDescribes(
     edits.push({ start: last.end, end: last.end, text: `\n${tight ? '' : '\n'}${code}` });
   }
   return joined;
+}
+
+/** `import { a, b }` or `import type { a, b }`: named bindings only. */
+function namedOnly(statement: ImportStatement): boolean {
+  return statement.bindings.length > 0 && statement.bindings.every((b) => b.imported !== 'default' && b.imported !== '*');
+}
+
+/**
+ * Where an import of the added module goes among the kept ones: after the kept import of the
+ * module it followed in the added module, or before the one it preceded (both were written
+ * in the order the original module had them); else at its place in the kept imports' order,
+ * when they keep one; else (undefined) after them.
+ */
+function importPlace(
+  statement: ImportStatement,
+  addedImports: readonly ImportStatement[],
+  keptImports: readonly ImportStatement[],
+  keptFile: TS.SourceFile,
+): { offset: number; before: boolean } | undefined {
+  const index = addedImports.indexOf(statement);
+  const keptOf = (other: ImportStatement) => keptImports.find((kept) => kept.key === other.key);
+  for (let i = index - 1; i >= 0; i--) {
+    const anchor = keptOf(addedImports[i]);
+    if (anchor) return { offset: anchor.node.end, before: false };
+  }
+  for (let i = index + 1; i < addedImports.length; i++) {
+    const anchor = keptOf(addedImports[i]);
+    if (anchor) return { offset: anchor.node.getStart(keptFile), before: true };
+  }
+  const specifiers = keptImports.map((kept) => kept.specifier);
+  if (keptImports.length === 0 || !isSorted(specifiers, compareSpecifiers)) return undefined;
+  const next = keptImports.find((kept) => compareSpecifiers(statement.specifier, kept.specifier) < 0);
+  return next ? { offset: next.node.getStart(keptFile), before: true } : undefined;
 }
 
 function importsOf(imports: readonly ImportSyntax[], path: string): ImportStatement[] {

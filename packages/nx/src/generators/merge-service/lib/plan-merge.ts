@@ -2,13 +2,16 @@ import type { Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { createModuleResolver, type EndpointInfo, importNeedles, isInside, readDeclarations, treeHost } from '../../../analysis';
 import type { NormalizedMergeOptions } from './normalize-options';
+import type { TypedEndpoint } from './client-modules';
 import { mergeModules } from './merge-modules';
 import { mergedFileName } from './merged-file-names';
+import { type AliasMove, planAliasMoves } from './path-aliases';
+import { joinReexports } from './reexports';
 import { type ClientConversion, rewriteModule } from './rewrite-module';
 import { planSharedReturn, type SharedLibraryReturn } from './shared-library';
 import { TEST_FILE } from './test-blocks';
 import { updateTestHosts } from './test-hosts';
-import { importTexts, tidyImports } from './tidy-imports';
+import { type ImportsBefore, importsBefore, tidyImports } from './tidy-imports';
 
 /** Everything the merge will write, decided before anything is. */
 export interface MergePlan {
@@ -18,12 +21,16 @@ export interface MergePlan {
   readonly dropped: readonly string[];
   /** What comes back from the shared libraries (its modules are in `moves` too). */
   readonly shared: readonly SharedLibraryReturn[];
+  /** The path aliases of modules that move, which follow them. */
+  readonly aliasMoves: readonly AliasMove[];
   /** The new text of each TypeScript file that changes, by its path after the merge. */
   readonly texts: ReadonlyMap<string, string>;
   /** The remaining service's client after the merge: its export name and the modules it types itself from. */
   readonly client?: {
     readonly exportName: string;
     readonly endpointModules: readonly string[];
+    /** Its typed endpoints, with the module that declares each after the merge. */
+    readonly endpoints: readonly TypedEndpoint[];
     /** Modules the remaining client types itself from that hold no endpoint after the merge. */
     readonly staleModules: readonly string[];
     readonly example: string;
@@ -104,19 +111,33 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
   });
   const problems: string[] = [];
   const texts = new Map<string, string>();
+  const aliasMoves = planAliasMoves(host, moves);
   const context = {
     graph: readDeclarations(host, candidates),
     moves,
     serviceFiles: { from: from.serviceFile, into: into.serviceFile },
     into: into.root,
     names,
+    aliases: new Set(aliasMoves.map((move) => move.alias.pattern)),
     conversions,
     importExtension: options.importExtension,
     problems,
   };
   const added = new Map<string, { file: string; text: string }[]>();
   const rewritten = new Map<string, string>();
-  for (const file of candidates) rewritten.set(file, rewriteModule(context, file));
+  // Tests lose the hosts the split added for calls that are calls inside one service again.
+  const resolver = createModuleResolver(host);
+  const hosts = (file: string, text: string) =>
+    TEST_FILE.test(file)
+      ? updateTestHosts(file, text, { hostsRemaining: (specifier) => resolver.resolve(file, specifier) === into.serviceFile, ownTest: isInside(file, into.root) })
+      : text;
+  for (const file of candidates) rewritten.set(file, hosts(movedPath(file), rewriteModule(context, file)));
+  for (const file of host.list(into.root)) {
+    if (rewritten.has(file) || !TEST_FILE.test(file)) continue;
+    const text = tree.read(file, 'utf-8') ?? '';
+    const hosted = hosts(file, text);
+    if (hosted !== text) rewritten.set(file, hosted);
+  }
   // In the order of `moves`: the library's modules first.
   for (const file of moves.keys()) {
     const text = rewritten.get(file);
@@ -125,8 +146,8 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
     added.set(destination, [...(added.get(destination) ?? []), { file, text }]);
   }
   // The import declarations each module had before the merge, as written: the merge's own are put in order at the end.
-  const untouched = new Map<string, ReadonlySet<string>>();
-  const before = (file: string) => importTexts(file, tree.read(file, 'utf-8') ?? '');
+  const untouched = new Map<string, ImportsBefore>();
+  const before = (...files: string[]) => importsBefore(files.map((file) => [file, tree.read(file, 'utf-8') ?? ''] as const));
   for (const [file, text] of rewritten) {
     if (moves.has(file) || text === (tree.read(file, 'utf-8') ?? '')) continue;
     texts.set(file, text);
@@ -135,7 +156,7 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
   for (const [destination, modules] of added) {
     const stays = tree.exists(destination) && !moves.has(destination);
     let text = stays ? (texts.get(destination) ?? tree.read(destination, 'utf-8') ?? '') : undefined;
-    untouched.set(destination, before(stays ? destination : modules[0].file));
+    untouched.set(destination, before(...(stays ? [destination] : []), ...modules.map((module) => module.file)));
     for (const module of modules) {
       if (text === undefined) {
         text = module.text;
@@ -158,32 +179,37 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
     );
   }
 
-  // Tests: the hosts the split added for calls that are inside one service again.
-  const resolver = createModuleResolver(host);
-  const tests = new Set([...texts.keys(), ...host.list(into.root)].filter((file) => TEST_FILE.test(file) && !moves.has(file)));
-  for (const file of tests) {
+  // The remaining service's re-exports of its endpoints by name take those that join their module.
+  const joiningModule = (file: string) => from.endpoints.filter((e) => movedPath(e.file) === file).map((e) => e.exportName);
+  for (const file of host.list(into.root).filter((f) => CODE_FILE.test(f) && !TEST_FILE.test(f))) {
     const text = texts.get(file) ?? tree.read(file, 'utf-8') ?? '';
-    const hosted = updateTestHosts(file, text, {
-      hostsRemaining: (specifier) => resolver.resolve(file, specifier) === into.serviceFile,
-      ownTest: isInside(file, into.root),
+    const joined = joinReexports(file, text, {
+      resolve: (specifier) => resolver.resolve(file, specifier),
+      endpointsIn: (module) => into.endpoints.filter((e) => e.file === module).map((e) => e.exportName),
+      joining: joiningModule,
     });
-    if (hosted === text) continue;
-    texts.set(file, hosted);
+    if (joined === text) continue;
+    texts.set(file, joined);
     if (!untouched.has(file)) untouched.set(file, before(file));
   }
-  for (const [file, text] of texts) texts.set(file, tidyImports(file, text, untouched.get(file) ?? new Set()));
+  for (const [file, text] of texts) texts.set(file, tidyImports(file, text, untouched.get(file) ?? before()));
 
   const typed = [...into.endpoints, ...from.endpoints].filter((e) => e.kind === 'typed');
+  // A client for the remaining service when it has one, or when callers of the merged one need it now.
+  const redirected = [...context.graph.modules.values()].some(
+    (module) => !isInside(movedPath(module.file), into.root) && module.imports.some((binding) => binding.resolvedFile !== undefined && binding.resolvedFile === from.clientFile),
+  );
   const client =
-    into.clientFile || from.clientFile
+    into.clientFile || redirected
       ? {
           exportName: intoClient,
           endpointModules: [...new Set(typed.map((e) => movedPath(e.file)))],
+          endpoints: typed.map((e) => ({ name: e.exportName, module: movedPath(e.file) })),
           staleModules: [],
           example: typed[0]?.exportName ?? 'endpoint',
         }
       : undefined;
-  return { moves, dropped, shared, texts, client };
+  return { moves, dropped, shared, aliasMoves, texts, client };
 }
 
 /** Every file below `dir`, whatever its name (fixtures too), installed packages aside. */

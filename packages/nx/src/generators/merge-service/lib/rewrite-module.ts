@@ -36,6 +36,8 @@ export interface RewriteContext {
   readonly into: string;
   /** The services' names: the merged service's tests are titled after the remaining one. */
   readonly names: MergedNames;
+  /** Path aliases that follow the module they name: an import by such an alias stays as written. */
+  readonly aliases: ReadonlySet<string>;
   readonly conversions: readonly ClientConversion[];
   readonly importExtension: '' | '.js';
   /** What could not be rewritten, as `file:line: why`. */
@@ -78,6 +80,7 @@ export function rewriteModule(context: RewriteContext, file: string): string {
     }
     const destination = target === undefined ? undefined : target === context.serviceFiles.from ? context.serviceFiles.into : (context.moves.get(target) ?? target);
     const relative = written.startsWith('./') || written.startsWith('../');
+    if (!relative && context.aliases.has(written)) continue;
     if (destination !== undefined && (destination !== target || (newPath !== file && relative))) {
       edits.push(replaceLiteral(source.text, literal.getStart(source), literal.end, respell(written, newPath, destination)));
     } else if (destination === undefined && relative && newPath !== file) {
@@ -143,7 +146,12 @@ function convertClientImport(
       continue;
     }
     let name: string;
+    const imported = module.imports.find(
+      (other) => other.kind === 'named' && other.imported === endpoint && other.resolvedFile !== undefined && (context.moves.get(other.resolvedFile) ?? other.resolvedFile) === target,
+    );
     if (target === newPath) name = endpoint;
+    // The module imports the endpoint already (a test host names it): the call takes that name.
+    else if (imported) name = imported.local;
     else {
       const names = imports.get(target) ?? new Map<string, string>();
       imports.set(target, names);

@@ -3,6 +3,8 @@ import { posix } from 'node:path';
 import { treeHost } from '../../../analysis';
 import { writeClientModule } from '../../split-service/lib/client-module';
 import { editClientTypes } from '../../utils/client-types';
+import { removeJsonArrayElement } from '../../utils/json-edits';
+import { untypedEndpointModules } from './client-modules';
 import type { NormalizedMergeOptions } from './normalize-options';
 import type { MergePlan } from './plan-merge';
 
@@ -20,15 +22,19 @@ export function moveFiles(tree: Tree, options: NormalizedMergeOptions, plan: Mer
   tree.delete(options.from.root);
 }
 
-/** The remaining service's client, typed from its own endpoint modules and the moved ones. */
+/**
+ * The remaining service's client, typed from its own endpoint modules and the moved ones:
+ * it keeps its lines, and types itself from the modules whose endpoints none of its modules
+ * exports yet. Written anew when the remaining service has none and callers of the merged
+ * one need it.
+ */
 export function updateClient(tree: Tree, options: NormalizedMergeOptions, plan: MergePlan): void {
   if (!plan.client) return;
-  // The remaining client keeps its lines, and types itself from the modules it lacks.
   const clientFile = options.into.clientFile;
   if (clientFile && tree.exists(clientFile)) {
-    const endpointModules = plan.client.endpointModules.filter((file) => tree.exists(file));
+    const lacking = untypedEndpointModules(tree, clientFile, plan.client.endpoints.filter((endpoint) => tree.exists(endpoint.module)));
     const stale = new Set(plan.client.staleModules);
-    if (editClientTypes(tree, clientFile, { drop: stale, add: endpointModules }, options.importExtension)) return;
+    if (editClientTypes(tree, clientFile, { drop: stale, add: lacking }, options.importExtension)) return;
   }
   writeClientModule(tree, {
     directory: options.into.root,
@@ -95,18 +101,28 @@ export function updateReferences(tree: Tree, options: NormalizedMergeOptions): v
   }
 }
 
-/** Each app's topo.json forgets the merged service: its name leaves explicit lists and process groups; an emptied group goes. */
+/**
+ * Each app's topo.json forgets the merged service: its name leaves explicit lists and process
+ * groups; an emptied group goes. Only those elements change: the file keeps its layout.
+ */
 export function updateAppConfig(tree: Tree, options: NormalizedMergeOptions): void {
   const name = options.from.name;
   for (const app of options.apps) {
-    const grouped = Object.values(app.config.topologies).some((groups) => groups.some((group) => group.includes(name)));
-    if (!(Array.isArray(app.config.services) && app.config.services.includes(name)) && !grouped) continue;
-    updateJson(tree, app.config.file, (json) => {
-      if (Array.isArray(json.services)) json.services = json.services.filter((service: string) => service !== name);
-      for (const [topology, groups] of Object.entries<string[][]>(json.topologies ?? {})) {
-        json.topologies[topology] = groups.map((group) => group.filter((service) => service !== name)).filter((group) => group.length > 0);
+    let text = tree.read(app.config.file, 'utf-8');
+    if (text === null) continue;
+    const before = text;
+    if (Array.isArray(app.config.services)) {
+      const index = app.config.services.indexOf(name);
+      if (index >= 0) text = removeJsonArrayElement(text, ['services', index]);
+    }
+    for (const [topology, groups] of Object.entries(app.config.topologies)) {
+      // From the last group up, so that each path still names what it named.
+      for (let g = groups.length - 1; g >= 0; g--) {
+        const index = groups[g].indexOf(name);
+        if (index < 0) continue;
+        text = groups[g].length === 1 ? removeJsonArrayElement(text, ['topologies', topology, g]) : removeJsonArrayElement(text, ['topologies', topology, g, index]);
       }
-      return json;
-    });
+    }
+    if (text !== before) tree.write(app.config.file, text);
   }
 }
