@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 
@@ -8,22 +8,39 @@ import { join, relative, sep } from 'node:path';
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 
 /**
- * Copies a fixture workspace to a fresh temporary folder, with a `node_modules` symlink to
- * this repository's, so that `nx`, `tsc`, `jest` and `@topo/*` resolve as in an installed
- * workspace. Returns the folder (its real path, as Nx reports paths).
+ * Copies a fixture workspace to a fresh temporary folder (below `parent` when given), with a
+ * `node_modules` that links every package of this repository's, so that `nx`, `tsc`, `jest`
+ * and `@topo/*` resolve as in an installed workspace. Returns the folder (its real path, as
+ * Nx reports paths).
  *
  * @example
  * const root = copyFixtureWorkspace(join(__dirname, '__fixtures__/shop'), { prefix: 'topo-serve-' });
  */
-export function copyFixtureWorkspace(fixture: string, options: { prefix?: string; exclude?: readonly string[] } = {}): string {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), options.prefix ?? 'topo-fixture-')));
+export function copyFixtureWorkspace(fixture: string, options: { prefix?: string; exclude?: readonly string[]; parent?: string } = {}): string {
+  const root = realpathSync(mkdtempSync(join(options.parent ?? tmpdir(), options.prefix ?? 'topo-fixture-')));
   const excluded = new Set(options.exclude ?? []);
   cpSync(fixture, root, {
     recursive: true,
     filter: (source) => !excluded.has(relative(fixture, source).split(sep).join('/')),
   });
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  linkNodeModules(root);
   return root;
+}
+
+const REPO_NODE_MODULES = join(REPO_ROOT, 'node_modules');
+
+/**
+ * A `node_modules` folder in `root` with a link to each entry of this repository's, and a
+ * `.cache` of its own: `nx serve` keeps its bundles in `node_modules/.cache/topo/serve/<app>`,
+ * and copies of one fixture served at the same time (by test files in parallel workers)
+ * must not write over each other's.
+ */
+export function linkNodeModules(root: string): void {
+  const dir = join(root, 'node_modules');
+  mkdirSync(dir);
+  for (const entry of readdirSync(REPO_NODE_MODULES)) {
+    if (entry !== '.cache') symlinkSync(join(REPO_NODE_MODULES, entry), join(dir, entry));
+  }
 }
 
 export function removeWorkspace(root: string | undefined): void {
@@ -43,9 +60,23 @@ export interface CommandResult {
 /**
  * Runs a command in a workspace as a user would from its root, without the Nx daemon, the
  * TUI, Nx Cloud or colours, and without the variables Jest sets for its own workers.
+ *
+ * Nx loads the plugins in its own process (NX_ISOLATE_PLUGINS=false) rather than starting
+ * a worker process for each (five of them, about 4 s of CPU per command on the 2-core
+ * machines that run this, against 1.5 s for the whole command in-process). The plugins
+ * compute the same projects and dependencies either way; the e2e suite (tools/e2e) runs
+ * Nx as a new user has it, plugin workers included.
  */
 export function runInWorkspace(root: string, command: string, args: readonly string[], timeoutMs = 180_000): Promise<CommandResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0', CI: 'true' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NX_DAEMON: 'false',
+    NX_ISOLATE_PLUGINS: 'false',
+    NX_TUI: 'false',
+    NX_NO_CLOUD: 'true',
+    FORCE_COLOR: '0',
+    CI: 'true',
+  };
   for (const name of Object.keys(env)) if (name.startsWith('JEST_')) delete env[name];
   delete env.NODE_ENV;
   return new Promise((resolve, reject) => {
@@ -67,9 +98,17 @@ export function runInWorkspace(root: string, command: string, args: readonly str
   });
 }
 
-/** `npx nx <args>` in the workspace. */
+/**
+ * A command of the workspace's `node_modules/.bin` (`nx`, `tsc`, `jest`), run as `npx <name>`
+ * runs it, by this Node, without npm's own start-up.
+ */
+export function runBin(root: string, name: string, args: readonly string[], timeoutMs?: number): Promise<CommandResult> {
+  return runInWorkspace(root, process.execPath, [join(root, 'node_modules', '.bin', name), ...args], timeoutMs);
+}
+
+/** `nx <args>` in the workspace: the workspace's Nx CLI, as `npx nx` finds it. */
 export function runNx(root: string, args: readonly string[], timeoutMs?: number): Promise<CommandResult> {
-  return runInWorkspace(root, 'npx', ['nx', ...args], timeoutMs);
+  return runBin(root, 'nx', args, timeoutMs);
 }
 
 /** Folders that are not the workspace's own files: the linked packages, and Nx's caches. */

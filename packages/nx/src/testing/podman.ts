@@ -48,7 +48,7 @@ export function podmanSandbox(): PodmanSandbox {
         return podman(args);
       } catch (error) {
         const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-        throw new Error(`podman ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
+        throw new Error(`podman ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`, { cause: error });
       }
     },
     dispose() {

@@ -39,13 +39,15 @@ describe('nx build through the Nx CLI', () => {
   const build = (...args: string[]) => runNx(root, ['build', 'shop', '--engine=none', '--output-style=static', ...args]);
 
   it('infers a build and a container target on each service, and a build target on the app', async () => {
-    const result = await runNx(root, ['show', 'project', 'orders', '--json']);
+    // Every project's configuration, as `nx show project <name> --json` prints it, from one Nx run.
+    const file = join(root, '.nx', 'build-cli-graph.json');
+    const result = await runNx(root, ['graph', `--file=${file}`]);
     expect(exitOf(result)).toBe('exit 0');
-    const project = JSON.parse(result.stdout);
-    expect(project.targets.build).toMatchObject({ executor: '@topo/nx:build-service', cache: true, options: { app: 'shop' }, outputs: ['{workspaceRoot}/dist/shop/services/orders'] });
-    expect(project.targets.container).toMatchObject({ executor: '@topo/nx:container', cache: true, dependsOn: [{ target: 'build', params: 'forward' }] });
-    const app = JSON.parse((await runNx(root, ['show', 'project', 'shop', '--json'])).stdout);
-    expect(app.targets.build).toMatchObject({ executor: '@topo/nx:build', dependsOn: [{ target: 'container', dependencies: true, params: 'forward' }] });
+    const { nodes } = (JSON.parse(readFileSync(file, 'utf8')) as { graph: { nodes: Record<string, { data: { targets?: Record<string, unknown> } }> } }).graph;
+    const targets = (name: string) => nodes[name]?.data.targets ?? {};
+    expect(targets('orders').build).toMatchObject({ executor: '@topo/nx:build-service', cache: true, options: { app: 'shop' }, outputs: ['{workspaceRoot}/dist/shop/services/orders'] });
+    expect(targets('orders').container).toMatchObject({ executor: '@topo/nx:container', cache: true, dependsOn: [{ target: 'build', params: 'forward' }] });
+    expect(targets('shop').build).toMatchObject({ executor: '@topo/nx:build', dependsOn: [{ target: 'container', dependencies: true, params: 'forward' }] });
   });
 
   it('nx build shop --topology=mono builds the monolith alone: the service tasks have nothing to do', async () => {

@@ -4,6 +4,14 @@ import { join } from 'node:path';
 import { findFreePorts } from './lib/ports';
 
 const REPO_ROOT = join(__dirname, '../../../../..');
+/** This repository's Nx CLI, as `npx nx` finds it, run by this Node without npm's own start-up. */
+const NX = [join(REPO_ROOT, 'node_modules', '.bin', 'nx')];
+/**
+ * Nx without the daemon, the TUI or colours, loading its plugins in its own process rather
+ * than in a worker each, as the fixture workspaces' commands do (see runInWorkspace in
+ * src/testing/fixture-workspace.ts); the e2e suite runs Nx with plugin workers.
+ */
+const NX_ENV = { NX_DAEMON: 'false', NX_ISOLATE_PLUGINS: 'false', NX_TUI: 'false', FORCE_COLOR: '0' };
 
 jest.setTimeout(120_000);
 
@@ -21,10 +29,10 @@ function get(port: number, path: string): Promise<{ status: number; body: unknow
 
 /** Starts `nx serve demo` in its own process group, as a terminal would, and waits for its table. */
 async function startNxServe(args: string[]): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn('npx', ['nx', 'serve', 'demo', ...args], {
+  const child = spawn(process.execPath, [...NX, 'serve', 'demo', ...args], {
     cwd: REPO_ROOT,
     detached: true,
-    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' },
+    env: { ...process.env, ...NX_ENV, NX_NO_CLOUD: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -77,9 +85,9 @@ describe('nx serve demo, through the Nx CLI', () => {
   it('refuses an unknown topology with a message naming the known ones', () => {
     // Nx reports a continuous target that stops by itself as finished, whatever its exit code,
     // so the refusal is checked by what it says.
-    const result = spawnSync('npx', ['nx', 'serve', 'demo', '--topology=nope'], {
+    const result = spawnSync(process.execPath, [...NX, 'serve', 'demo', '--topology=nope'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0' },
+      env: { ...process.env, ...NX_ENV },
       encoding: 'utf8',
       timeout: 60_000,
     });

@@ -1,26 +1,36 @@
 import { logger } from '@nx/devkit';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
 import { analyzeWorkspace } from '../../analysis';
 import { findFreePorts } from '../../executors/serve/lib/ports';
 import { SERVICE_TAG } from '../../plugins/plugin';
-import { type CommandResult, copyFixtureWorkspace, removeWorkspace, runInWorkspace, runNx } from '../../testing/fixture-workspace';
+import { type CommandResult, copyFixtureWorkspace, linkNodeModules, removeWorkspace, runBin, runNx } from '../../testing/fixture-workspace';
 import { type Answer, answersIn, type ServeRequest, type ServeTarget } from '../../testing/serve-replay';
 
 /**
  * The proof corpus of split-service: small monolith workspaces of different shapes, each
- * split for real, through the Nx CLI, on disk. Before and after the split each workspace
- * must typecheck, pass its own tests and answer the same requests with the same status and
- * body in every topology its manifest lists (mono and micro at least).
+ * split for real, through the Nx CLI, on disk, then merged back. Before the split, after it
+ * and after the merge, each workspace must typecheck, pass its own tests and answer the
+ * same requests with the same status and body in every topology its manifest lists (mono
+ * and micro at least).
  *
  * Each fixture folder holds a whole workspace and its `corpus.json` (see CorpusManifest).
+ * The copies sit side by side in one temporary folder, and the tests go phase by phase
+ * (before, split, after the split, merge, after the merge), so that one `tsc -b` typechecks
+ * every workspace of a phase and one `jest` runs all their tests (each workspace a project
+ * of it); what either reports is told apart by the workspace it names. Nx commands and
+ * request replays run per workspace, a few workspaces at a time.
  * Set TOPO_KEEP_FIXTURES=1 to keep the temporary workspaces.
  */
 
 const CORPUS = join(__dirname, '__fixtures__', 'corpus');
 const MANIFEST = 'corpus.json';
 
-jest.setTimeout(180_000);
+/** Workspaces whose Nx commands, or whose serve sessions, run at the same time. */
+const CONCURRENCY = 2;
+
+jest.setTimeout(300_000);
 
 /** A request of the replayed set: `json` is sent as JSON, `body` as written (malformed JSON, say). */
 interface CorpusRequest {
@@ -66,12 +76,43 @@ interface ProjectGraphJson {
   };
 }
 
-const fixtures = readdirSync(CORPUS)
-  .filter((name) => existsSync(join(CORPUS, name, MANIFEST)))
-  .sort();
+/** The states a workspace goes through; the checks of each run once for every workspace in it. */
+type Phase = 'before the split' | 'after the split' | 'after the merge';
 
-function readManifest(fixture: string): CorpusManifest {
-  return JSON.parse(readFileSync(join(CORPUS, fixture, MANIFEST), 'utf8'));
+/** One fixture workspace of the corpus, its copy and what the steps found. */
+interface Fixture {
+  name: string;
+  manifest: CorpusManifest;
+  requests: ServeRequest[];
+  /** The copy, set up before the first test. */
+  root: string;
+  /** The app to serve; each session gets a port of its own. */
+  target: ServeTarget;
+  /** The answers before the split, by topology: what every later replay must give. */
+  before: Map<string, Answer[]>;
+  servicesBefore: Record<string, string[]>;
+  split?: CommandResult;
+  merge?: CommandResult;
+}
+
+const fixtures: Fixture[] = readdirSync(CORPUS)
+  .filter((name) => existsSync(join(CORPUS, name, MANIFEST)))
+  .sort()
+  .map((name) => {
+    const manifest = JSON.parse(readFileSync(join(CORPUS, name, MANIFEST), 'utf8')) as CorpusManifest;
+    return {
+      name,
+      manifest,
+      requests: manifest.requests.map(toServeRequest),
+      root: '',
+      target: { workspaceRoot: '', appName: manifest.app.name, appRoot: manifest.app.root, port: 0 },
+      before: new Map(),
+      servicesBefore: {},
+    };
+  });
+
+function fixture(name: string): Fixture {
+  return fixtures.find((f) => f.name === name)!;
 }
 
 function toServeRequest(request: CorpusRequest): ServeRequest {
@@ -88,14 +129,17 @@ function labelled(requests: readonly CorpusRequest[], answers: readonly Answer[]
   return answers.map((answer, i) => ({ request: `${requests[i].method} ${requests[i].path}`, ...answer }));
 }
 
-/** How a command ended: `exit 0`, or the exit code with what it printed, so that a failure shows why. */
-function exitOf(result: CommandResult): string {
-  if (result.status === 0) return 'exit 0';
-  const output = result.output
+/** What a command printed, without npm's warnings. */
+function printed(result: CommandResult): string {
+  return result.output
     .split('\n')
     .filter((line) => !line.startsWith('npm warn'))
     .join('\n');
-  return `exit ${result.status}\n${output}`;
+}
+
+/** How a command ended: `exit 0`, or the exit code with what it printed, so that a failure shows why. */
+function exitOf(result: CommandResult): string {
+  return result.status === 0 ? 'exit 0' : `exit ${result.status}\n${printed(result)}`;
 }
 
 function splitArgs(manifest: CorpusManifest): string[] {
@@ -112,103 +156,282 @@ function servicesIn(root: string): Record<string, string[]> {
   return Object.fromEntries(analyzeWorkspace(root).services.map((s) => [s.name, s.endpoints.map((e) => e.exportName).sort()]));
 }
 
-const typecheck = (root: string) => runInWorkspace(root, 'npx', ['tsc', '--noEmit', '-p', '.']);
-const runTests = (root: string) => runInWorkspace(root, 'npx', ['jest', '--ci']);
+/** Runs `work` for each item, at most `limit` at a time; the results in the items' order. */
+async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** The folder all copies sit in: it links node_modules too, for the commands that span them. */
+let corpusRoot = '';
+
+/** The fixture whose copy holds `file` (absolute, or relative to the corpus folder), if any. */
+function fixtureOfPath(file: string): Fixture | undefined {
+  const [folder] = relative(corpusRoot, resolve(corpusRoot, file)).split(sep);
+  return fixtures.find((f) => f.root === join(corpusRoot, folder));
+}
+
+/** The workspaces in a phase: after a split or a merge, those where it ran. */
+function workspacesIn(phase: Phase): Fixture[] {
+  if (phase === 'after the split') return fixtures.filter((f) => f.split?.status === 0);
+  if (phase === 'after the merge') return fixtures.filter((f) => f.merge?.status === 0);
+  return fixtures;
+}
+
+/** Memoises one run per phase: the first test of a phase starts it, the others wait for it. */
+function perPhase<R>(run: (phase: Phase, workspaces: Fixture[]) => Promise<R>): (phase: Phase) => Promise<R> {
+  const runs = new Map<Phase, Promise<R>>();
+  return (phase) => {
+    if (!runs.has(phase)) runs.set(phase, run(phase, workspacesIn(phase)));
+    return runs.get(phase)!;
+  };
+}
+
+/**
+ * `tsc -b --force` over every workspace of the phase: each typechecked with its own
+ * tsconfig.json as `tsc --noEmit -p .` does, in one compiler process. The build info that
+ * `tsc -b` keeps goes to `.nx/typecheck`, beside Nx's own cache, through a tsconfig there
+ * that extends the workspace's and changes nothing else.
+ */
+const typecheckRun = perPhase(async (_phase, workspaces) => {
+  const configs = workspaces.map((f) => {
+    const dir = join(f.root, '.nx', 'typecheck');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { tsBuildInfoFile: './tsconfig.tsbuildinfo' } }, null, 2)}\n`);
+    return relative(corpusRoot, join(dir, 'tsconfig.json'));
+  });
+  return runBin(corpusRoot, 'tsc', ['-b', '--force', '--pretty', 'false', ...configs]);
+});
+
+/**
+ * What `tsc -b` said about one workspace: `typechecks`, or its diagnostics, with whatever
+ * the compiler said that names no workspace (which fails them all).
+ */
+function typecheckOf(result: CommandResult, f: Fixture): string {
+  const owned = new Map<Fixture | undefined, string[]>();
+  let owner: Fixture | undefined;
+  for (const line of result.output.split('\n')) {
+    if (!line.trim()) continue;
+    // A diagnostic starts with its file, relative to the corpus folder; its details follow, indented.
+    if (!/^\s/.test(line)) owner = fixtureOfPath(line.replace(/\(\d+,\d+\):.*$/, ''));
+    owned.set(owner, [...(owned.get(owner) ?? []), line]);
+  }
+  const mine = owned.get(f) ?? [];
+  const unnamed = owned.get(undefined) ?? [];
+  const anyNamed = [...owned.keys()].some((key) => key !== undefined);
+  if (mine.length === 0 && (result.status === 0 || (unnamed.length === 0 && anyNamed))) return 'typechecks';
+  return `tsc -b exited with ${result.status}:\n${[...mine, ...unnamed].join('\n') || printed(result)}`;
+}
+
+interface JestJsonResult {
+  success: boolean;
+  testResults: { name: string; status: string; message: string }[];
+}
+
+/**
+ * One `jest --ci` over every workspace of the phase, each a project with its own
+ * jest.config.js; the JSON report says which test file of which workspace passed.
+ */
+const testRun = perPhase(async (phase, workspaces) => {
+  const slug = phase.replace(/ /g, '-');
+  const config = join(corpusRoot, `jest.${slug}.config.js`);
+  const report = join(corpusRoot, `jest.${slug}.json`);
+  writeFileSync(config, `module.exports = ${JSON.stringify({ projects: workspaces.map((f) => f.root) }, null, 2)};\n`);
+  const result = await runBin(corpusRoot, 'jest', ['--ci', `--config=${config}`, '--json', `--outputFile=${report}`]);
+  const json = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as JestJsonResult) : undefined;
+  return { result, json };
+});
+
+/**
+ * What the shared `jest` said about one workspace: `passes` when at least one of its test
+ * files ran and every one passed (and the run failed for no other reason), else why not.
+ */
+function testsOf(run: { result: CommandResult; json?: JestJsonResult }, f: Fixture): string {
+  const files = (run.json?.testResults ?? []).filter((file) => fixtureOfPath(file.name) === f);
+  const failed = files.filter((file) => file.status !== 'passed');
+  if (files.length > 0 && failed.length === 0) {
+    const othersFailed = (run.json?.testResults ?? []).some((file) => file.status !== 'passed');
+    if (run.result.status === 0 || othersFailed) return 'passes';
+  }
+  const why = failed.length ? failed.map((file) => `${relative(f.root, file.name)}: ${file.message}`).join('\n') : files.length ? printed(run.result) : `no test file ran\n${printed(run.result)}`;
+  return `jest exited with ${run.result.status}:\n${why}`;
+}
+
+/** Each workspace's answers in each topology its manifest lists, serving a few workspaces at a time. */
+const replayRun = perPhase(async (_phase, workspaces) => {
+  const answers = await inParallel(workspaces, CONCURRENCY, async (f) => {
+    const byTopology = new Map<string, Answer[] | Error>();
+    // One topology at a time: a workspace's sessions share its bundle folder.
+    for (const topology of f.manifest.topologies) {
+      // A port the OS hands out now rather than one found long before: other tests run meanwhile.
+      const [port] = await findFreePorts(1, '127.0.0.1');
+      byTopology.set(topology, await answersIn({ ...f.target, port }, topology, f.requests).catch((error: Error) => error));
+    }
+    return [f.name, byTopology] as const;
+  });
+  return new Map(answers);
+});
+
+async function answersOf(phase: Phase, f: Fixture, topology: string): Promise<Answer[]> {
+  const answers = (await replayRun(phase)).get(f.name)?.get(topology);
+  if (!answers) throw new Error(`${f.name} was not served ${phase} in ${topology}`);
+  if (answers instanceof Error) throw answers;
+  return answers;
+}
+
+/** `nx graph --file` in each workspace of the phase, a few at a time. */
+const graphRun = perPhase(async (phase, workspaces) => {
+  const graphs = await inParallel(workspaces, CONCURRENCY, async (f) => {
+    const file = join(f.root, '.nx', `corpus-graph-${phase.replace(/ /g, '-')}.json`);
+    const result = await runNx(f.root, ['graph', `--file=${file}`]);
+    return [f.name, { result, graph: result.status === 0 ? (JSON.parse(readFileSync(file, 'utf8')) as ProjectGraphJson).graph : undefined }] as const;
+  });
+  return new Map(graphs);
+});
+
+async function graphOf(phase: Phase, f: Fixture): Promise<ProjectGraphJson['graph']> {
+  const run = (await graphRun(phase)).get(f.name);
+  if (!run) throw new Error(`nx graph did not run in ${f.name} ${phase}`);
+  expect(exitOf(run.result)).toBe('exit 0');
+  return run.graph!;
+}
+
+/** Memoises a run that happens once: the first test that needs it starts it. */
+function once<R>(run: () => Promise<R>): () => Promise<R> {
+  let started: Promise<R> | undefined;
+  return () => (started ??= run());
+}
+
+/** The split of every workspace through the Nx CLI, a few at a time. */
+const splitRun = once(() =>
+  inParallel(fixtures, CONCURRENCY, async (f) => {
+    f.split = await runNx(f.root, splitArgs(f.manifest));
+  }),
+);
+
+/** The merge back of every workspace where the split ran, a few at a time. */
+const mergeRun = once(() =>
+  inParallel(workspacesIn('after the split'), CONCURRENCY, async (f) => {
+    f.merge = await runNx(f.root, mergeArgs(f.manifest));
+  }),
+);
+
+/** The later steps check the workspace the split left; without one they say so instead of failing obscurely. */
+function splitWorkspace(f: Fixture): string {
+  if (f.split?.status !== 0) throw new Error(`the split did not run: ${f.split ? f.split.output : 'no split yet'}`);
+  return f.root;
+}
+
+/** The steps after merge-service check the workspace it left. */
+function mergedWorkspace(f: Fixture): string {
+  if (f.merge?.status !== 0) throw new Error(`the merge did not run: ${f.merge ? f.merge.output : 'no merge yet'}`);
+  return f.root;
+}
+
+/** Replays the request set in each topology: every answer as before the split. */
+async function expectSameAnswersAsBefore(phase: Phase, f: Fixture): Promise<void> {
+  for (const topology of f.manifest.topologies) {
+    const after = await answersOf(phase, f, topology);
+    expect({ topology, answers: labelled(f.manifest.requests, after) }).toEqual({
+      topology,
+      answers: labelled(f.manifest.requests, f.before.get(topology) ?? []),
+    });
+  }
+}
+
+const names = fixtures.map((f) => f.name);
+const topologiesOf = (name: string) => fixture(name).manifest.topologies.join(' and ');
+
+beforeAll(async () => {
+  corpusRoot = realpathSync(mkdtempSync(join(tmpdir(), 'topo-corpus-')));
+  linkNodeModules(corpusRoot);
+  for (const f of fixtures) {
+    f.root = copyFixtureWorkspace(join(CORPUS, f.name), { prefix: `${f.name}-`, exclude: [MANIFEST], parent: corpusRoot });
+    f.target = { ...f.target, workspaceRoot: f.root };
+  }
+  // The serve sessions print their process tables through the Nx logger.
+  jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+});
+
+afterAll(() => {
+  jest.restoreAllMocks();
+  removeWorkspace(corpusRoot);
+});
 
 it('the corpus has at least six fixture workspaces', () => {
   expect(fixtures.length).toBeGreaterThanOrEqual(6);
 });
 
-describe.each(fixtures)('corpus fixture %s', (fixture) => {
-  const manifest = readManifest(fixture);
-  const requests = manifest.requests.map(toServeRequest);
-  const before = new Map<string, Answer[]>();
-  let root: string;
-  let target: ServeTarget;
-  let split: CommandResult | undefined;
-  let merge: CommandResult | undefined;
-  let servicesBefore: Record<string, string[]> = {};
+describe('before the split', () => {
+  const phase = 'before the split';
 
-  /** Replays the request set in each topology: every answer as before the split. */
-  async function expectSameAnswersAsBefore(): Promise<void> {
-    for (const topology of manifest.topologies) {
-      const after = await answersIn(target, topology, requests);
-      expect({ topology, answers: labelled(manifest.requests, after) }).toEqual({
-        topology,
-        answers: labelled(manifest.requests, before.get(topology) ?? []),
-      });
-    }
-  }
-
-  /** The steps after merge-service check the workspace it left. */
-  function mergedWorkspace(): string {
-    if (merge?.status !== 0) throw new Error(`the merge did not run: ${merge ? merge.output : 'no merge yet'}`);
-    return root;
-  }
-
-  /** The later steps check the workspace the split left; without one they say so instead of failing obscurely. */
-  function splitWorkspace(): string {
-    if (split?.status !== 0) throw new Error(`the split did not run: ${split ? split.output : 'no split yet'}`);
-    return root;
-  }
-
-  beforeAll(async () => {
-    root = copyFixtureWorkspace(join(CORPUS, fixture), { prefix: `topo-corpus-${fixture}-`, exclude: [MANIFEST] });
-    const [port] = await findFreePorts(1, '127.0.0.1');
-    target = { workspaceRoot: root, appName: manifest.app.name, appRoot: manifest.app.root, port };
-    // The serve sessions print their process tables through the Nx logger.
-    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+  it.each(names)('%s typechecks (tsc) and passes its own tests (jest)', async (name) => {
+    const f = fixture(name);
+    f.servicesBefore = servicesIn(f.root);
+    expect(typecheckOf(await typecheckRun(phase), f)).toBe('typechecks');
+    expect(testsOf(await testRun(phase), f)).toBe('passes');
   });
 
-  afterAll(() => {
-    jest.restoreAllMocks();
-    removeWorkspace(root);
-  });
-
-  it('typechecks and passes its own tests before the split', async () => {
-    servicesBefore = servicesIn(root);
-    expect(exitOf(await typecheck(root))).toBe('exit 0');
-    expect(exitOf(await runTests(root))).toBe('exit 0');
-  });
-
-  it(`answers the request set before the split, the same in ${manifest.topologies.join(' and ')}`, async () => {
-    for (const topology of manifest.topologies) before.set(topology, await answersIn(target, topology, requests));
-    const reference = before.get(manifest.topologies[0])!;
-    expect(labelled(manifest.requests, reference).map(({ request, status }) => ({ request, status }))).toEqual(
-      manifest.requests.map((r) => ({ request: `${r.method} ${r.path}`, status: r.status })),
+  it.each(names.map((name) => [name, topologiesOf(name)]))('%s answers the request set, the same in %s', async (name) => {
+    const f = fixture(name);
+    for (const topology of f.manifest.topologies) f.before.set(topology, await answersOf(phase, f, topology));
+    const reference = f.before.get(f.manifest.topologies[0])!;
+    expect(labelled(f.manifest.requests, reference).map(({ request, status }) => ({ request, status }))).toEqual(
+      f.manifest.requests.map((r) => ({ request: `${r.method} ${r.path}`, status: r.status })),
     );
-    for (const topology of manifest.topologies.slice(1)) {
-      expect({ topology, answers: labelled(manifest.requests, before.get(topology)!) }).toEqual({
+    for (const topology of f.manifest.topologies.slice(1)) {
+      expect({ topology, answers: labelled(f.manifest.requests, f.before.get(topology)!) }).toEqual({
         topology,
-        answers: labelled(manifest.requests, reference),
+        answers: labelled(f.manifest.requests, reference),
       });
     }
   });
+});
 
-  it(`splits through the Nx CLI: nx ${splitArgs(manifest).join(' ')}`, async () => {
-    split = await runNx(root, splitArgs(manifest));
-    expect(exitOf(split)).toBe('exit 0');
+describe('split through the Nx CLI', () => {
+  it.each(names.map((name) => [name, splitArgs(fixture(name).manifest).join(' ')]))('%s: nx %s', async (name) => {
+    await splitRun();
+    expect(exitOf(fixture(name).split!)).toBe('exit 0');
+  });
+});
+
+describe('after the split', () => {
+  const phase = 'after the split';
+
+  it.each(names)('%s typechecks (tsc)', async (name) => {
+    const f = fixture(name);
+    splitWorkspace(f);
+    expect(typecheckOf(await typecheckRun(phase), f)).toBe('typechecks');
   });
 
-  it('typechecks after the split (tsc --noEmit -p .)', async () => {
-    expect(exitOf(await typecheck(splitWorkspace()))).toBe('exit 0');
+  it.each(names)("%s passes the workspace's tests (jest)", async (name) => {
+    const f = fixture(name);
+    splitWorkspace(f);
+    expect(testsOf(await testRun(phase), f)).toBe('passes');
   });
 
-  it("passes the workspace's tests after the split (jest)", async () => {
-    expect(exitOf(await runTests(splitWorkspace()))).toBe('exit 0');
+  it.each(names.map((name) => [name, topologiesOf(name)]))('%s answers every request exactly as before, in %s', async (name) => {
+    const f = fixture(name);
+    splitWorkspace(f);
+    await expectSameAnswersAsBefore(phase, f);
   });
 
-  it(`answers every request after the split exactly as before, in ${manifest.topologies.join(' and ')}`, async () => {
-    splitWorkspace();
-    await expectSameAnswersAsBefore();
-  });
-
-  it('leaves the services and endpoints the manifest lists, and the files it expects', () => {
-    const workspace = splitWorkspace();
+  it.each(names)('%s has the services and endpoints the manifest lists, and the files it expects', (name) => {
+    const f = fixture(name);
+    const { manifest } = f;
+    const workspace = splitWorkspace(f);
     const analysis = analyzeWorkspace(workspace);
     expect(analysis.errors).toEqual([]);
     const services = Object.fromEntries(analysis.services.map((s) => [s.name, s.endpoints.map((e) => e.exportName).sort()]));
-    const expected = Object.fromEntries(Object.entries(manifest.expect.services).map(([name, endpoints]) => [name, [...endpoints].sort()]));
+    const expected = Object.fromEntries(Object.entries(manifest.expect.services).map(([service, endpoints]) => [service, [...endpoints].sort()]));
     expect(services).toEqual(expected);
 
     const read = (file: string) =>
@@ -225,65 +448,78 @@ describe.each(fixtures)('corpus fixture %s', (fixture) => {
     for (const [file, content] of Object.entries(json)) expect({ file, content: JSON.parse(read(file)) }).toEqual({ file, content });
   });
 
-  it(`shows "${manifest.split.name}" in the project graph (nx graph --file), tagged ${SERVICE_TAG}, with its edges`, async () => {
-    const workspace = splitWorkspace();
-    const file = join(workspace, '.nx', 'corpus-graph.json');
-    const result = await runNx(workspace, ['graph', `--file=${file}`]);
-    expect(exitOf(result)).toBe('exit 0');
-    const { graph } = JSON.parse(readFileSync(file, 'utf8')) as ProjectGraphJson;
-    for (const service of Object.keys(manifest.expect.services)) {
-      expect({ service, tags: graph.nodes[service]?.data.tags }).toEqual({ service, tags: expect.arrayContaining([SERVICE_TAG]) });
-    }
-    const edges = Object.values(graph.dependencies)
-      .flat()
-      .map((d) => [d.source, d.target]);
-    expect(edges).toEqual(expect.arrayContaining(manifest.expect.dependencies ?? []));
-    expect(edges).toContainEqual([manifest.app.name, manifest.split.name]);
-    const reaches = (from: string, to: string) => {
-      const seen = new Set([from]);
-      for (const queue = [from]; queue.length; ) {
-        for (const d of graph.dependencies[queue.pop()!] ?? []) if (!seen.has(d.target)) seen.add(d.target), queue.push(d.target);
+  it.each(names.map((name) => [name, fixture(name).manifest.split.name]))(
+    `%s shows "%s" in the project graph (nx graph --file), tagged ${SERVICE_TAG}, with its edges`,
+    async (name) => {
+      const f = fixture(name);
+      const { manifest } = f;
+      splitWorkspace(f);
+      const graph = await graphOf(phase, f);
+      for (const service of Object.keys(manifest.expect.services)) {
+        expect({ service, tags: graph.nodes[service]?.data.tags }).toEqual({ service, tags: expect.arrayContaining([SERVICE_TAG]) });
       }
-      return seen.has(to);
-    };
-    for (const [from, to] of manifest.expect.reaches ?? []) {
-      expect({ from, to, edges, reaches: reaches(from, to) }).toEqual({ from, to, edges, reaches: true });
-    }
+      const edges = Object.values(graph.dependencies)
+        .flat()
+        .map((d) => [d.source, d.target]);
+      expect(edges).toEqual(expect.arrayContaining(manifest.expect.dependencies ?? []));
+      expect(edges).toContainEqual([manifest.app.name, manifest.split.name]);
+      const reaches = (from: string, to: string) => {
+        const seen = new Set([from]);
+        for (const queue = [from]; queue.length; ) {
+          for (const d of graph.dependencies[queue.pop()!] ?? []) {
+            if (!seen.has(d.target)) {
+              seen.add(d.target);
+              queue.push(d.target);
+            }
+          }
+        }
+        return seen.has(to);
+      };
+      for (const [from, to] of manifest.expect.reaches ?? []) {
+        expect({ from, to, edges, reaches: reaches(from, to) }).toEqual({ from, to, edges, reaches: true });
+      }
+    },
+  );
+});
+
+describe('merged back through the Nx CLI', () => {
+  it.each(names.map((name) => [name, mergeArgs(fixture(name).manifest).join(' ')]))('%s: nx %s', async (name) => {
+    const f = fixture(name);
+    splitWorkspace(f);
+    await mergeRun();
+    expect(exitOf(f.merge!)).toBe('exit 0');
+  });
+});
+
+describe('after the merge', () => {
+  const phase = 'after the merge';
+
+  it.each(names)('%s has the services and endpoints of before the split', (name) => {
+    const f = fixture(name);
+    const workspace = mergedWorkspace(f);
+    expect(analyzeWorkspace(workspace).errors).toEqual([]);
+    expect(servicesIn(workspace)).toEqual(f.servicesBefore);
+    expect(existsSync(join(workspace, f.manifest.expect.exists?.find((file) => file.endsWith('/service.ts')) ?? 'none'))).toBe(false);
   });
 
-  describe(`then merged back: nx g @topo/nx:merge-service --from=${manifest.split.name} --into=${manifest.split.from}`, () => {
-    it('merges through the Nx CLI', async () => {
-      splitWorkspace();
-      merge = await runNx(root, mergeArgs(manifest));
-      expect(exitOf(merge)).toBe('exit 0');
-    });
+  it.each(names)('%s typechecks (tsc) and passes its tests (jest)', async (name) => {
+    const f = fixture(name);
+    mergedWorkspace(f);
+    expect(typecheckOf(await typecheckRun(phase), f)).toBe('typechecks');
+    expect(testsOf(await testRun(phase), f)).toBe('passes');
+  });
 
-    it('gives back the services and endpoints of before the split', () => {
-      const workspace = mergedWorkspace();
-      expect(analyzeWorkspace(workspace).errors).toEqual([]);
-      expect(servicesIn(workspace)).toEqual(servicesBefore);
-      expect(existsSync(join(workspace, manifest.expect.exists?.find((file) => file.endsWith('/service.ts')) ?? 'none'))).toBe(false);
-    });
+  it.each(names.map((name) => [name, topologiesOf(name)]))('%s answers every request exactly as before the split, in %s', async (name) => {
+    const f = fixture(name);
+    mergedWorkspace(f);
+    await expectSameAnswersAsBefore(phase, f);
+  });
 
-    it('typechecks and passes its tests after the merge', async () => {
-      const workspace = mergedWorkspace();
-      expect(exitOf(await typecheck(workspace))).toBe('exit 0');
-      expect(exitOf(await runTests(workspace))).toBe('exit 0');
-    });
-
-    it(`answers every request after the merge exactly as before the split, in ${manifest.topologies.join(' and ')}`, async () => {
-      mergedWorkspace();
-      await expectSameAnswersAsBefore();
-    });
-
-    it(`no longer shows "${manifest.split.name}" in the project graph`, async () => {
-      const workspace = mergedWorkspace();
-      const file = join(workspace, '.nx', 'corpus-graph-merged.json');
-      const result = await runNx(workspace, ['graph', `--file=${file}`]);
-      expect(exitOf(result)).toBe('exit 0');
-      const { graph } = JSON.parse(readFileSync(file, 'utf8')) as ProjectGraphJson;
-      expect(Object.keys(graph.nodes)).not.toContain(manifest.split.name);
-      expect(Object.keys(graph.nodes)).toContain(manifest.split.from);
-    });
+  it.each(names.map((name) => [name, fixture(name).manifest.split.name]))('%s no longer shows "%s" in the project graph', async (name) => {
+    const f = fixture(name);
+    mergedWorkspace(f);
+    const graph = await graphOf(phase, f);
+    expect(Object.keys(graph.nodes)).not.toContain(f.manifest.split.name);
+    expect(Object.keys(graph.nodes)).toContain(f.manifest.split.from);
   });
 });
