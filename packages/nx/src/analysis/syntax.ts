@@ -52,6 +52,8 @@ export interface ServiceExportFacts {
    * when their forms are equal. Identifiers bound by imports read `<specifier>#<name>`.
    */
   options?: string;
+  /** The doc comment on the export (or on the variable it exports), as text. */
+  doc?: string;
 }
 
 export interface EndpointFacts {
@@ -68,6 +70,8 @@ export interface EndpointFacts {
   methods?: string[];
   /** The path as written; absent only when a problem says why. */
   path?: string;
+  /** The doc comment on its declaration, as text. */
+  doc?: string;
 }
 
 export interface MemberCallFacts {
@@ -277,6 +281,7 @@ class FactsReader {
         start: statement.getStart(this.sourceFile),
         end: statement.getEnd(),
         expose: false,
+        doc: docOf(declaration),
       };
       if (!endpoint.exported) {
         this.problem(
@@ -405,7 +410,9 @@ class FactsReader {
     const name = argument && stringLiteral(unwrap(argument));
     if (name === undefined) return { line, problem: 'non-literal-name' };
     const options = value.arguments?.[1];
-    return { line, name, options: options === undefined ? '' : this.canonical(options) };
+    const declared = ts.isIdentifier(exported) ? this.topLevelDeclaration(exported.text) : undefined;
+    const doc = docOf(statement) ?? (declared && docOf(declared));
+    return { line, name, options: options === undefined ? '' : this.canonical(options), ...(doc ? { doc } : {}) };
   }
 
   /**
@@ -425,6 +432,16 @@ class FactsReader {
     ts.forEachChild(node, (child) => void parts.push(this.canonical(child)));
     if (parts.length === 0) return node.getText(this.sourceFile);
     return `${ts.SyntaxKind[node.kind]}(${parts.join(',')})`;
+  }
+
+  private topLevelDeclaration(variable: string): TS.VariableDeclaration | undefined {
+    for (const statement of this.sourceFile.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === variable) return declaration;
+      }
+    }
+    return undefined;
   }
 
   private topLevelInitializer(variable: string): TS.Expression | undefined {
@@ -482,6 +499,16 @@ class FactsReader {
       this.facts.memberCalls.push({ local: target.expression.text, property: target.name.text, ...base });
     }
   }
+}
+
+/** The text of the doc comments (`/** ... *\/`) on a declaration or statement, tags aside; undefined when there is none. */
+function docOf(node: TS.Node): string | undefined {
+  const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
+  const text = docs
+    .map((doc) => ts.getTextOfJSDocComment(doc.comment) ?? '')
+    .join('\n\n')
+    .trim();
+  return text === '' ? undefined : text;
 }
 
 /** Strips parentheses, `as`, `satisfies` and `!` around an expression. */

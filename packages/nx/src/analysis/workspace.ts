@@ -22,6 +22,8 @@ export interface EndpointInfo {
   /** Upper-case HTTP methods, or `['*']` for any. */
   methods: string[];
   path: string;
+  /** Its doc comment, as text. */
+  doc?: string;
   /** Names of the `:param` and final `*rest` segments of `path`, in order. */
   pathParams: string[];
 }
@@ -66,6 +68,8 @@ export interface ServiceInfo extends ServiceLocation {
    * services are configured alike when theirs are equal.
    */
   options: string;
+  /** The doc comment on `new Service(...)`'s export, as text. */
+  doc?: string;
   /** The service's .ts files, tests excluded, ordered. */
   sourceFiles: string[];
   /** The service's `*.spec.ts` / `*.test.ts` files. */
@@ -214,7 +218,10 @@ function readService(location: ServiceLocation, context: AnalysisContext, errors
     if (text === undefined) continue;
     const facts = readFileFacts(file, text, context.cache);
     for (const problem of facts.problems) errors.push({ file, ...problem });
-    if (file === service.serviceFile) service.options = facts.service?.options ?? '';
+    if (file === service.serviceFile) {
+      service.options = facts.service?.options ?? '';
+      if (facts.service?.doc) service.doc = facts.service.doc;
+    }
     if (file === service.clientFile && facts.clients.length > 0) {
       const [client] = facts.clients;
       service.client = { exportName: client.exportName, line: client.line };
@@ -244,6 +251,7 @@ function readEndpoints(service: ServiceInfo, file: string, facts: FileFacts): vo
       methods: endpoint.methods ?? [...DEFAULT_METHODS],
       path,
       pathParams: paramNames(parseRoutePath(path)),
+      ...(endpoint.doc ? { doc: endpoint.doc } : {}),
     });
   }
 }
