@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  createTestWorkspace,
+  freshTestWorkspace,
   e2eContext,
   httpRequest,
   isListening,
@@ -27,7 +27,7 @@ describe('e2e harness', () => {
   let root: string;
 
   beforeAll(async () => {
-    root = await createTestWorkspace('harness', registryUrl);
+    root = await freshTestWorkspace('harness');
   });
 
   afterAll(() => {

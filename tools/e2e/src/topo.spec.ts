@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  createTestWorkspace,
+  freshTestWorkspace,
   dependenciesOf,
   describeFailure,
   e2eContext,
@@ -18,7 +18,7 @@ import {
   readWorkspaceJson,
   removeTestWorkspace,
   resolveFromWorkspace,
-  runCommand,
+  runTsc,
   runNx,
   runNxOrThrow,
   ServeHandle,
@@ -45,7 +45,7 @@ describe('Topo, as a new user meets it', () => {
   const servers = new Set<ServeHandle>();
 
   beforeAll(async () => {
-    root = await createTestWorkspace('e2eapp', registryUrl);
+    root = await freshTestWorkspace('e2eapp');
   });
 
   afterAll(async () => {
@@ -133,7 +133,7 @@ describe('Topo, as a new user meets it', () => {
         `}\n`,
     );
     try {
-      const broken = await timed('tsc -b (with a type error)', () => runCommand('npx', ['tsc', '-b'], { cwd: root }));
+      const broken = await timed('tsc -b (with a type error)', () => runTsc(root, ['-b']));
       expect(broken.code).not.toBe(0);
       expect(broken.stdout + broken.stderr).toContain('e2e-type-canary.ts');
     } finally {
@@ -362,10 +362,14 @@ export const e2eCrash = e2eApi(
   );
 }
 
-/** `nx run-many -t typecheck`, then `tsc -b` over the root tsconfig's references. */
+/**
+ * `nx run-many -t typecheck`, then `tsc -b` over the root tsconfig's references. The caller
+ * has just found the workspace in sync (`nx sync:check`), so the run skips the sync
+ * generators it would run again before its tasks.
+ */
 async function typecheckWorkspace(root: string): Promise<{ ok: boolean; output: string }> {
-  const nx = await timed('nx run-many -t typecheck', () => runNx(root, ['run-many', '-t', 'typecheck', '--skip-nx-cache']));
-  const tsc = await timed('tsc -b', () => runCommand('npx', ['tsc', '-b'], { cwd: root }));
+  const nx = await timed('nx run-many -t typecheck', () => runNx(root, ['run-many', '-t', 'typecheck', '--skip-nx-cache', '--skip-sync']));
+  const tsc = await timed('tsc -b', () => runTsc(root, ['-b']));
   return {
     ok: nx.code === 0 && tsc.code === 0,
     output: [nx, tsc].filter((result) => result.code !== 0).map(describeFailure).join('\n'),

@@ -1,9 +1,16 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { sleep } from './process-tree';
 import type { PublishedPackages } from './publish-packages';
 
-/** What the global setup hands to every spec: the registry and the versions it published. */
+/**
+ * What the global setup hands to every spec: the registry, the versions it publishes, and
+ * the folder where the work it does in the background reports (see {@link whenPrepared}).
+ */
 export interface E2eContext {
   registryUrl: string;
   published: PublishedPackages;
+  preparedDir: string;
 }
 
 const VARIABLE = 'TOPO_E2E_CONTEXT';
@@ -20,4 +27,37 @@ export function e2eContext(): E2eContext {
     throw new Error(`${VARIABLE} is not set: run the e2e specs with \`npx jest -c tools/e2e/jest.config.ts\`, whose global setup starts the registry.`);
   }
   return JSON.parse(value) as E2eContext;
+}
+
+/**
+ * What the global setup prepares while the first tests run: the packages published to the
+ * registry, and the workspace that create-nx-workspace made, which every spec copies.
+ */
+export interface Prepared {
+  published: PublishedPackages;
+  /** The root of the workspace create-nx-workspace made. */
+  template: string;
+}
+
+/** Records that `what` is ready (its value) or failed (the error), for the specs to read. */
+export function reportPrepared<K extends keyof Prepared>(preparedDir: string, what: K, outcome: { value: Prepared[K] } | { error: string }): void {
+  const file = path.join(preparedDir, `${what}.json`);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(outcome));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * Waits until the global setup has prepared `what`, and returns it; throws the setup's own
+ * error if it failed, so that every spec that needs it fails with the reason.
+ */
+export async function whenPrepared<K extends keyof Prepared>(what: K, timeoutMs = 10 * 60_000): Promise<Prepared[K]> {
+  const file = path.join(e2eContext().preparedDir, `${what}.json`);
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`The global setup did not prepare the ${what} within ${timeoutMs} ms.`);
+    await sleep(200);
+  }
+  const outcome = JSON.parse(fs.readFileSync(file, 'utf8')) as { value: Prepared[K] } | { error: string };
+  if ('error' in outcome) throw new Error(`The global setup could not prepare the ${what}:\n${outcome.error}`);
+  return outcome.value;
 }

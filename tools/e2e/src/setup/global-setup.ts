@@ -1,26 +1,49 @@
-import { shareE2eContext } from './e2e-context';
+import { e2eContext, type Prepared, reportPrepared, shareE2eContext } from './e2e-context';
 import { logStep, timed } from './log';
 import { startLocalRegistry, LocalRegistry } from './local-registry';
-import { publishPackages } from './publish-packages';
+import { buildPackages, plannedVersions, publishPackages } from './publish-packages';
+import { makeTempDir } from './temp-dir';
+import { createTestWorkspace } from './test-workspace';
 
 declare global {
   // Handed from the global setup to the global teardown, which run in the same process.
   var topoE2eRegistry: LocalRegistry | undefined;
+  // The work the global setup left running in the background; the teardown waits for it.
+  var topoE2ePreparing: Promise<unknown> | undefined;
 }
 
-/** Starts the local registry and publishes the packages once, for every spec. */
+/**
+ * Builds the packages and starts the local registry, then, in the background while the
+ * first tests run, publishes the packages and makes the fresh workspace that every spec
+ * copies (create-nx-workspace once, not once per spec). Specs wait for what they need with
+ * `whenPrepared`. The build comes first, so that no test sees the packages' dist change.
+ */
 export default async function globalSetup(): Promise<void> {
   process.stderr.write('\n');
+  await buildPackages();
   const registry = await timed('start verdaccio', () => startLocalRegistry());
   globalThis.topoE2eRegistry = registry;
   logStep(`verdaccio listens on ${registry.url}`);
+  const published = plannedVersions();
+  shareE2eContext({ registryUrl: registry.url, published, preparedDir: makeTempDir('prepared') });
+  globalThis.topoE2ePreparing = Promise.all([
+    prepare('published', () =>
+      timed('publish the packages', async () => {
+        await publishPackages(registry.url, published);
+        logStep(`published ${Object.keys(published.packages).join(', ')} as ${published.version}`);
+        return published;
+      }),
+    ),
+    prepare('template', () => createTestWorkspace('e2eapp', registry.url)),
+  ]);
+}
+
+/** Runs `work` and reports its value, or its error, for the specs waiting on `what`. */
+async function prepare<K extends keyof Prepared>(what: K, work: () => Promise<Prepared[K]>): Promise<void> {
+  const { preparedDir } = e2eContext();
   try {
-    const published = await timed('build and publish the packages', () => publishPackages(registry.url));
-    logStep(`published ${Object.keys(published.packages).join(', ')} as ${published.version}`);
-    shareE2eContext({ registryUrl: registry.url, published });
+    reportPrepared(preparedDir, what, { value: await work() });
   } catch (error) {
-    await registry.stop();
-    globalThis.topoE2eRegistry = undefined;
-    throw error;
+    reportPrepared(preparedDir, what, { error: (error as Error).message });
   }
 }

@@ -1,5 +1,23 @@
-/** Stops the registry that the global setup started, and removes its storage. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { e2eContext } from './e2e-context';
+import { removeTempDir } from './temp-dir';
+import { removeTestWorkspace } from './test-workspace';
+
+/**
+ * Waits for what the global setup still prepares, stops the registry (removing its
+ * storage), and removes the fresh workspace the specs copied.
+ */
 export default async function globalTeardown(): Promise<void> {
+  await globalThis.topoE2ePreparing;
+  globalThis.topoE2ePreparing = undefined;
   await globalThis.topoE2eRegistry?.stop();
   globalThis.topoE2eRegistry = undefined;
+  const { preparedDir } = e2eContext();
+  const template = path.join(preparedDir, 'template.json');
+  if (fs.existsSync(template)) {
+    const outcome = JSON.parse(fs.readFileSync(template, 'utf8')) as { value?: string };
+    if (outcome.value) removeTestWorkspace(outcome.value);
+  }
+  removeTempDir(preparedDir);
 }

@@ -81,7 +81,7 @@ export interface WaitForHttpOptions {
 export async function waitForHttp(url: string, options: WaitForHttpOptions): Promise<HttpResponse> {
   const ready = options.ready ?? ((response) => response.status < 500);
   const deadline = Date.now() + options.timeoutMs;
-  let last = 'no answer yet';
+  let last: string;
   for (;;) {
     const reason = options.abortReason?.();
     if (reason !== undefined) throw new Error(`Stopped waiting for ${url}: ${reason}`);

@@ -17,32 +17,41 @@ export interface PublishedPackages {
 }
 
 /**
- * Builds the packages as they are in the repository now and publishes each to the registry
- * with a version of its own for this run, so that no cache can serve an older build. The
- * repository's package.json files are left alone: each package is packed, unpacked in a
- * temporary dir, and its copy gets the new version.
+ * The version this run publishes every package with, chosen up front so that the specs
+ * know it while the packages are still being published.
  */
-export async function publishPackages(registryUrl: string): Promise<PublishedPackages> {
+export function plannedVersions(): PublishedPackages {
+  const manifests = topoPackageDirs.map((dir) => readJson(path.join(repoRoot, dir, 'package.json')));
+  const baseVersion = String(manifests[0].version).replace(/-.*$/, '');
+  const version = `${baseVersion}-e2e.${Date.now()}`;
+  return { version, packages: Object.fromEntries(manifests.map((manifest) => [String(manifest.name), version])) };
+}
+
+/** Builds the packages as they are in the repository now (`tsc -b`). */
+export async function buildPackages(): Promise<void> {
   await timed('build packages', () =>
     runCommandOrThrow('npx', ['tsc', '-b', ...topoPackageDirs.map((dir) => `${dir}/tsconfig.lib.json`)], {
       cwd: repoRoot,
     }),
   );
+}
 
-  const manifests = topoPackageDirs.map((dir) => readJson(path.join(repoRoot, dir, 'package.json')));
-  const baseVersion = String(manifests[0].version).replace(/-.*$/, '');
-  const version = `${baseVersion}-e2e.${Date.now()}`;
-  const packages = Object.fromEntries(manifests.map((manifest) => [String(manifest.name), version]));
-
+/**
+ * Publishes each package, as built by {@link buildPackages}, to the registry with a version
+ * of its own for this run (see {@link plannedVersions}), so that no cache can serve an older
+ * build. The repository's package.json files are left alone: each package is packed,
+ * unpacked in a temporary dir, and its copy gets the new version.
+ */
+export async function publishPackages(registryUrl: string, planned: PublishedPackages = plannedVersions()): Promise<PublishedPackages> {
   const work = makeTempDir('publish');
   try {
     for (const dir of topoPackageDirs) {
-      await timed(`publish ${dir}`, () => publishOne(path.join(repoRoot, dir), work, packages, registryUrl));
+      await timed(`publish ${dir}`, () => publishOne(path.join(repoRoot, dir), work, planned.packages, registryUrl));
     }
   } finally {
     removeTempDir(work);
   }
-  return { version, packages };
+  return planned;
 }
 
 async function publishOne(

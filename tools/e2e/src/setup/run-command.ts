@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { childEnv } from './child-env';
 import { killProcessTree } from './process-tree';
 
@@ -82,9 +83,23 @@ export function describeFailure(result: CommandResult): string {
   ].join('\n');
 }
 
-/** Runs `npx nx <args>` in a workspace, with the daemon off. */
+/**
+ * The workspace's own command `name` (`nx`, `tsc`): its `node_modules/.bin/<name>`, run by
+ * this Node, which is what `npx <name>` runs once npm has found it there, without npm's own
+ * start-up (a second or so on the machines that run this, for every command).
+ */
+export function workspaceBin(cwd: string, name: string, args: readonly string[]): [string, string[]] {
+  return [process.execPath, [path.join(cwd, 'node_modules', '.bin', name), ...args]];
+}
+
+/** Runs the workspace's `tsc` (as `npx tsc` would) with `args`. */
+export function runTsc(cwd: string, args: readonly string[], options: Omit<RunOptions, 'cwd'> = {}): Promise<CommandResult> {
+  return runCommand(...workspaceBin(cwd, 'tsc', args), { ...options, cwd });
+}
+
+/** Runs `nx <args>` in a workspace (its own nx, as `npx nx` would), with the daemon off. */
 export function runNx(cwd: string, args: readonly string[], options: Omit<RunOptions, 'cwd'> = {}): Promise<CommandResult> {
-  return runCommand('npx', ['nx', ...args], { ...options, cwd });
+  return runCommand(...workspaceBin(cwd, 'nx', args), { ...options, cwd });
 }
 
 /** Like {@link runNx}, but throws with the output when nx fails. */
@@ -93,5 +108,5 @@ export function runNxOrThrow(
   args: readonly string[],
   options: Omit<RunOptions, 'cwd'> = {},
 ): Promise<CommandResult> {
-  return runCommandOrThrow('npx', ['nx', ...args], { ...options, cwd });
+  return runCommandOrThrow(...workspaceBin(cwd, 'nx', args), { ...options, cwd });
 }

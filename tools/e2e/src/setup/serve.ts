@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { childEnv } from './child-env';
 import { waitForHttp, HttpResponse } from './http';
+import { workspaceBin } from './run-command';
 import {
   describeProcesses,
   killProcessTree,
@@ -20,7 +21,7 @@ export interface StartServeOptions {
 }
 
 export interface ServeHandle {
-  /** The pid of `npx nx serve`, which leads the process group. */
+  /** The pid of `nx serve`, which leads the process group. */
   pid: number;
   /** Everything nx has printed so far, stdout and stderr interleaved. */
   output(): string;
@@ -33,8 +34,8 @@ export interface ServeHandle {
 }
 
 /**
- * Starts `npx nx serve <app> <args>` in its own process group and waits until `readyUrl`
- * answers. Fails early, with nx's output, if serve exits first.
+ * Starts `nx serve <app> <args>` (the workspace's own nx, as `npx nx` runs it) in its own
+ * process group and waits until `readyUrl` answers. Fails early, with nx's output, if serve exits first.
  */
 export async function startServe(
   cwd: string,
@@ -42,7 +43,7 @@ export async function startServe(
   args: readonly string[],
   options: StartServeOptions,
 ): Promise<ServeHandle> {
-  const child = spawn('npx', ['nx', 'serve', app, ...args], {
+  const child = spawn(...workspaceBin(cwd, 'nx', ['serve', app, ...args]), {
     cwd,
     env: childEnv(),
     detached: true,
@@ -113,7 +114,7 @@ export async function startServe(
         // Already gone.
       }
     }
-    throw new Error(`${(error as Error).message}\n--- nx serve ${app} ${args.join(' ')} output ---\n${output.slice(-6000)}`);
+    throw new Error(`${(error as Error).message}\n--- nx serve ${app} ${args.join(' ')} output ---\n${output.slice(-6000)}`, { cause: error });
   }
   return handle;
 }

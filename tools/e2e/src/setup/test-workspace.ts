@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { registryEnv } from './child-env';
+import { whenPrepared } from './e2e-context';
 import { timed } from './log';
 import { runCommand, runCommandOrThrow, describeFailure, CommandResult } from './run-command';
 import { makeTempDir, removeTempDir } from './temp-dir';
@@ -39,9 +40,25 @@ export async function createTestWorkspace(name: string, registryUrl: string): Pr
   return root;
 }
 
-/** Removes a workspace made by {@link createTestWorkspace}, with the temporary dir around it. */
+/** Removes a workspace made by {@link createTestWorkspace} or {@link freshTestWorkspace}, with the temporary dir around it. */
 export function removeTestWorkspace(root: string): void {
   removeTempDir(path.dirname(root));
+}
+
+/**
+ * A fresh workspace for one spec: a copy, in a new temporary dir, of the workspace that the
+ * global setup made with {@link createTestWorkspace} (which a spec must not change), once
+ * this run's packages are in the registry. Nothing has run in it: it is the workspace a new
+ * user has right after create-nx-workspace, `.npmrc` included; Nx's cache (`.nx`) is left
+ * out, as it holds paths of the original. Returns the copy's root.
+ */
+export async function freshTestWorkspace(name: string): Promise<string> {
+  const [template] = await Promise.all([whenPrepared('template'), whenPrepared('published')]);
+  const parent = makeTempDir('workspace');
+  const root = path.join(parent, name);
+  await timed('copy the fresh workspace', () => runCommandOrThrow('cp', ['-a', template, root], { cwd: parent }));
+  fs.rmSync(path.join(root, '.nx'), { recursive: true, force: true });
+  return root;
 }
 
 /** `npm install <args>` in a workspace, through the given registry. */
