@@ -43,6 +43,24 @@ export function resolveHost(configured: string | undefined, env: Env): string {
   return configured ?? (env.HOST?.trim() || DEFAULT_HOST);
 }
 
+/**
+ * Where the service catalog is served from, for the process that faces clients to pass
+ * `/__topo/catalog` on to: config, else TOPO_CATALOG_URL (`nx serve` sets it); undefined:
+ * not served.
+ */
+export function resolveCatalogUrl(configured: string | undefined, env: Env): string | undefined {
+  const url = configured ?? env.TOPO_CATALOG_URL;
+  if (url === undefined || url === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`TOPO_CATALOG_URL is ${JSON.stringify(url)}: set it to the http URL the catalog is served at, e.g. http://127.0.0.1:4999, or unset it`);
+  }
+  if (parsed.protocol !== 'http:') throw new ConfigError(`TOPO_CATALOG_URL must be an http URL, not ${JSON.stringify(url)}`);
+  return url;
+}
+
 /** The app secret, or undefined when neither config nor TOPO_SECRET give one. */
 export function resolveSecret(configured: string | undefined, env: Env): string | undefined {
   const secret = configured ?? env.TOPO_SECRET;

@@ -66,6 +66,9 @@ export function endpointSchemas(host: SourceHost, services: readonly ServiceInfo
   return schemas;
 }
 
+/** Parsed library and package declaration files, by path and language version. */
+const PARSED_INSTALLED = new Map<string, TS.SourceFile>();
+
 interface WorkspaceFiles {
   absolute(file: string): string;
   compilerHost: TS.CompilerHost;
@@ -101,8 +104,15 @@ function workspaceFiles(host: SourceHost): WorkspaceFiles {
   // Module resolution only probes folders to skip them; the workspace's may exist only in a Tree.
   compilerHost.directoryExists = (path) => own(path) !== undefined || ts.sys.directoryExists(path);
   compilerHost.getSourceFile = (fileName, languageVersion) => {
+    // TypeScript's libraries and installed packages are parsed once per process: they are
+    // most of what a program reads, and they do not change while it runs.
+    const installed = own(fileName) === undefined;
+    const key = `${fileName}\0${typeof languageVersion === 'object' ? languageVersion.languageVersion : languageVersion}`;
+    if (installed && PARSED_INSTALLED.has(key)) return PARSED_INSTALLED.get(key);
     const text = readFile(fileName);
-    return text === undefined ? undefined : ts.createSourceFile(fileName, text, languageVersion, true);
+    const sourceFile = text === undefined ? undefined : ts.createSourceFile(fileName, text, languageVersion, true);
+    if (installed && sourceFile) PARSED_INSTALLED.set(key, sourceFile);
+    return sourceFile;
   };
   compilerHost.writeFile = () => undefined;
   const parseConfigHost: TS.ParseConfigHost = {

@@ -13,6 +13,7 @@ import {
   resolveTopology,
   type ServiceInfo,
 } from '../analysis';
+import { buildCatalog, type Catalog } from '../catalog/model';
 
 /** Which app to load, and the topology (or environment) to resolve. */
 export interface AppToLoad {
@@ -36,6 +37,8 @@ export interface LoadedApp {
   services: ServiceInfo[];
   /** Request and response schemas of every typed endpoint, keyed `"<service>.<exportName>"`. */
   schemas: ReadonlyMap<string, EndpointSchemas>;
+  /** The app's service catalog, from the same analysis. */
+  catalog: Catalog;
 }
 
 /** The port in the app's topo.json, read first so that `--port` can override it (NaN when unreadable). */
@@ -52,25 +55,43 @@ export function readAppPort(workspaceRoot: string, appRoot: string): number {
  * const app = loadApp({ workspaceRoot, appName: 'demo', appRoot: join(workspaceRoot, 'packages/demo'), topology: 'micro' }, 'build');
  */
 export function loadApp(options: AppToLoad, verb = 'serve'): LoadedApp {
-  const appRoot = relative(options.workspaceRoot, options.appRoot).split('\\').join('/');
-  const { config, errors: configErrors } = readAppConfig(options.workspaceRoot, appRoot);
-  if (!config) fail(verb, options.appName, configErrors);
+  const { config, services, errors } = analyzeAppAt(options, verb);
+  const resolved = resolveTopology(config, services.map((service) => service.name), { topology: options.topology, env: options.env });
+  if (errors.length > 0 || resolved.errors.length > 0 || !resolved.topology) fail(verb, options.appName, [...errors, ...resolved.errors]);
 
-  const workspace = analyzeWorkspace(options.workspaceRoot);
-  const app = analyzeApp(config, workspace);
-  const names = app.services.map((service) => service.name);
-  const resolved = resolveTopology(config, names, { topology: options.topology, env: options.env });
-  const errors = [...workspace.errors, ...app.errors, ...resolved.errors];
-  if (errors.length > 0 || !resolved.topology) fail(verb, options.appName, errors);
-
+  const schemas = endpointSchemas(diskHost(options.workspaceRoot), services);
   return {
     config,
     port: config.port,
     topology: resolved.topology.name,
     groups: resolved.topology.groups,
-    services: app.services,
-    schemas: endpointSchemas(diskHost(options.workspaceRoot), app.services),
+    services,
+    schemas,
+    catalog: buildCatalog({ name: options.appName, config, services, schemas }),
   };
+}
+
+/**
+ * The catalog of an app: every service, endpoint, schema, call and topology, from the
+ * analysis. Refuses what serve and build refuse, in the same words.
+ *
+ * @example
+ * const catalog = loadCatalog({ workspaceRoot, appName: 'demo', appRoot: join(workspaceRoot, 'packages/demo') });
+ */
+export function loadCatalog(options: Omit<AppToLoad, 'topology' | 'env'>, verb = 'write the catalog of'): Catalog {
+  const { config, services, errors } = analyzeAppAt(options, verb);
+  if (errors.length > 0) fail(verb, options.appName, errors);
+  return buildCatalog({ name: options.appName, config, services, schemas: endpointSchemas(diskHost(options.workspaceRoot), services) });
+}
+
+/** The app's topo.json and services, with every problem found in them. */
+function analyzeAppAt(options: Omit<AppToLoad, 'topology' | 'env'>, verb: string): { config: AppConfig; services: ServiceInfo[]; errors: AnalysisError[] } {
+  const appRoot = relative(options.workspaceRoot, options.appRoot).split('\\').join('/');
+  const { config, errors: configErrors } = readAppConfig(options.workspaceRoot, appRoot);
+  if (!config) fail(verb, options.appName, configErrors);
+  const workspace = analyzeWorkspace(options.workspaceRoot);
+  const app = analyzeApp(config, workspace);
+  return { config, services: app.services, errors: [...workspace.errors, ...app.errors] };
 }
 
 /**

@@ -67,7 +67,7 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
       expect(projectsOf(results)['apps/api/services/yo'].name).toBe('yo');
     });
 
-    it('infers an application per topo.json with a continuous serve target', async () => {
+    it('infers an application per topo.json with a continuous serve target, a build and a cached catalog', async () => {
       const results = await createNodes(['apps/api/topo.json']);
 
       expect(results['apps/api/topo.json']).toEqual({
@@ -95,6 +95,14 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
                 cache: false,
                 metadata: { technologies: ['topo'], description: expect.stringContaining('docker-compose.yml and Kubernetes manifests') },
               },
+              catalog: {
+                executor: '@topo/nx:catalog',
+                options: {},
+                cache: true,
+                inputs: ['default', '^default'],
+                outputs: ['{workspaceRoot}/dist/api/catalog'],
+                metadata: { technologies: ['topo'], description: expect.stringContaining('catalog.json, openapi.json and index.html') },
+              },
             },
           },
         },
@@ -113,12 +121,13 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
           serveTargetName: 'dev',
           buildTargetName: 'bundle',
           containerTargetName: 'image',
+          catalogTargetName: 'docs',
         }),
       );
 
       expect(projects['apps/api'].name).toBe('api-app');
       expect(projects['apps/shop'].name).toBe('shop-app');
-      expect(Object.keys(projects['apps/api'].targets!)).toEqual(['dev', 'bundle']);
+      expect(Object.keys(projects['apps/api'].targets!)).toEqual(['dev', 'bundle', 'docs']);
       expect(projects['apps/api'].targets!.bundle.dependsOn).toEqual([{ target: 'image', dependencies: true, params: 'forward' }]);
       expect(Object.keys(projects['apps/api/services/hello'].targets!)).toEqual(['bundle', 'image']);
       expect(projects['apps/api/services/hello'].targets!.image.dependsOn).toEqual([{ target: 'bundle', params: 'forward' }]);

@@ -42,6 +42,8 @@ export interface TopoPluginOptions {
   buildTargetName?: string;
   /** Name of each service's image target; default `container`. */
   containerTargetName?: string;
+  /** Name of the app's catalog target; default `catalog`. */
+  catalogTargetName?: string;
 }
 
 type NormalizedOptions = Required<TopoPluginOptions>;
@@ -106,6 +108,7 @@ function normalizeOptions(options: TopoPluginOptions | undefined): NormalizedOpt
     serveTargetName: options?.serveTargetName ?? 'serve',
     buildTargetName: options?.buildTargetName ?? 'build',
     containerTargetName: options?.containerTargetName ?? 'container',
+    catalogTargetName: options?.catalogTargetName ?? 'catalog',
   };
 }
 
@@ -228,13 +231,25 @@ function appNode(app: AppNode, options: NormalizedOptions): { result?: CreateNod
       description: `Builds the app for the topology of --topology or --env (default mono): dist/<app>/mono, or images, docker-compose.yml and Kubernetes manifests.`,
     },
   };
+  const catalog: TargetConfiguration = {
+    executor: '@topo/nx:catalog',
+    options: {},
+    cache: true,
+    // The app's files and its services' (the app depends on each of them).
+    inputs: ['default', '^default'],
+    outputs: [`{workspaceRoot}/dist/${app.name}/catalog`],
+    metadata: {
+      technologies: TECHNOLOGIES,
+      description: `Writes the service catalog to dist/${app.name}/catalog: catalog.json, openapi.json and index.html, the catalog page with the architecture diagram.`,
+    },
+  };
   const project: ProjectConfiguration = {
     root: app.root,
     name: app.name,
     projectType: 'application',
     tags: [APP_TAG],
     metadata: { technologies: TECHNOLOGIES },
-    targets: { [options.serveTargetName]: serve, [options.buildTargetName]: build },
+    targets: { [options.serveTargetName]: serve, [options.buildTargetName]: build, [options.catalogTargetName]: catalog },
   };
   return { result: { projects: { [app.root]: project } }, problems: app.problems };
 }

@@ -5,6 +5,7 @@ import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-pr
 import { INTERNAL_HEADER_PREFIX } from '../credential';
 import { ConfigError, type Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
+import { catalogPassThrough, isCatalogPath } from '../http/catalog';
 import { pathOf, queryOf } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { CONNECT_TIMEOUT_MS, keepAliveAgent, limitConnectTime } from '../http/outgoing';
@@ -27,6 +28,8 @@ export interface GatewayConfig {
   routes: GatewayRoute[];
   /** Where each service listens; every service of `routes` needs an entry. */
   discovery?: Record<string, string>;
+  /** Where the app's service catalog is served (nx serve sets it): `/__topo/catalog` is passed on there. Default: not served. */
+  catalog?: string;
 }
 
 /**
@@ -80,6 +83,7 @@ export function createGateway(config: GatewayConfig): Gateway {
   for (const route of settings.routes) routes.add(route.method, route.path, upstreams.get(route.service)!, `${route.service} (${route.method} ${route.path})`);
   const health = JSON.stringify({ status: 'ok', app: settings.app, process: 'gateway', services: settings.services });
   const state: Drainable = { server: http.createServer(), draining: false };
+  const catalog = config.catalog ? catalogPassThrough(config.catalog) : undefined;
 
   state.server.on('request', function routeRequest(req: IncomingMessage, res: ServerResponse): void {
     const method = req.method ?? 'GET';
@@ -88,6 +92,7 @@ export function createGateway(config: GatewayConfig): Gateway {
       if (state.draining) res.setHeader('connection', 'close');
       path = pathOf(req.url ?? '/');
       if (path === HEALTH_PATH && (method === 'GET' || method === 'HEAD')) return sendJson(res, 200, health);
+      if (catalog && isCatalogPath(path)) return catalog.forward(req, res, method);
       const match = routes.lookup(path);
       if (match === undefined) return sendNotFound(res, method, path);
       const upstream = match.table.select(method);
@@ -102,7 +107,10 @@ export function createGateway(config: GatewayConfig): Gateway {
   return {
     server: state.server,
     listen: (port = 0, host = '127.0.0.1') => listen(state.server, port, host),
-    close: (timeoutMs = CLOSE_TIMEOUT_MS) => drain(state, timeoutMs),
+    close: (timeoutMs = CLOSE_TIMEOUT_MS) => {
+      catalog?.close();
+      return drain(state, timeoutMs);
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_EDGE_PORT, formatAddress, resolveDiscovery, resolveHost, resolvePort, resolveShutdownTimeout } from '../environment';
+import { DEFAULT_EDGE_PORT, formatAddress, resolveCatalogUrl, resolveDiscovery, resolveHost, resolvePort, resolveShutdownTimeout } from '../environment';
 import { exitOnSignals, logUnhandledRejections, startOrExit } from '../http/lifecycle';
 import { createGateway, type Gateway, type GatewayRoute } from './gateway';
 
@@ -19,6 +19,8 @@ export interface RunGatewayConfig {
   host?: string;
   /** Default: TOPO_DISCOVERY, a JSON object from service name to base URL. */
   discovery?: Record<string, string>;
+  /** Where the service catalog is served, to pass `/__topo/catalog` on to; default: TOPO_CATALOG_URL, else not served. */
+  catalog?: string;
 }
 
 /**
@@ -40,7 +42,12 @@ export function runGateway(config: RunGatewayConfig): Promise<Gateway> {
     const port = resolvePort(config.port, env, DEFAULT_EDGE_PORT);
     const hostname = resolveHost(config.host, env);
     const shutdownTimeout = resolveShutdownTimeout(env);
-    const gateway = createGateway({ app: config.app, routes: config.routes, discovery: { ...resolveDiscovery(config.discovery, env) } });
+    const gateway = createGateway({
+      app: config.app,
+      routes: config.routes,
+      discovery: { ...resolveDiscovery(config.discovery, env) },
+      catalog: resolveCatalogUrl(config.catalog, env),
+    });
     logUnhandledRejections('gateway');
     // Before the line that says we listen: whoever reads it may signal at once.
     exitOnSignals('gateway', () => gateway.close(shutdownTimeout), shutdownTimeout);

@@ -5,6 +5,7 @@ import { INTERNAL_CALL_PREFIX, noSuchEndpoint } from '../internal-call';
 import { AUTH_HEADER, Credentials } from '../credential';
 import type { Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
+import { catalogPassThrough, isCatalogPath, type CatalogPassThrough } from '../http/catalog';
 import { pathOf } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
@@ -37,6 +38,11 @@ export interface HostConfig {
   secret?: string;
   /** Where the services this process does not host listen. */
   discovery?: Record<string, string>;
+  /**
+   * Where the app's service catalog is served, when this process faces clients (nx serve
+   * sets it): `/__topo/catalog` is passed on there. Default: the catalog is not served.
+   */
+  catalog?: string;
   /**
    * Registers the hosted services for in-process client calls (what `runProcess` does).
    * Default false, so tests can run a host and call it over HTTP from the same process.
@@ -89,7 +95,8 @@ export function createHost(config: HostConfig): Host {
   const health = JSON.stringify({ status: 'ok', app: settings.app, process: settings.process, services: plan.services.map((service) => service.name) });
   const state: Drainable = { server: http.createServer(), draining: false };
 
-  const handleRequest = createRequestHandler({ plan, credentials, edge: settings.edge, health, dispatchExpress, state });
+  const catalog = settings.catalog && settings.edge ? catalogPassThrough(settings.catalog) : undefined;
+  const handleRequest = createRequestHandler({ plan, credentials, edge: settings.edge, health, dispatchExpress, state, catalog });
   state.server.on('request', handleRequest);
   state.server.on('clientError', answerClientError);
 
@@ -102,6 +109,8 @@ export function createHost(config: HostConfig): Host {
     listen: (port = 0, host = '127.0.0.1') => listen(state.server, port, host),
     close: async (timeoutMs = CLOSE_TIMEOUT_MS) => {
       unregister?.();
+      // The catalog's live stream never ends by itself: it must not hold the drain.
+      catalog?.close();
       return drain(state, timeoutMs);
     },
   };
@@ -115,6 +124,7 @@ interface HostSettings {
   readonly secret: string | undefined;
   readonly discovery: Discovery;
   readonly register: boolean;
+  readonly catalog: string | undefined;
 }
 
 function normalizeHostConfig(config: HostConfig): HostSettings {
@@ -131,6 +141,7 @@ function normalizeHostConfig(config: HostConfig): HostSettings {
     secret: config.secret === '' ? undefined : config.secret,
     discovery: Object.freeze({ ...(config.discovery ?? {}) }),
     register: config.register ?? false,
+    catalog: config.catalog,
   };
 }
 
@@ -144,6 +155,7 @@ interface RequestContext {
   readonly credentials: Credentials | undefined;
   readonly edge: boolean;
   readonly health: string;
+  readonly catalog?: CatalogPassThrough;
   readonly dispatchExpress: ExpressDispatch | undefined;
   readonly state: Drainable;
 }
@@ -173,6 +185,7 @@ function createRequestHandler(context: RequestContext): (req: IncomingMessage, r
   function serveTopo(req: IncomingMessage, res: ServerResponse, method: string, path: string): void {
     if (path === HEALTH_PATH && (method === 'GET' || method === 'HEAD')) return sendJson(res, 200, context.health);
     if (path.startsWith(INTERNAL_CALL_PREFIX)) return serveCall(req, res, method, path);
+    if (context.catalog && isCatalogPath(path)) return context.catalog.forward(req, res, method);
     sendNotFound(res, method, path);
   }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_EDGE_PORT, formatAddress, resolveDiscovery, resolveHost, resolvePort, resolveSecret, resolveShutdownTimeout } from '../environment';
+import { DEFAULT_EDGE_PORT, formatAddress, resolveCatalogUrl, resolveDiscovery, resolveHost, resolvePort, resolveSecret, resolveShutdownTimeout } from '../environment';
 import { exitOnSignals, logUnhandledRejections, startOrExit } from '../http/lifecycle';
 import { createHost, type Host } from './host';
 import type { HostedService } from './plan';
@@ -25,6 +25,8 @@ export interface ProcessConfig {
   secret?: string;
   /** Default: TOPO_DISCOVERY, a JSON object from service name to base URL. */
   discovery?: Record<string, string>;
+  /** Where the service catalog is served, for an edge process to pass on to; default: TOPO_CATALOG_URL, else not served. */
+  catalog?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export function runProcess(config: ProcessConfig): Promise<Host> {
       services: config.services,
       secret: resolveSecret(config.secret, env),
       discovery: { ...resolveDiscovery(config.discovery, env) },
+      catalog: resolveCatalogUrl(config.catalog, env),
       register: true,
     });
     logUnhandledRejections(name);

@@ -1,0 +1,61 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { APIError, ErrCode } from '../errors';
+import { sendError } from './respond';
+
+/** Where the service catalog lives below Topo's own paths: the page, its model, its event stream. */
+export const CATALOG_PREFIX = '/__topo/catalog';
+
+/** Whether a request path is the catalog's. */
+export function isCatalogPath(path: string): boolean {
+  return path === CATALOG_PREFIX || path.startsWith(`${CATALOG_PREFIX}/`) || path === `${CATALOG_PREFIX}.json`;
+}
+
+/**
+ * Passes the catalog's paths on to where it is served (`nx serve` runs it beside the app's
+ * processes and sets TOPO_CATALOG_URL for the process that faces clients), streams included.
+ * Not configured, the catalog is not served: it lists private endpoints, so a built bundle
+ * serves it only when the operator asks for it.
+ */
+export interface CatalogPassThrough {
+  forward(req: IncomingMessage, res: ServerResponse, method: string): void;
+  /** Ends the streams in flight (the page's live updates), so a process can drain. */
+  close(): void;
+}
+
+/**
+ * @example
+ * ```ts
+ * const catalog = catalogPassThrough('http://127.0.0.1:43125');
+ * if (isCatalogPath(path)) return catalog.forward(req, res, method);
+ * ```
+ */
+export function catalogPassThrough(baseUrl: string): CatalogPassThrough {
+  const target = new URL(baseUrl);
+  const open = new Set<ServerResponse>();
+  return {
+    forward(req, res, method) {
+      if (method !== 'GET' && method !== 'HEAD') {
+        return sendError(res, new APIError(ErrCode.Unimplemented, `the catalog answers GET, not ${method}`));
+      }
+      open.add(res);
+      res.once('close', () => open.delete(res));
+      const upstream = http.request(
+        { hostname: target.hostname, port: target.port, method, path: req.url, headers: { accept: req.headers.accept ?? '*/*' } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => {
+        if (!res.headersSent) sendError(res, new APIError(ErrCode.Unavailable, 'the catalog is unavailable: is nx serve still running?'));
+        else res.destroy();
+      });
+      res.once('close', () => upstream.destroy());
+      upstream.end();
+    },
+    close() {
+      for (const res of open) res.destroy();
+      open.clear();
+    },
+  };
+}
