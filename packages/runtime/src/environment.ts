@@ -61,6 +61,15 @@ export function resolveCatalogUrl(configured: string | undefined, env: Env): str
   return url;
 }
 
+/**
+ * A catalog folder written by `nx run <app>:catalog`, for a built app to serve at
+ * `/__topo/catalog` when its operator asks for it: config, else TOPO_CATALOG_DIR.
+ */
+export function resolveCatalogDir(configured: string | undefined, env: Env): string | undefined {
+  const dir = configured ?? env.TOPO_CATALOG_DIR;
+  return dir === undefined || dir === '' ? undefined : dir;
+}
+
 /** The app secret, or undefined when neither config nor TOPO_SECRET give one. */
 export function resolveSecret(configured: string | undefined, env: Env): string | undefined {
   const secret = configured ?? env.TOPO_SECRET;

@@ -5,7 +5,7 @@ import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-pr
 import { INTERNAL_HEADER_PREFIX } from '../credential';
 import { ConfigError, type Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
-import { catalogPassThrough, isCatalogPath } from '../http/catalog';
+import { catalogOf, isCatalogPath } from '../http/catalog';
 import { pathOf, queryOf } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { CONNECT_TIMEOUT_MS, keepAliveAgent, limitConnectTime } from '../http/outgoing';
@@ -30,6 +30,8 @@ export interface GatewayConfig {
   discovery?: Record<string, string>;
   /** Where the app's service catalog is served (nx serve sets it): `/__topo/catalog` is passed on there. Default: not served. */
   catalog?: string;
+  /** A catalog folder written by `nx run <app>:catalog`, served at `/__topo/catalog`. */
+  catalogDir?: string;
 }
 
 /**
@@ -83,7 +85,7 @@ export function createGateway(config: GatewayConfig): Gateway {
   for (const route of settings.routes) routes.add(route.method, route.path, upstreams.get(route.service)!, `${route.service} (${route.method} ${route.path})`);
   const health = JSON.stringify({ status: 'ok', app: settings.app, process: 'gateway', services: settings.services });
   const state: Drainable = { server: http.createServer(), draining: false };
-  const catalog = config.catalog ? catalogPassThrough(config.catalog) : undefined;
+  const catalog = catalogOf({ url: config.catalog, dir: config.catalogDir });
 
   state.server.on('request', function routeRequest(req: IncomingMessage, res: ServerResponse): void {
     const method = req.method ?? 'GET';

@@ -1,4 +1,4 @@
-import { DEFAULT_EDGE_PORT, formatAddress, resolveCatalogUrl, resolveDiscovery, resolveHost, resolvePort, resolveShutdownTimeout } from '../environment';
+import { DEFAULT_EDGE_PORT, formatAddress, resolveCatalogDir, resolveCatalogUrl, resolveDiscovery, resolveHost, resolvePort, resolveShutdownTimeout } from '../environment';
 import { exitOnSignals, logUnhandledRejections, startOrExit } from '../http/lifecycle';
 import { createGateway, type Gateway, type GatewayRoute } from './gateway';
 
@@ -21,6 +21,8 @@ export interface RunGatewayConfig {
   discovery?: Record<string, string>;
   /** Where the service catalog is served, to pass `/__topo/catalog` on to; default: TOPO_CATALOG_URL, else not served. */
   catalog?: string;
+  /** A catalog folder to serve at /__topo/catalog; default: TOPO_CATALOG_DIR, else none. */
+  catalogDir?: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export function runGateway(config: RunGatewayConfig): Promise<Gateway> {
       routes: config.routes,
       discovery: { ...resolveDiscovery(config.discovery, env) },
       catalog: resolveCatalogUrl(config.catalog, env),
+      catalogDir: resolveCatalogDir(config.catalogDir, env),
     });
     logUnhandledRejections('gateway');
     // Before the line that says we listen: whoever reads it may signal at once.

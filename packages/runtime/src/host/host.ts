@@ -5,7 +5,7 @@ import { INTERNAL_CALL_PREFIX, noSuchEndpoint } from '../internal-call';
 import { AUTH_HEADER, Credentials } from '../credential';
 import type { Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
-import { catalogPassThrough, isCatalogPath, type CatalogPassThrough } from '../http/catalog';
+import { catalogOf, isCatalogPath, type CatalogPassThrough } from '../http/catalog';
 import { pathOf } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
@@ -43,6 +43,8 @@ export interface HostConfig {
    * sets it): `/__topo/catalog` is passed on there. Default: the catalog is not served.
    */
   catalog?: string;
+  /** A catalog folder written by `nx run <app>:catalog`, served at `/__topo/catalog` when this process faces clients. */
+  catalogDir?: string;
   /**
    * Registers the hosted services for in-process client calls (what `runProcess` does).
    * Default false, so tests can run a host and call it over HTTP from the same process.
@@ -95,7 +97,7 @@ export function createHost(config: HostConfig): Host {
   const health = JSON.stringify({ status: 'ok', app: settings.app, process: settings.process, services: plan.services.map((service) => service.name) });
   const state: Drainable = { server: http.createServer(), draining: false };
 
-  const catalog = settings.catalog && settings.edge ? catalogPassThrough(settings.catalog) : undefined;
+  const catalog = settings.edge ? catalogOf({ url: settings.catalog, dir: settings.catalogDir }) : undefined;
   const handleRequest = createRequestHandler({ plan, credentials, edge: settings.edge, health, dispatchExpress, state, catalog });
   state.server.on('request', handleRequest);
   state.server.on('clientError', answerClientError);
@@ -125,6 +127,7 @@ interface HostSettings {
   readonly discovery: Discovery;
   readonly register: boolean;
   readonly catalog: string | undefined;
+  readonly catalogDir: string | undefined;
 }
 
 function normalizeHostConfig(config: HostConfig): HostSettings {
@@ -142,6 +145,7 @@ function normalizeHostConfig(config: HostConfig): HostSettings {
     discovery: Object.freeze({ ...(config.discovery ?? {}) }),
     register: config.register ?? false,
     catalog: config.catalog,
+    catalogDir: config.catalogDir,
   };
 }
 

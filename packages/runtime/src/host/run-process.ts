@@ -1,4 +1,4 @@
-import { DEFAULT_EDGE_PORT, formatAddress, resolveCatalogUrl, resolveDiscovery, resolveHost, resolvePort, resolveSecret, resolveShutdownTimeout } from '../environment';
+import { DEFAULT_EDGE_PORT, formatAddress, resolveCatalogDir, resolveCatalogUrl, resolveDiscovery, resolveHost, resolvePort, resolveSecret, resolveShutdownTimeout } from '../environment';
 import { exitOnSignals, logUnhandledRejections, startOrExit } from '../http/lifecycle';
 import { createHost, type Host } from './host';
 import type { HostedService } from './plan';
@@ -27,6 +27,8 @@ export interface ProcessConfig {
   discovery?: Record<string, string>;
   /** Where the service catalog is served, for an edge process to pass on to; default: TOPO_CATALOG_URL, else not served. */
   catalog?: string;
+  /** A catalog folder an edge process serves at /__topo/catalog; default: TOPO_CATALOG_DIR, else none. */
+  catalogDir?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export function runProcess(config: ProcessConfig): Promise<Host> {
       secret: resolveSecret(config.secret, env),
       discovery: { ...resolveDiscovery(config.discovery, env) },
       catalog: resolveCatalogUrl(config.catalog, env),
+      catalogDir: resolveCatalogDir(config.catalogDir, env),
       register: true,
     });
     logUnhandledRejections(name);

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { request } from '../__fixtures__/http';
 import { helloService } from '../__fixtures__/services';
@@ -84,5 +87,23 @@ describe('the service catalog through the process that faces clients', () => {
     } finally {
       await gateway.close();
     }
+  });
+
+  it('serves a catalog folder written by nx run <app>:catalog when the operator asks for it (TOPO_CATALOG_DIR)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topo-catalog-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>catalog</title>');
+    writeFileSync(join(dir, 'catalog.json'), '{"version":1}');
+    const host = createHost({ app: 'demo', process: 'mono', edge: true, services: [helloService()], catalogDir: dir });
+    const { port } = await host.listen(0, '127.0.0.1');
+    try {
+      expect((await request(port, 'GET', '/__topo/catalog')).text).toBe('<!doctype html><title>catalog</title>');
+      expect((await request(port, 'GET', '/__topo/catalog.json')).json).toEqual({ version: 1 });
+    } finally {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(() => createHost({ app: 'demo', process: 'mono', edge: true, services: [helloService()], catalogDir: dir })).toThrow(
+      /TOPO_CATALOG_DIR is ".*", which holds no index.html: write the catalog there with `nx run <app>:catalog`/,
+    );
   });
 });

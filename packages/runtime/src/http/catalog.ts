@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { APIError, ErrCode } from '../errors';
-import { sendError } from './respond';
+import { sendError, sendJson } from './respond';
 
 /** Where the service catalog lives below Topo's own paths: the page, its model, its event stream. */
 export const CATALOG_PREFIX = '/__topo/catalog';
@@ -58,4 +60,51 @@ export function catalogPassThrough(baseUrl: string): CatalogPassThrough {
       open.clear();
     },
   };
+}
+
+/**
+ * Serves a catalog written by `nx run <app>:catalog` (its folder: `index.html` and
+ * `catalog.json`) from the process that faces clients: how a built bundle or an image serves
+ * the catalog when its operator asks for it (TOPO_CATALOG_DIR). The files are read once, at
+ * start: a missing one is a configuration error then, not a 500 later.
+ *
+ * @example
+ * ```ts
+ * const catalog = catalogFiles('/app/catalog');
+ * if (isCatalogPath(path)) return catalog.forward(req, res, method);
+ * ```
+ */
+export function catalogFiles(dir: string): CatalogPassThrough {
+  const read = (file: string) => {
+    try {
+      return readFileSync(join(dir, file));
+    } catch {
+      throw new Error(`TOPO_CATALOG_DIR is ${JSON.stringify(dir)}, which holds no ${file}: write the catalog there with \`nx run <app>:catalog\` (dist/<app>/catalog), or unset it`);
+    }
+  };
+  const page = read('index.html');
+  const model = read('catalog.json').toString('utf8');
+  return {
+    forward(req, res, method) {
+      if (method !== 'GET' && method !== 'HEAD') return sendError(res, new APIError(ErrCode.Unimplemented, `the catalog answers GET, not ${method}`));
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === `${CATALOG_PREFIX}.json`) return sendJson(res, 200, model);
+      if (path === CATALOG_PREFIX || path === `${CATALOG_PREFIX}/`) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': page.length });
+        res.end(method === 'HEAD' ? undefined : page);
+        return;
+      }
+      sendError(res, new APIError(ErrCode.NotFound, `no catalog path ${path}: the catalog of a built app is at ${CATALOG_PREFIX} and ${CATALOG_PREFIX}.json`));
+    },
+    close() {
+      // Nothing streams: a built app's catalog does not change.
+    },
+  };
+}
+
+/** The catalog a process that faces clients serves: passed on to nx serve's, read from a folder, or none. */
+export function catalogOf(where: { url?: string; dir?: string }): CatalogPassThrough | undefined {
+  if (where.url) return catalogPassThrough(where.url);
+  if (where.dir) return catalogFiles(where.dir);
+  return undefined;
 }
