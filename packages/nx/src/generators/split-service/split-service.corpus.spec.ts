@@ -2,6 +2,7 @@ import { logger } from '@nx/devkit';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
+import * as ts from 'typescript';
 import { analyzeWorkspace } from '../../analysis';
 import { findFreePorts } from '../../executors/serve/lib/ports';
 import { SERVICE_TAG } from '../../plugins/plugin';
@@ -195,27 +196,44 @@ function perPhase<R>(run: (phase: Phase, workspaces: Fixture[]) => Promise<R>): 
   };
 }
 
+/** Whether the workspace's tsconfig.json has project references, which a tsconfig that extends it would not carry. */
+function hasReferences(f: Fixture): boolean {
+  const { config } = ts.readConfigFile(join(f.root, 'tsconfig.json'), ts.sys.readFile);
+  return Array.isArray(config?.references) && config.references.length > 0;
+}
+
 /**
  * `tsc -b --force` over every workspace of the phase: each typechecked with its own
  * tsconfig.json as `tsc --noEmit -p .` does, in one compiler process. The build info that
  * `tsc -b` keeps goes to `.nx/typecheck`, beside Nx's own cache, through a tsconfig there
- * that extends the workspace's and changes nothing else.
+ * that extends the workspace's and changes nothing else. A workspace whose tsconfig.json
+ * has project references (not inherited through `extends`) runs `tsc --noEmit -p .` itself.
  */
 const typecheckRun = perPhase(async (_phase, workspaces) => {
-  const configs = workspaces.map((f) => {
-    const dir = join(f.root, '.nx', 'typecheck');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { tsBuildInfoFile: './tsconfig.tsbuildinfo' } }, null, 2)}\n`);
-    return relative(corpusRoot, join(dir, 'tsconfig.json'));
-  });
-  return runBin(corpusRoot, 'tsc', ['-b', '--force', '--pretty', 'false', ...configs]);
+  const alone = workspaces.filter(hasReferences);
+  const configs = workspaces
+    .filter((f) => !alone.includes(f))
+    .map((f) => {
+      const dir = join(f.root, '.nx', 'typecheck');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { tsBuildInfoFile: './tsconfig.tsbuildinfo' } }, null, 2)}\n`);
+      return relative(corpusRoot, join(dir, 'tsconfig.json'));
+    });
+  const [shared, ...own] = await Promise.all([
+    configs.length ? runBin(corpusRoot, 'tsc', ['-b', '--force', '--pretty', 'false', ...configs]) : undefined,
+    ...alone.map((f) => runBin(f.root, 'tsc', ['--noEmit', '-p', '.'])),
+  ]);
+  return { shared, alone: new Map(alone.map((f, i) => [f, own[i]!])) };
 });
 
 /**
- * What `tsc -b` said about one workspace: `typechecks`, or its diagnostics, with whatever
- * the compiler said that names no workspace (which fails them all).
+ * What the typecheck said about one workspace: `typechecks`, or its diagnostics, with
+ * whatever the shared `tsc -b` said that names no workspace (which fails them all).
  */
-function typecheckOf(result: CommandResult, f: Fixture): string {
+function typecheckOf(run: { shared?: CommandResult; alone: Map<Fixture, CommandResult> }, f: Fixture): string {
+  const own = run.alone.get(f);
+  if (own) return own.status === 0 ? 'typechecks' : `tsc --noEmit -p . exited with ${own.status}:\n${printed(own)}`;
+  const result = run.shared!;
   const owned = new Map<Fixture | undefined, string[]>();
   let owner: Fixture | undefined;
   for (const line of result.output.split('\n')) {
