@@ -72,6 +72,17 @@ describe('mergeModules', () => {
     expect(joined('apps/u/services/monitor/monitor.spec.ts', sortedKept, sortedAdded)).toMatch(/^import \{ ping \} from '\.\/checks';\nimport \{ list \} from '\.\/sites';/);
   });
 
+  it('joins names the added module imports from a module to the import of a barrel that re-exports it, as the kept module imports', () => {
+    const spec = 'apps/notebook/services/notes/endpoints/search.spec.ts';
+    const kept = `import { searchNotes } from '../index';\n\nit('searches', () => searchNotes());\n`;
+    const added = `import { notesByTag } from './search';\n\nit('finds by tag', () => notesByTag());\n`;
+    const exportsThrough = (barrel: string, from: string, name: string) =>
+      barrel === 'apps/notebook/services/notes' && from === 'apps/notebook/services/notes/endpoints/search' && name === 'notesByTag';
+
+    const result = mergeModules(spec, kept, added, { exportsThrough });
+    expect('text' in result && result.text).toBe(`import { notesByTag, searchNotes } from '../index';\n\nit('searches', () => searchNotes());\n\nit('finds by tag', () => notesByTag());\n`);
+  });
+
   describe('test modules', () => {
     const spec = 'apps/guide/services/hello/hello.spec.ts';
 

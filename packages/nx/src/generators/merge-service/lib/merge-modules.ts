@@ -7,6 +7,15 @@ import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
 import { compareNames, compareSpecifiers, isSorted } from './import-order';
 import { describeBlock, TEST_FILE } from './test-blocks';
 
+/** What the merge knows of the workspace beyond the two texts. */
+export interface MergeModulesOptions {
+  /**
+   * Whether the module `barrel` (a workspace path without extension, as `from` is) exports
+   * `name` of the module `from`, after the merge: `export * from` or by name.
+   */
+  exportsThrough?(barrel: string, from: string, name: string): boolean;
+}
+
 interface Binding {
   /** `default`, `*`, or the exported name. */
   imported: string;
@@ -27,7 +36,9 @@ interface ImportStatement extends ImportSyntax {
  * module imported from the added one, the added code goes right after the imports (where
  * the split took it from, above the code that uses it); otherwise it follows the kept code.
  * A file header both start with (the split gives every module made of a file its header)
- * is written once.
+ * is written once. Names the added module imports from a module that a barrel the kept
+ * module imports from exports join that import (the split respells an import through a
+ * barrel the new service does not have).
  *
  * Two test modules keep one `describe` per title: the tests of the added module's
  * `describe('hello', ...)` go into the kept one's, after its last test (nested blocks of one
@@ -39,7 +50,7 @@ interface ImportStatement extends ImportSyntax {
  * @example
  * mergeModules('apps/api/services/notes/endpoints/search.ts', keptText, addedText); // { text } or { clashes }
  */
-export function mergeModules(path: string, kept: string, added: string): { text: string } | { clashes: string[] } {
+export function mergeModules(path: string, kept: string, added: string, options: MergeModulesOptions = {}): { text: string } | { clashes: string[] } {
   const keptModule = readModuleSyntax(path, kept);
   const addedModule = readModuleSyntax(path, added);
   const keptFile = keptModule.sourceFile;
@@ -111,8 +122,13 @@ export function mergeModules(path: string, kept: string, added: string): { text:
   for (const { statement, bindings } of retained) {
     // A value import's names join a kept value import's list, a type-only import's a kept type-only one's.
     const joinable = bindings.length > 0 && bindings.every((b) => b.imported !== 'default' && b.imported !== '*');
+    const takes = (s: ImportStatement) => (statement.typeOnly ? s.typeOnly && namedOnly(s) : s.namedList !== undefined);
+    // The module itself, else a barrel the kept module imports from that exports the names.
     const host = joinable
-      ? keptImports.find((s) => s.key === statement.key && (statement.typeOnly ? s.typeOnly && namedOnly(s) : s.namedList !== undefined))
+      ? (keptImports.find((s) => s.key === statement.key && takes(s)) ??
+        (keptImports.some((s) => s.key === statement.key)
+          ? undefined
+          : keptImports.find((s) => s.key !== self && takes(s) && bindings.every((b) => options.exportsThrough?.(s.key, statement.key, b.imported)))))
       : undefined;
     if (host) joins.set(host, [...(joins.get(host) ?? []), ...bindings]);
     else lines.push({ statement, text: bindings.length === statement.bindings.length ? statement.node.getText(addedFile) : renderImport(statement, bindings) });

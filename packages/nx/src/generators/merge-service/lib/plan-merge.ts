@@ -6,7 +6,7 @@ import type { TypedEndpoint } from './client-modules';
 import { mergeModules } from './merge-modules';
 import { mergedFileName } from './merged-file-names';
 import { type AliasMove, planAliasMoves } from './path-aliases';
-import { joinReexports } from './reexports';
+import { joinReexports, reexportsName } from './reexports';
 import { type ClientConversion, rewriteModule } from './rewrite-module';
 import { planSharedReturn, type SharedLibraryReturn } from './shared-library';
 import { TEST_FILE } from './test-blocks';
@@ -153,6 +153,8 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
     texts.set(file, text);
     untouched.set(file, before(file));
   }
+  const readNow = (file: string) => texts.get(file) ?? host.read(file);
+  const exportsThrough = (barrel: string, module: string, name: string) => reexportsName(readNow, (f, specifier) => resolver.resolve(f, specifier), barrel, module, name);
   for (const [destination, modules] of added) {
     const stays = tree.exists(destination) && !moves.has(destination);
     let text = stays ? (texts.get(destination) ?? tree.read(destination, 'utf-8') ?? '') : undefined;
@@ -162,7 +164,7 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
         text = module.text;
         continue;
       }
-      const merged = mergeModules(destination, text, module.text);
+      const merged = mergeModules(destination, text, module.text, { exportsThrough });
       if ('text' in merged) text = merged.text;
       else {
         const what = isInside(module.file, from.root) ? `the module of "${from.name}"` : `${module.file}, from the shared library,`;

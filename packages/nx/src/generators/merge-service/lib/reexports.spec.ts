@@ -1,4 +1,4 @@
-import { joinReexports } from './reexports';
+import { joinReexports, reexportsName } from './reexports';
 
 describe('joinReexports', () => {
   const file = 'apps/notebook/services/notes/index.ts';
@@ -21,5 +21,20 @@ describe('joinReexports', () => {
     ]) {
       expect(joinReexports(file, text, context)).toBe(text);
     }
+  });
+});
+
+describe('reexportsName', () => {
+  const files: Record<string, string> = {
+    'apps/n/notes/index.ts': `export * from './endpoints/search';\nexport { createDraft, tagNote as tag } from './endpoints/write';\n`,
+  };
+  const read = (file: string) => files[file];
+  const resolve = (_from: string, specifier: string) => `apps/n/notes/${specifier.slice(2)}.ts`;
+
+  it('finds a name a barrel exports from a module: export * or by the same name', () => {
+    expect(reexportsName(read, resolve, 'apps/n/notes', 'apps/n/notes/endpoints/search', 'notesByTag')).toBe(true);
+    expect(reexportsName(read, resolve, 'apps/n/notes', 'apps/n/notes/endpoints/write', 'createDraft')).toBe(true);
+    expect(reexportsName(read, resolve, 'apps/n/notes', 'apps/n/notes/endpoints/write', 'tagNote')).toBe(false);
+    expect(reexportsName(read, resolve, 'apps/n/other', 'apps/n/notes/endpoints/search', 'notesByTag')).toBe(false);
   });
 });

@@ -54,3 +54,32 @@ function listEdit(sourceFile: TS.SourceFile, elements: TS.NodeArray<TS.ExportSpe
   const end = elements[elements.length - 1].end;
   return { start: end, end, text: added.map((name) => `, ${name}`).join('') };
 }
+
+/**
+ * Whether the module `barrel` (a workspace path without extension: `.../notes` for its
+ * index) re-exports `name` of the module `from`, with `export * from` or by the same name.
+ *
+ * @example
+ * reexportsName(read, resolve, 'apps/notebook/services/notes', 'apps/notebook/services/notes/endpoints/search', 'notesByTag'); // true
+ */
+export function reexportsName(
+  read: (file: string) => string | undefined,
+  resolve: (fromFile: string, specifier: string) => string | undefined,
+  barrel: string,
+  from: string,
+  name: string,
+): boolean {
+  const ts = typescript();
+  const file = [`${barrel}.ts`, `${barrel}.tsx`, `${barrel}/index.ts`, `${barrel}/index.tsx`].find((candidate) => read(candidate) !== undefined);
+  if (file === undefined) return false;
+  const keyOf = (path: string) => path.replace(/\.[cm]?tsx?$/, '').replace(/\/index$/, '');
+  for (const statement of readModuleSyntax(file, read(file)!).sourceFile.statements) {
+    if (!ts.isExportDeclaration(statement) || !statement.moduleSpecifier || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const target = resolve(file, statement.moduleSpecifier.text);
+    if (target === undefined || keyOf(target) !== keyOf(from)) continue;
+    const clause = statement.exportClause;
+    if (!clause) return true;
+    if (ts.isNamedExports(clause) && clause.elements.some((element) => element.name.text === name && (element.propertyName ?? element.name).text === name)) return true;
+  }
+  return false;
+}
