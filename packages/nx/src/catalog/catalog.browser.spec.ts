@@ -1,0 +1,369 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { loadApp } from '../app/load-app';
+import { findFreePorts } from '../executors/serve/lib/ports';
+import type { ServeSession } from '../executors/serve/lib/serve-session';
+import { splitServiceGenerator } from '../generators/split-service/split-service';
+import { copyFixtureWorkspace, REPO_ROOT, removeWorkspace } from '../testing/fixture-workspace';
+import { workspaceTree } from '../testing/refusal';
+import { serveOptions, startServe } from '../testing/serve-replay';
+import { buildCatalog, type Catalog } from './model';
+import { renderCatalogPage } from './render-page';
+
+/**
+ * The catalog page in a real browser: Debian's headless Chromium driven by playwright-core,
+ * with every request to anything but 127.0.0.1 (and the page's own file) blocked and
+ * recorded, and none allowed to have happened. The shop fixture app runs as `nx serve`
+ * runs it; the page is served beside it (see the server at the end of this file, which
+ * stands in for `nx serve`'s /__topo/catalog until serve answers it itself). Then
+ * split-service runs on the served workspace, and the open page must show the new service
+ * and its edge without a reload. Screenshots go to tmp/catalog-screenshots/.
+ */
+
+jest.setTimeout(180_000);
+
+const FIXTURE = join(__dirname, '..', 'executors', 'serve', '__fixtures__', 'shop');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const SCREENSHOTS = join(REPO_ROOT, 'tmp', 'catalog-screenshots');
+
+/** The catalog of the app in `workspaceRoot`, as `nx run shop:catalog` and `nx serve` build it. */
+function readCatalog(workspaceRoot: string): Catalog {
+  const app = loadApp({ workspaceRoot, appName: 'shop', appRoot: join(workspaceRoot, 'apps', 'shop') }, 'catalog');
+  return buildCatalog({ name: 'shop', config: app.config, services: app.services, schemas: app.schemas });
+}
+
+/** Runs split-service on the workspace on disk, as `nx g @topo/nx:split-service` would. */
+async function splitOnDisk(workspaceRoot: string, schema: { from: string; endpoints: string[]; name: string }): Promise<void> {
+  const tree = workspaceTree(workspaceRoot);
+  await splitServiceGenerator(tree, { ...schema, skipFormat: true });
+  for (const change of tree.listChanges()) {
+    const file = join(workspaceRoot, change.path);
+    if (change.type === 'DELETE') rmSync(file, { recursive: true, force: true });
+    else {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, change.content ?? '');
+    }
+  }
+}
+
+/** Every endpoint of the catalog as `service.name`. */
+const endpointKeys = (catalog: Catalog) => catalog.services.flatMap((service) => service.endpoints.map((endpoint) => `${service.name}.${endpoint.name}`)).sort();
+/** Every calling pair of the catalog as `from→to`. */
+const callingPairs = (catalog: Catalog) => [...new Set(catalog.calls.map((call) => `${call.from.service}→${call.to.service}`))].sort();
+
+describe('the catalog page in Chromium', () => {
+  let workspaceRoot: string;
+  let app: ServeSession | undefined;
+  let server: CatalogServer | undefined;
+  let context: BrowserContext | undefined;
+  let userDataDir: string;
+  let page: Page;
+  let catalog: Catalog;
+  const blocked: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    workspaceRoot = copyFixtureWorkspace(FIXTURE, { prefix: 'topo-catalog-page-' });
+    const [appPort] = await findFreePorts(1, '127.0.0.1');
+    app = await startServe(serveOptions({ workspaceRoot, appName: 'shop', appRoot: 'apps/shop', port: appPort }, 'mono'));
+    catalog = readCatalog(workspaceRoot);
+    server = await startCatalogServer({ appPort, catalog });
+
+    userDataDir = mkdtempSync(join(tmpdir(), 'topo-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1280, height: 860 },
+    });
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.protocol === 'file:' || url.hostname === '127.0.0.1') return route.continue();
+      blocked.push(url.href);
+      return route.abort('blockedbyclient');
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    await app?.stop();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    removeWorkspace(workspaceRoot);
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const tab = (name: string) => page.getByRole('tab', { name });
+  const diagramNodes = () => page.locator('.diagram-svg .node[data-service]');
+  const diagramEdges = () => page.locator('.diagram-svg .edge[data-edge]:not(.db-edge)');
+  const attributes = async (locator: ReturnType<Page['locator']>, name: string) => (await locator.evaluateAll((elements, attribute) => elements.map((element) => element.getAttribute(attribute)), name)).sort();
+
+  it('lists every endpoint of every service, with its method, path, access and schemas', async () => {
+    await page.goto(`${server!.url}/__topo/catalog`);
+    await page.locator('.live-status.live').waitFor();
+    expect(await page.title()).toBe('shop · service catalog');
+    expect(await attributes(page.locator('section.service'), 'data-service')).toEqual(['greeter', 'orders', 'users']);
+    expect(await attributes(page.locator('details[data-endpoint]'), 'data-endpoint')).toEqual(endpointKeys(catalog));
+    expect(endpointKeys(catalog)).toEqual(['greeter.greet', 'orders.place', 'users.boom', 'users.get', 'users.lookup']);
+    for (const service of catalog.services) {
+      for (const endpoint of service.endpoints) {
+        const summary = page.locator(`details[data-endpoint="${service.name}.${endpoint.name}"] > summary`);
+        await expect(summary.locator('.path').textContent()).resolves.toBe(endpoint.path);
+        await expect(summary.locator('.method').allTextContents()).resolves.toEqual(endpoint.methods);
+        await expect(summary.locator('.badge').first().textContent()).resolves.toBe(endpoint.access);
+      }
+    }
+    await expect(page.locator('details[data-endpoint="users.lookup"] .summary-doc').textContent()).resolves.toBe('Private: only other services may look a user up.');
+
+    // An endpoint opens onto its request and response tables.
+    await page.locator('details[data-endpoint="orders.place"] > summary').click();
+    const tables = page.locator('details[data-endpoint="orders.place"] table.schema-table');
+    await expect(tables.count()).resolves.toBe(2);
+    const requestRows = await tables.nth(0).locator('tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent)));
+    expect(requestRows).toEqual([
+      ['userId', 'number', 'required', ''],
+      ['item', 'string', 'required', ''],
+      ['quantity', 'number', 'required', ''],
+    ]);
+    await shot('1-services');
+  });
+
+  it('draws one node per service and one edge per calling pair, labelled with the endpoints called', async () => {
+    await tab('Architecture').click();
+    await diagramNodes().first().waitFor();
+    expect(await attributes(diagramNodes(), 'data-service')).toEqual(['greeter', 'orders', 'users']);
+    expect(await attributes(diagramEdges(), 'data-edge')).toEqual(callingPairs(catalog));
+    expect(callingPairs(catalog)).toEqual(['greeter→users', 'orders→greeter', 'orders→users']);
+    await expect(page.locator('.edge[data-edge="orders→greeter"] .edge-label text').textContent()).resolves.toBe('greet');
+    await expect(page.locator('.edge[data-edge="orders→users"] .edge-label text').textContent()).resolves.toBe('lookup');
+    // Laid out, not stacked: every node has a place of its own.
+    const places = await attributes(diagramNodes(), 'transform');
+    expect(new Set(places).size).toBe(3);
+    await shot('2-diagram');
+  });
+
+  it('highlights the calls of the service under the pointer', async () => {
+    await page.locator('.node[data-service="greeter"]').hover();
+    expect(await attributes(page.locator('.diagram-svg.highlighting .edge.hl'), 'data-edge')).toEqual(['greeter→users', 'orders→greeter']);
+    await shot('3-hover');
+    await page.mouse.move(5, 5);
+    await expect(page.locator('.diagram-svg.highlighting').count()).resolves.toBe(0);
+  });
+
+  it('isolates a clicked service with its neighbours, and shows all again on a second click', async () => {
+    await page.locator('.node[data-service="users"]').click();
+    await expect(page.locator('.node[data-service="users"][aria-pressed="true"]').count()).resolves.toBe(1);
+    // users with the two services that call it; only the edges that touch users.
+    expect(await attributes(diagramEdges(), 'data-edge')).toEqual(['greeter→users', 'orders→users']);
+    await expect(page.locator('.diagram-info h3').textContent()).resolves.toBe('users');
+    await shot('4-isolated');
+    await page.locator('.node[data-service="users"]').click();
+    expect(await attributes(diagramEdges(), 'data-edge')).toEqual(callingPairs(catalog));
+    await expect(page.getByRole('button', { name: 'Show all' }).isDisabled()).resolves.toBe(true);
+  });
+
+  it('filters the list and dims the diagram by search and by access', async () => {
+    const search = page.getByLabel('Search', { exact: true });
+    await search.fill('greet');
+    expect(await attributes(page.locator('.diagram-svg .node.dim'), 'data-service')).toEqual(['orders', 'users']);
+    await tab('Services').click();
+    const visibleEndpoints = () => attributes(page.locator('section.service:not([hidden]) li.endpoint:not([hidden]) details'), 'data-endpoint');
+    expect(await visibleEndpoints()).toEqual(['greeter.greet']);
+    await search.fill('/users');
+    expect(await visibleEndpoints()).toEqual(['users.boom', 'users.get', 'users.lookup']);
+    await page.getByLabel('Access', { exact: true }).selectOption('public');
+    expect(await visibleEndpoints()).toEqual(['users.boom', 'users.get']);
+    await expect(page.locator('.services .count').textContent()).resolves.toBe('Showing 1 service of 3, 2 of 5 endpoints');
+    await shot('5-search');
+    await search.fill('');
+    await page.getByLabel('Access', { exact: true }).selectOption('all');
+    expect(await visibleEndpoints()).toEqual(endpointKeys(catalog));
+  });
+
+  it('tries a public endpoint out against the running app and shows the answer', async () => {
+    const get = page.locator('details[data-endpoint="users.get"]');
+    await get.locator('summary').click();
+    await get.getByLabel(/^id/).fill('1');
+    await get.getByRole('button', { name: 'Send' }).click();
+    await expect(get.locator('.answer .status-code').textContent()).resolves.toBe('200');
+    expect(JSON.parse((await get.locator('.answer-body').textContent()) ?? '')).toEqual({ id: 1, name: 'Ada' });
+
+    // A query field, and a JSON body started from the request schema.
+    const greet = page.locator('details[data-endpoint="greeter.greet"]');
+    await greet.locator('summary').click();
+    await greet.getByLabel(/^id/).fill('2');
+    await greet.getByLabel(/^punctuation/).fill('?');
+    await greet.getByRole('button', { name: 'Send' }).click();
+    expect(JSON.parse((await greet.locator('.answer-body').textContent()) ?? '')).toEqual({ message: 'Hello, Grace?' });
+
+    const place = page.locator('details[data-endpoint="orders.place"]');
+    const body = place.getByLabel('JSON body');
+    expect(JSON.parse(await body.inputValue())).toEqual({ userId: 0, item: '', quantity: 0 });
+    await body.fill(JSON.stringify({ userId: 1, item: 'book', quantity: 2 }));
+    await place.getByRole('button', { name: 'Send' }).click();
+    await expect(place.locator('.answer .status-code').textContent()).resolves.toBe('200');
+    expect(JSON.parse((await place.locator('.answer-body').textContent()) ?? '')).toEqual({ item: 'book', quantity: 2, customer: 'Ada', greeting: 'Hello, Ada.' });
+
+    // A private endpoint has no form: the app does not answer it from outside.
+    await page.locator('details[data-endpoint="users.lookup"] > summary').click();
+    await expect(page.locator('details[data-endpoint="users.lookup"] form.try').count()).resolves.toBe(0);
+    await shot('6-try-it-out');
+  });
+
+  it('shows a split (the new service and its edge) without a reload, keeping what the user set', async () => {
+    await page.evaluate('window.__samePage = true');
+    await page.getByLabel('Access', { exact: true }).selectOption('public');
+    await tab('Architecture').click();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    const view = await page.locator('.diagram-svg .scene').getAttribute('transform');
+
+    await splitOnDisk(workspaceRoot, { from: 'users', endpoints: ['get'], name: 'profiles' });
+    const split = readCatalog(workspaceRoot);
+    expect(split.services.map((service) => service.name)).toEqual(['greeter', 'orders', 'profiles', 'users']);
+    server!.push(split);
+
+    await page.locator('.diagram-svg .node[data-service="profiles"]').waitFor();
+    expect(await attributes(diagramNodes(), 'data-service')).toEqual(['greeter', 'orders', 'profiles', 'users']);
+    expect(await attributes(diagramEdges(), 'data-edge')).toEqual(['greeter→users', 'orders→greeter', 'orders→users', 'profiles→users']);
+    await expect(page.locator('.edge[data-edge="profiles→users"] .edge-label text').textContent()).resolves.toBe('lookup');
+    await expect(page.evaluate('window.__samePage')).resolves.toBe(true);
+    await expect(page.locator('.diagram-svg .scene').getAttribute('transform')).resolves.toBe(view);
+    await shot('7-after-split-diagram');
+
+    await page.locator('.node[data-service="profiles"]').click();
+    expect(await attributes(diagramNodes(), 'data-service')).toEqual(['profiles', 'users']);
+    await page.keyboard.press('Escape');
+
+    await tab('Services').click();
+    await expect(page.getByLabel('Access', { exact: true }).inputValue()).resolves.toBe('public');
+    expect(await attributes(page.locator('section.service:not([hidden]) li.endpoint:not([hidden]) details'), 'data-endpoint')).toEqual([
+      'greeter.greet',
+      'orders.place',
+      'profiles.get',
+      'users.boom',
+    ]);
+    await expect(page.locator('section.service.added').getAttribute('data-service')).resolves.toBe('profiles');
+    await shot('8-after-split-services');
+
+    await tab('Processes').click();
+    await page.locator('.topology-picker [data-topology="pair"]').click();
+    expect(await attributes(page.locator('.topology .process'), 'data-process')).toEqual(['greeter', 'orders+users+profiles']);
+    await expect(page.locator('.topology .gateway').count()).resolves.toBe(1);
+    await shot('9-processes');
+  });
+
+  it('follows by polling when the events stream is not there', async () => {
+    const polled = await startCatalogServer({ appPort: server!.appPort, catalog, events: false });
+    try {
+      await page.goto(`${polled.url}/__topo/catalog#architecture`);
+      await page.locator('.live-status.polling').waitFor();
+      expect(await attributes(diagramNodes(), 'data-service')).toEqual(['greeter', 'orders', 'users']);
+      await page.evaluate('window.__samePage = true');
+      polled.push(readCatalog(workspaceRoot));
+      await page.locator('.diagram-svg .node[data-service="profiles"]').waitFor({ timeout: 10_000 });
+      await expect(page.evaluate('window.__samePage')).resolves.toBe(true);
+    } finally {
+      await polled.close();
+    }
+  });
+
+  it('opened as a file, shows the embedded catalog without try-it-out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topo-catalog-file-'));
+    try {
+      const file = join(dir, 'index.html');
+      writeFileSync(file, await renderCatalogPage(catalog));
+      await page.goto(`file://${file}`);
+      await page.locator('.live-status.static').waitFor();
+      expect(await attributes(page.locator('details[data-endpoint]'), 'data-endpoint')).toEqual(endpointKeys(catalog));
+      await page.locator('details[data-endpoint="users.get"] > summary').click();
+      await expect(page.locator('form.try').count()).resolves.toBe(0);
+      await expect(page.locator('details[data-endpoint="users.get"] .note').textContent()).resolves.toContain('served by nx serve');
+      await tab('Architecture').click();
+      expect(await attributes(diagramEdges(), 'data-edge')).toEqual(callingPairs(catalog));
+      await shot('10-file');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('asked for nothing but 127.0.0.1 and its own file, and threw nothing', () => {
+    expect(blocked).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(server!.requests.filter((path) => path.startsWith('/__topo/catalog/events'))).not.toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// What `nx serve` will answer: the page at /__topo/catalog, the model at
+// /__topo/catalog.json, its changes as server-sent events at /__topo/catalog/events, and
+// every other path proxied to the app. Once serve answers these itself, the tests above
+// point at serve's port and a split on disk replaces push().
+
+interface CatalogServer {
+  url: string;
+  appPort: number;
+  /** Every path asked for, in order. */
+  requests: string[];
+  /** Serves `catalog` from now on and sends it to every open event stream. */
+  push(catalog: Catalog): void;
+  close(): Promise<void>;
+}
+
+async function startCatalogServer(options: { appPort: number; catalog: Catalog; events?: boolean }): Promise<CatalogServer> {
+  let current = options.catalog;
+  const streams = new Set<ServerResponse>();
+  const requests: string[] = [];
+  const sendTo = (response: ServerResponse) => response.write(`event: catalog\ndata: ${JSON.stringify(current)}\n\n`);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = req.url ?? '/';
+    requests.push(path);
+    const route = path.split('?')[0];
+    if (req.method === 'GET' && route === '/__topo/catalog') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(await renderCatalogPage(current));
+    } else if (req.method === 'GET' && route === '/__topo/catalog.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(current));
+    } else if (req.method === 'GET' && route === '/__topo/catalog/events' && options.events !== false) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      sendTo(res);
+    } else if (route.startsWith('/__topo/')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"not_found"}');
+    } else {
+      const upstream = httpRequest({ host: '127.0.0.1', port: options.appPort, method: req.method, path, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on('error', (error) => res.writeHead(502).end(error.message));
+      req.pipe(upstream);
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: Error) => res.writeHead(500).end(error.stack));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    appPort: options.appPort,
+    requests,
+    push(catalog) {
+      current = catalog;
+      for (const stream of streams) sendTo(stream);
+    },
+    close() {
+      for (const stream of streams) stream.end();
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
