@@ -148,6 +148,18 @@ describe('merge-service generator', () => {
     expect(typecheckTree(tree)).toEqual([]);
   });
 
+  it("takes out of the app's tsconfig the folders the split added to it and the merge removed", async () => {
+    const guide = Object.fromEntries(['client.ts', 'hello.ts', 'hello.spec.ts'].map((file) => [file, readFileSync(join(DEMO, file), 'utf-8')]));
+    service('hello', guide);
+    const tsconfig = `{\n  "extends": "../../tsconfig.base.json",\n  "include": ["services/hello/**/*.ts"]\n}\n`;
+    tree.write('apps/api/tsconfig.app.json', tsconfig);
+    await splitServiceGenerator(tree, { from: 'hello', endpoints: ['h2'], name: 'yo', skipFormat: true });
+    expect(read('apps/api/tsconfig.app.json')).toContain('services/yo/**/*.ts');
+
+    await merge();
+    expect(read('apps/api/tsconfig.app.json')).toBe(tsconfig);
+  });
+
   it("undoes the hosting a split added to a test: the test calls its own service's code again, and reads as it did", async () => {
     const helloTs =
       `import { api } from '@topo/runtime';\n\n` +

@@ -4,6 +4,7 @@ import { normalizeOptions } from './lib/normalize-options';
 import { updatePathAliases } from './lib/path-aliases';
 import { planMerge } from './lib/plan-merge';
 import { updateSharedLibraries } from './lib/update-shared-library';
+import { forgetFolders } from './lib/update-typescript-config';
 import { mergeDependencies, moveFiles, updateAppConfig, updateClient, updateReferences } from './lib/update-workspace';
 import type { MergeServiceGeneratorSchema } from './schema';
 
@@ -25,7 +26,8 @@ export async function mergeServiceGenerator(tree: Tree, schema: MergeServiceGene
   mergeDependencies(tree, options);
   updateReferences(tree, options);
   moveFiles(tree, options, plan);
-  updateSharedLibraries(tree, plan);
+  const removedLibraries = updateSharedLibraries(tree, plan);
+  forgetFolders(tree, options, [options.from.root, ...removedLibraries]);
   updatePathAliases(tree, plan.aliasMoves);
   updateClient(tree, options, plan);
   updateAppConfig(tree, options);

@@ -26,7 +26,7 @@ describe('updateSharedLibraries', () => {
   it('removes a library left with its index and project.json only, and the project references to it', () => {
     tree.delete('apps/api/shared/zz/zz.ts');
     writeJson(tree, 'tsconfig.json', { files: [], references: [{ path: './apps/api/shared' }, { path: './apps/api/services/hello' }] });
-    updateSharedLibraries(tree, planOf({ 'apps/api/shared/hello/hello.ts': 'apps/api/services/hello/hello.ts' }));
+    expect(updateSharedLibraries(tree, planOf({ 'apps/api/shared/hello/hello.ts': 'apps/api/services/hello/hello.ts' }))).toEqual(['apps/api/shared']);
     expect(tree.exists('apps/api/shared')).toBe(false);
     expect(JSON.parse(tree.read('tsconfig.json', 'utf-8')!).references).toEqual([{ path: './apps/api/services/hello' }]);
   });

@@ -10,14 +10,16 @@ const LIBRARY_FRAME = new Set(['index.ts', 'project.json']);
 /**
  * The shared libraries after what came back left them: the index no longer re-exports those
  * modules, a folder they emptied goes, and a library left with nothing but its index and
- * project.json goes, with the project references to it (so `nx sync:check` passes). Runs
- * before the modules are deleted, so that the index's specifiers still resolve.
+ * project.json goes, with the project references to it (so `nx sync:check` passes). Returns
+ * the libraries removed. Deletes what came back itself, after reading the index, so that
+ * the index's specifiers still resolve.
  *
  * @example
  * updateSharedLibraries(tree, plan); // apps/guide/shared/index.ts loses `export * from './hello/hello';`
  */
-export function updateSharedLibraries(tree: Tree, plan: MergePlan): void {
+export function updateSharedLibraries(tree: Tree, plan: MergePlan): string[] {
   const resolver = createModuleResolver(treeHost(tree));
+  const removed: string[] = [];
   for (const library of plan.shared) {
     const index = posix.join(library.root, 'index.ts');
     if (tree.exists(index)) {
@@ -38,8 +40,10 @@ export function updateSharedLibraries(tree: Tree, plan: MergePlan): void {
     if (tree.children(library.root).every((child) => LIBRARY_FRAME.has(child) && tree.isFile(posix.join(library.root, child)))) {
       tree.delete(library.root);
       forgetReferences(tree, library.root);
+      removed.push(library.root);
     }
   }
+  return removed;
 }
 
 /** Deletes `folder` and the folders above it, up to `root` (excluded), while they hold nothing. */
