@@ -1,17 +1,39 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, realpathSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { linkNodeModules, removeWorkspace } from '../../testing/fixture-workspace';
 import { findFreePorts } from './lib/ports';
 
 const REPO_ROOT = join(__dirname, '../../../../..');
-/** This repository's Nx CLI, as `npx nx` finds it, run by this Node without npm's own start-up. */
-const NX = [join(REPO_ROOT, 'node_modules', '.bin', 'nx')];
+/**
+ * What `nx serve demo` reads of this repository: its Nx and npm configuration and the demo
+ * app. The tests serve a copy of them, with a node_modules of links to this repository's
+ * (see linkNodeModules), so that the bundles serve keeps in node_modules/.cache are the
+ * copy's own: another test file serves the repository's demo, maybe at the same time.
+ */
+const WORKSPACE_FILES = ['nx.json', '.nxignore', '.gitignore', 'package.json', 'tsconfig.base.json', 'packages/demo'];
 /**
  * Nx without the daemon, the TUI or colours, loading its plugins in its own process rather
  * than in a worker each, as the fixture workspaces' commands do (see runInWorkspace in
  * src/testing/fixture-workspace.ts); the e2e suite runs Nx with plugin workers.
  */
 const NX_ENV = { NX_DAEMON: 'false', NX_ISOLATE_PLUGINS: 'false', NX_TUI: 'false', FORCE_COLOR: '0' };
+
+let root: string;
+/** The workspace's Nx CLI, as `npx nx` finds it, run by this Node without npm's own start-up. */
+const nx = () => [join(root, 'node_modules', '.bin', 'nx')];
+
+beforeAll(() => {
+  root = realpathSync(mkdtempSync(join(tmpdir(), 'topo-serve-cli-')));
+  for (const file of WORKSPACE_FILES) {
+    cpSync(join(REPO_ROOT, file), join(root, file), { recursive: true, filter: (source) => !/[\\/](node_modules|dist|\.nx)$/.test(source) });
+  }
+  linkNodeModules(root);
+});
+
+afterAll(() => removeWorkspace(root));
 
 jest.setTimeout(120_000);
 
@@ -29,8 +51,8 @@ function get(port: number, path: string): Promise<{ status: number; body: unknow
 
 /** Starts `nx serve demo` in its own process group, as a terminal would, and waits for its table. */
 async function startNxServe(args: string[]): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [...NX, 'serve', 'demo', ...args], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [...nx(), 'serve', 'demo', ...args], {
+    cwd: root,
     detached: true,
     env: { ...process.env, ...NX_ENV, NX_NO_CLOUD: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,7 +88,7 @@ async function interrupt(child: ChildProcess): Promise<number[]> {
   return processesInGroup(child.pid!);
 }
 
-describe('nx serve demo, through the Nx CLI', () => {
+describe("nx serve demo, through the Nx CLI, in a copy of this repository's workspace", () => {
   it.each(['mono', 'micro'])('serves the demo in %s and Ctrl-C leaves no process behind', async (topology) => {
     const [port] = await findFreePorts(1, '127.0.0.1');
     const { child, output } = await startNxServe([`--topology=${topology}`, `--port=${port}`]);
@@ -85,8 +107,8 @@ describe('nx serve demo, through the Nx CLI', () => {
   it('refuses an unknown topology with a message naming the known ones', () => {
     // Nx reports a continuous target that stops by itself as finished, whatever its exit code,
     // so the refusal is checked by what it says.
-    const result = spawnSync(process.execPath, [...NX, 'serve', 'demo', '--topology=nope'], {
-      cwd: REPO_ROOT,
+    const result = spawnSync(process.execPath, [...nx(), 'serve', 'demo', '--topology=nope'], {
+      cwd: root,
       env: { ...process.env, ...NX_ENV },
       encoding: 'utf8',
       timeout: 60_000,
