@@ -225,6 +225,14 @@ describe('merge-service generator', () => {
     expect(readJson(tree, 'tsconfig.json').references).toEqual([{ path: './apps/api/services/hello' }]);
   });
 
+  it('changes only the references in a tsconfig, keeping its layout', async () => {
+    callers();
+    for (const name of ['hello', 'yo']) writeJson(tree, `${SERVICES}/${name}/tsconfig.json`, { compilerOptions: { composite: true } });
+    tree.write('tsconfig.json', `{\n  "files": [],\n  "references": [{ "path": "./apps/api/services/hello" }, { "path": "./apps/api/services/yo" }]\n}\n`);
+    await merge();
+    expect(read('tsconfig.json')).toBe(`{\n  "files": [],\n  "references": [{ "path": "./apps/api/services/hello" }]\n}\n`);
+  });
+
   it("adds the merged service's package dependencies to hello's package.json", async () => {
     callers();
     writeJson(tree, `${SERVICES}/hello/package.json`, { name: '@acme/hello', dependencies: { zod: '^3.0.0' } });

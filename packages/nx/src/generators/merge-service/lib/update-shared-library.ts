@@ -1,6 +1,7 @@
-import { readJson, type Tree, updateJson } from '@nx/devkit';
+import { readJson, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { createModuleResolver, readModuleSyntax, treeHost } from '../../../analysis';
+import { removeJsonArrayElement } from '../../utils/json-edits';
 import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
 import type { MergePlan } from './plan-merge';
 
@@ -54,7 +55,7 @@ function deleteIfEmpty(tree: Tree, folder: string, root: string): void {
   }
 }
 
-/** Project references to `root` in the workspace's tsconfig files go. */
+/** Project references to `root` in the workspace's tsconfig files go; only those elements change. */
 function forgetReferences(tree: Tree, root: string): void {
   const configs = treeHost(tree)
     .list()
@@ -64,10 +65,10 @@ function forgetReferences(tree: Tree, root: string): void {
     if (!Array.isArray(references)) continue;
     const folder = posix.dirname(config);
     const pointsTo = (reference: { path: string }) => posix.normalize(posix.join(folder, reference.path)).replace(/\/tsconfig(\..+)?\.json$/, '') === root;
-    if (!references.some(pointsTo)) continue;
-    updateJson(tree, config, (json) => {
-      json.references = json.references.filter((reference: { path: string }) => !pointsTo(reference));
-      return json;
-    });
+    const stale = references.map((reference, index) => ({ reference, index })).filter(({ reference }) => pointsTo(reference));
+    if (stale.length === 0) continue;
+    let text = tree.read(config, 'utf-8')!;
+    for (const { index } of stale.reverse()) text = removeJsonArrayElement(text, ['references', index]);
+    tree.write(config, text);
   }
 }

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { treeHost } from '../../../analysis';
 import { writeClientModule } from '../../split-service/lib/client-module';
 import { editClientTypes } from '../../utils/client-types';
-import { removeJsonArrayElement } from '../../utils/json-edits';
+import { removeJsonArrayElement, replaceJsonValue } from '../../utils/json-edits';
 import { untypedEndpointModules } from './client-modules';
 import type { NormalizedMergeOptions } from './normalize-options';
 import type { MergePlan } from './plan-merge';
@@ -56,14 +56,17 @@ export function mergeDependencies(tree: Tree, options: NormalizedMergeOptions): 
   const merged = readJson(tree, manifest);
   const target = tree.exists(posix.join(options.into.root, 'package.json')) ? posix.join(options.into.root, 'package.json') : 'package.json';
   if (!tree.exists(target)) return;
+  const FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+  const current = readJson(tree, target);
+  const missing = FIELDS.flatMap((field) =>
+    Object.entries<string>(merged[field] ?? {})
+      .filter(([name]) => name !== current.name && !FIELDS.some((f) => current[f]?.[name] !== undefined))
+      .map(([name, version]) => ({ field, name, version })),
+  );
+  // A manifest that declares everything already is left as written.
+  if (missing.length === 0) return;
   updateJson(tree, target, (json) => {
-    for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
-      for (const [name, version] of Object.entries<string>(merged[field] ?? {})) {
-        if (name === json.name) continue;
-        const declared = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].some((f) => json[f]?.[name] !== undefined);
-        if (!declared) json[field] = { ...json[field], [name]: version };
-      }
-    }
+    for (const { field, name, version } of missing) json[field] = { ...json[field], [name]: version };
     return json;
   });
 }
@@ -87,17 +90,18 @@ export function updateReferences(tree: Tree, options: NormalizedMergeOptions): v
       const target = posix.normalize(posix.join(folder, reference.path)).replace(/\/tsconfig(\..+)?\.json$/, '');
       return target === root;
     };
-    if (!references.some((reference) => pointsTo(reference, from.root))) continue;
-    updateJson(tree, config, (json) => {
-      const keepsInto = !intoHasConfig || json.references.some((reference: { path: string }) => pointsTo(reference, into.root)) || posix.normalize(folder) === into.root;
-      json.references = json.references.flatMap((reference: { path: string }) => {
-        if (!pointsTo(reference, from.root)) return [reference];
-        if (keepsInto) return [];
-        const relative = posix.relative(folder, into.root) || '.';
-        return [{ ...reference, path: relative.startsWith('.') ? relative : `./${relative}` }];
-      });
-      return json;
-    });
+    const stale = references.map((reference, index) => ({ reference, index })).filter(({ reference }) => pointsTo(reference, from.root));
+    if (stale.length === 0) continue;
+    // Only those elements change: the file keeps its layout.
+    let text = tree.read(config, 'utf-8')!;
+    const keepsInto = !intoHasConfig || references.some((reference) => pointsTo(reference, into.root)) || posix.normalize(folder) === into.root;
+    const [first, ...others] = stale;
+    if (!keepsInto) {
+      const relative = posix.relative(folder, into.root) || '.';
+      text = replaceJsonValue(text, ['references', first.index, 'path'], relative.startsWith('.') ? relative : `./${relative}`);
+    }
+    for (const { index } of (keepsInto ? stale : others).reverse()) text = removeJsonArrayElement(text, ['references', index]);
+    tree.write(config, text);
   }
 }
 
