@@ -61,10 +61,11 @@ const REFUSALS: Refusal[] = [
   {
     title: 'a route both services answer',
     files: { [`${SERVICES}/yo/yo.ts`]: `import { api } from '@topo/runtime';\n\n${endpoint('y1', '/hello/:who')}` },
-    // The analysis refuses it already: one app cannot answer a route twice.
+    // Checked as the runtime checks one service's routes when it starts.
     message: [
-      'Services "yo" and "hello" have problems the merge cannot work around; fix them first.',
-      `${SERVICES}/yo/yo.ts:3: Endpoint "yo.y1" answers the same route as "hello.h1" (${SERVICES}/hello/hello.ts:8): /hello/:who.`,
+      'Cannot merge "yo" into "hello": a service\'s endpoints need distinct names and routes.',
+      `${SERVICES}/yo/yo.ts:3: Endpoint "yo.y1" answers the same route as "hello.h1" (${SERVICES}/hello/hello.ts:8): GET /hello/:who.`,
+      'Rename or re-route one of each pair first',
     ],
   },
   {
@@ -98,7 +99,7 @@ const REFUSALS: Refusal[] = [
     },
     message: [
       `${SERVICES}/yo/service.ts and ${SERVICES}/hello/service.ts configure their services differently (middleware or other options)`,
-      'Make the two service.ts files the same apart from the name, then merge again.',
+      'Give both `new Service(...)` calls the same options, then merge again.',
     ],
   },
   {
