@@ -142,7 +142,7 @@ describe('nx serve (ServeSession) on a fixture app with calls between services',
     );
     try {
       expect(() => loadApp(options('mono'))).toThrow(
-        /Cannot serve shop:\napps\/shop\/services\/greeter\/greeter.ts:\d+: Endpoint "lower": unknown method "get".\n  Use one of GET, POST, PUT, PATCH, DELETE, HEAD.\n\napps\/shop\/services\/greeter\/greeter.ts:\d+: Endpoint "shadow": invalid endpoint path "\/a\/:x\/:x": the parameter "x" appears twice./,
+        /Cannot serve shop:\napps\/shop\/services\/greeter\/greeter.ts:\d+: Endpoint "lower": unknown method "get".\n {2}Use one of GET, POST, PUT, PATCH, DELETE, HEAD.\n\napps\/shop\/services\/greeter\/greeter.ts:\d+: Endpoint "shadow": invalid endpoint path "\/a\/:x\/:x": the parameter "x" appears twice./,
       );
     } finally {
       writeFileSync(file, original);

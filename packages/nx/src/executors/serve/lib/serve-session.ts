@@ -6,6 +6,9 @@ import { ProcessBundles } from '../../../bundling/process-bundles';
 import { planProcesses } from '../../../app/plan-processes';
 import type { ProcessPlan } from '../../../app/process-plan';
 import type { LoadedApp } from '../../../app/load-app';
+import type { Catalog } from '../../../catalog/model';
+import { renderCatalogPage as renderPage } from '../../../catalog/render-page';
+import { CatalogServer } from './catalog-server';
 import { assertPortFree, findFreePorts, waitForPort } from './ports';
 import { renderProcessTable } from './process-table';
 import { SupervisedProcess } from './supervisor';
@@ -33,11 +36,15 @@ export class ServeSession {
   private stopped = false;
   private readonly secret = process.env.TOPO_SECRET || randomBytes(32).toString('hex');
   private readonly bundles: ProcessBundles;
+  private readonly catalog: CatalogServer;
+  private catalogUrl = '';
 
   constructor(
     private readonly options: NormalizedServeOptions,
     private readonly load: () => LoadedApp,
+    renderCatalogPage: (catalog: Catalog) => Promise<string> = renderPage,
   ) {
+    this.catalog = new CatalogServer(renderCatalogPage);
     this.bundles = new ProcessBundles(
       options.appName,
       options.workspaceRoot,
@@ -54,10 +61,17 @@ export class ServeSession {
     return this.running.map((r) => ({ name: r.plan.name, port: r.port, pid: r.process.pid }));
   }
 
+  /** Where the service catalog is served: the page, at `<baseUrl>/__topo/catalog`, goes through the app's own port. */
+  get catalogBaseUrl(): string {
+    return this.catalogUrl;
+  }
+
   async start(): Promise<void> {
     const app = this.load();
     const plans = planProcesses(this.options.workspaceRoot, app.groups, app.services, app.schemas);
     await assertPortFree(this.options.port, this.options.host);
+    this.catalogUrl = await this.catalog.start();
+    this.catalog.update(app.catalog);
     const built = await this.bundles.build(plans);
     await this.launch(plans, built.map((b) => b.bundleFile), app.topology);
     if (this.options.watch) this.watchSources();
@@ -71,6 +85,7 @@ export class ServeSession {
     await this.refreshing.catch(() => undefined);
     await Promise.all(this.running.map((r) => r.process.stop()));
     await this.bundles.dispose();
+    await this.catalog.stop();
   }
 
   /** Synchronous last resort for process exit: kills whatever is still running. */
@@ -99,12 +114,15 @@ export class ServeSession {
           HOST: this.options.host,
           TOPO_SECRET: this.secret,
           TOPO_DISCOVERY: JSON.stringify(discovery),
+          // The process that faces clients passes /__topo/catalog on to the catalog server.
+          ...(plan.kind === 'gateway' || plan.edge ? { TOPO_CATALOG_URL: this.catalogUrl } : {}),
         },
       }),
     }));
     for (const r of this.running) r.process.start();
     await Promise.all(this.running.map((r) => waitForPort(r.port, this.options.host, START_TIMEOUT_MS)));
     logger.info(renderProcessTable(this.options.appName, topology, this.running.map((r) => ({ plan: r.plan, url: `http://${displayHost(this.options.host)}:${r.port}` }))));
+    logger.info(`The service catalog and architecture diagram: ${this.baseUrl}/__topo/catalog`);
   }
 
   private watchSources(): void {
@@ -135,6 +153,7 @@ export class ServeSession {
   private async refresh(): Promise<void> {
     if (this.stopped) return;
     const app = this.load();
+    this.catalog.update(app.catalog);
     const plans = planProcesses(this.options.workspaceRoot, app.groups, app.services, app.schemas);
     const built = await this.bundles.build(plans);
     if (layoutKey(plans) !== this.layout) {
