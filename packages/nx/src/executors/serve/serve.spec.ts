@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import { copyFixtureWorkspace, removeWorkspace } from '../../testing/fixture-workspace';
 import { call, replay, serveOptions, startServe } from '../../testing/serve-replay';
@@ -128,6 +129,40 @@ describe('nx serve (ServeSession) on a fixture app with calls between services',
     expect(after.orders).toBe(before.orders);
   });
 
+  it.each(['mono', 'micro'])('serves the service catalog at /__topo/catalog in %s, through the port clients use', async (topology) => {
+    await serve(topology);
+    const model = await call(appPort, { method: 'GET', path: '/__topo/catalog.json' });
+    expect(model.status).toBe(200);
+    const catalog = model.body as { version: number; services: { name: string; endpoints: { name: string }[] }[] };
+    expect(catalog.version).toBe(1);
+    expect(catalog.services.map((s) => s.name)).toEqual(['greeter', 'orders', 'users']);
+    const page = await call(appPort, { method: 'GET', path: '/__topo/catalog' });
+    expect(page.status).toBe(200);
+    expect(String(page.body)).toMatch(/^<!doctype html>/i);
+  });
+
+  it('sends the catalog again to an open page when the code changes, without a restart of nx serve', async () => {
+    await serve('mono', { watch: true });
+    const events: string[] = [];
+    const stream = httpGet({ host: '127.0.0.1', port: appPort, path: '/__topo/catalog/events', agent: false }, (res) =>
+      res.setEncoding('utf8').on('data', (chunk: string) => events.push(chunk)),
+    );
+    try {
+      const file = join(workspaceRoot, 'apps/shop/services/greeter/greeter.ts');
+      const original = readFileSync(file, 'utf8');
+      await waitFor(() => events.join('').includes('event: catalog'));
+      writeFileSync(file, `${original}\n/** Says goodbye. */\nexport const bye = api({ expose: true, method: 'GET', path: '/bye' }, async (): Promise<{ bye: true }> => ({ bye: true }));\n`);
+      try {
+        await waitFor(() => events.join('').includes('"name":"bye"'));
+        expect(events.join('')).toContain('"doc":"Says goodbye."');
+      } finally {
+        writeFileSync(file, original);
+      }
+    } finally {
+      stream.destroy();
+    }
+  });
+
   it('refuses a topology that topo.json does not define, naming the known ones', async () => {
     const o = options('nope');
     expect(() => loadApp(o)).toThrow(/nope/);
@@ -149,3 +184,12 @@ describe('nx serve (ServeSession) on a fixture app with calls between services',
     }
   });
 });
+
+/** Waits, up to 15 s, until `ready` says so. */
+async function waitFor(ready: () => boolean): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error('gave up waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
