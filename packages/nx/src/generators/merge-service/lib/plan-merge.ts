@@ -1,6 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import { createModuleResolver, type EndpointInfo, importNeedles, isInside, readDeclarations, treeHost } from '../../../analysis';
+import { createModuleResolver, type DeclarationGraph, type EndpointInfo, importNeedles, isInside, readDeclarations, treeHost } from '../../../analysis';
 import type { NormalizedMergeOptions } from './normalize-options';
 import type { TypedEndpoint } from './client-modules';
 import { mergeModules } from './merge-modules';
@@ -52,106 +52,46 @@ const CODE_FILE = /\.[cm]?tsx?$/;
  */
 export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePlan {
   const { from, into } = options;
-  const moves = new Map<string, string>();
-  const dropped: string[] = [];
-  const clashes: string[] = [];
-  const names = { from: from.name, into: into.name };
-  for (const file of filesBelow(tree, from.root)) {
-    const relative = posix.relative(from.root, file);
-    if (file === from.serviceFile || file === from.clientFile || (!relative.includes('/') && PROJECT_FILES.test(relative))) {
-      dropped.push(file);
-      continue;
-    }
-    const named = mergedFileName(
-      relative,
-      names,
-      (r) => tree.exists(posix.join(into.root, r)),
-      (r) => tree.exists(posix.join(from.root, r)),
-    );
-    const destination = posix.join(into.root, named);
-    // Two modules at one place become one; any other file would be replaced.
-    if (tree.exists(destination) && !(CODE_FILE.test(destination) && tree.isFile(destination))) clashes.push(`${file} would replace ${destination}`);
-    moves.set(file, destination);
-  }
-  if (clashes.length) {
-    throw new Error(
-      `Cannot merge "${from.name}" into "${into.name}": files of "${from.name}" go to the same place in ${into.root}, and these are taken:\n` +
-        clashes.map((clash) => `  - ${clash}\n`).join('') +
-        `Rename one file of each pair first (nx g @nx/workspace:move does not apply to files; rename and update the imports), then merge again.`,
-    );
-  }
-
   const host = treeHost(tree);
-  const landing = new Set(moves.values());
+  const { moves: serviceMoves, dropped } = planMoves(tree, options);
+  const landing = new Set(serviceMoves.values());
   const shared = planSharedReturn(host, { from, into }, (file) => tree.exists(file) || landing.has(file));
   // What comes back from the library is joined first, where the kept code imported it.
-  const sharedMoves = new Map(shared.flatMap((library) => [...library.modules]));
-  for (const [file, destination] of [...moves]) {
-    moves.delete(file);
-    sharedMoves.set(file, destination);
-  }
-  for (const [file, destination] of sharedMoves) moves.set(file, destination);
-  const intoClient = into.client?.exportName ?? options.intoClientName;
+  const moves = new Map([...shared.flatMap((library) => [...library.modules]), ...serviceMoves]);
   const movedPath = (file: string) => moves.get(file) ?? file;
-  const endpointModules = (endpoints: readonly EndpointInfo[]) =>
-    new Map(endpoints.filter((e) => e.kind === 'typed').map((e) => [e.exportName, movedPath(e.file)]));
-  const conversions: ClientConversion[] = [
-    // from's client: direct calls inside the merged service, the remaining client elsewhere.
-    { clientFile: from.clientFile, service: from.name, endpoints: endpointModules(from.endpoints), redirect: { clientFile: posix.join(into.root, 'client.ts'), exportName: intoClient } },
-    // into's client called from moved code: direct calls now.
-    { clientFile: into.clientFile, service: into.name, endpoints: endpointModules(into.endpoints), onlyFrom: new Set(moves.keys()) },
-  ];
-
-  const needles = [...new Set([from.root, ...shared.flatMap((library) => [...library.modules.keys()].map((file) => posix.dirname(file)))].flatMap((folder) => importNeedles(host, folder)))];
-  const candidates = host.list().filter((file) => {
-    if (!CODE_FILE.test(file) || dropped.includes(file)) return false;
-    if (moves.has(file)) return true;
-    const text = tree.read(file, 'utf-8') ?? '';
-    return needles.some((needle) => text.includes(needle));
-  });
-  const problems: string[] = [];
-  const texts = new Map<string, string>();
   const aliasMoves = planAliasMoves(host, moves);
-  const context = {
-    graph: readDeclarations(host, candidates),
-    moves,
-    serviceFiles: { from: from.serviceFile, into: into.serviceFile },
-    into: into.root,
-    names,
-    aliases: new Set(aliasMoves.map((move) => move.alias.pattern)),
-    conversions,
-    importExtension: options.importExtension,
-    problems,
-  };
-  const added = new Map<string, { file: string; text: string }[]>();
-  const rewritten = new Map<string, string>();
-  // Tests lose the hosts the split added for calls that are calls inside one service again.
   const resolver = createModuleResolver(host);
+  const problems: string[] = [];
+
+  // Every module that names what moves, rewritten; tests without the hosts the split added.
+  const { rewritten, graph } = rewriteModules(tree, options, { moves, dropped, shared, aliasMoves, problems });
   const hosts = (file: string, text: string) =>
     TEST_FILE.test(file)
       ? updateTestHosts(file, text, { hostsRemaining: (specifier) => resolver.resolve(file, specifier) === into.serviceFile, ownTest: isInside(file, into.root) })
       : text;
-  for (const file of candidates) rewritten.set(file, hosts(movedPath(file), rewriteModule(context, file)));
+  for (const [file, text] of rewritten) rewritten.set(file, hosts(movedPath(file), text));
   for (const file of host.list(into.root)) {
     if (rewritten.has(file) || !TEST_FILE.test(file)) continue;
     const text = tree.read(file, 'utf-8') ?? '';
     const hosted = hosts(file, text);
     if (hosted !== text) rewritten.set(file, hosted);
   }
-  // In the order of `moves`: the library's modules first.
-  for (const file of moves.keys()) {
-    const text = rewritten.get(file);
-    if (text === undefined) continue;
-    const destination = movedPath(file);
-    added.set(destination, [...(added.get(destination) ?? []), { file, text }]);
-  }
-  // The import declarations each module had before the merge, as written: the merge's own are put in order at the end.
+
+  // The import declarations each module had before the merge: the merge's own are put in order at the end.
+  const texts = new Map<string, string>();
   const untouched = new Map<string, ImportsBefore>();
   const before = (...files: string[]) => importsBefore(files.map((file) => [file, tree.read(file, 'utf-8') ?? ''] as const));
   for (const [file, text] of rewritten) {
     if (moves.has(file) || text === (tree.read(file, 'utf-8') ?? '')) continue;
     texts.set(file, text);
     untouched.set(file, before(file));
+  }
+
+  // Modules that land at one place become one, in the order of `moves`: the library's first.
+  const added = new Map<string, { file: string; text: string }[]>();
+  for (const file of moves.keys()) {
+    const text = rewritten.get(file);
+    if (text !== undefined) added.set(movedPath(file), [...(added.get(movedPath(file)) ?? []), { file, text }]);
   }
   const readNow = (file: string) => texts.get(file) ?? host.read(file);
   const exportsThrough = (barrel: string, module: string, name: string) => reexportsName(readNow, (f, specifier) => resolver.resolve(f, specifier), barrel, module, name);
@@ -196,22 +136,108 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
   }
   for (const [file, text] of texts) texts.set(file, tidyImports(file, text, untouched.get(file) ?? before()));
 
+  return { moves, dropped, shared, aliasMoves, texts, client: planClient(options, graph, movedPath) };
+}
+
+/**
+ * Where each file of the merged service goes, and which go with it (its service.ts, client.ts
+ * and project configuration). Refuses a destination that holds a file other than a module.
+ */
+function planMoves(tree: Tree, options: NormalizedMergeOptions): { moves: Map<string, string>; dropped: string[] } {
+  const { from, into } = options;
+  const moves = new Map<string, string>();
+  const dropped: string[] = [];
+  const clashes: string[] = [];
+  const names = { from: from.name, into: into.name };
+  for (const file of filesBelow(tree, from.root)) {
+    const relative = posix.relative(from.root, file);
+    if (file === from.serviceFile || file === from.clientFile || (!relative.includes('/') && PROJECT_FILES.test(relative))) {
+      dropped.push(file);
+      continue;
+    }
+    const named = mergedFileName(
+      relative,
+      names,
+      (r) => tree.exists(posix.join(into.root, r)),
+      (r) => tree.exists(posix.join(from.root, r)),
+    );
+    const destination = posix.join(into.root, named);
+    // Two modules at one place become one; any other file would be replaced.
+    if (tree.exists(destination) && !(CODE_FILE.test(destination) && tree.isFile(destination))) clashes.push(`${file} would replace ${destination}`);
+    moves.set(file, destination);
+  }
+  if (clashes.length) {
+    throw new Error(
+      `Cannot merge "${from.name}" into "${into.name}": files of "${from.name}" go to the same place in ${into.root}, and these are taken:\n` +
+        clashes.map((clash) => `  - ${clash}\n`).join('') +
+        `Rename one file of each pair first (nx g @nx/workspace:move does not apply to files; rename and update the imports), then merge again.`,
+    );
+  }
+  return { moves, dropped };
+}
+
+/**
+ * The new text of every module that moves or names what moves (found by the needles of the
+ * folders it moves from), rewritten by rewriteModule: specifiers, client calls, titles.
+ */
+function rewriteModules(
+  tree: Tree,
+  options: NormalizedMergeOptions,
+  plan: Pick<MergePlan, 'moves' | 'dropped' | 'shared' | 'aliasMoves'> & { problems: string[] },
+): { rewritten: Map<string, string>; graph: DeclarationGraph } {
+  const { from, into } = options;
+  const host = treeHost(tree);
+  const { moves } = plan;
+  const movedPath = (file: string) => moves.get(file) ?? file;
+  const intoClient = into.client?.exportName ?? options.intoClientName;
+  const endpointModules = (endpoints: readonly EndpointInfo[]) =>
+    new Map(endpoints.filter((e) => e.kind === 'typed').map((e) => [e.exportName, movedPath(e.file)]));
+  const conversions: ClientConversion[] = [
+    // from's client: direct calls inside the merged service, the remaining client elsewhere.
+    { clientFile: from.clientFile, service: from.name, endpoints: endpointModules(from.endpoints), redirect: { clientFile: posix.join(into.root, 'client.ts'), exportName: intoClient } },
+    // into's client called from moved code: direct calls now.
+    { clientFile: into.clientFile, service: into.name, endpoints: endpointModules(into.endpoints), onlyFrom: new Set(moves.keys()) },
+  ];
+  const folders = [from.root, ...plan.shared.flatMap((library) => [...library.modules.keys()].map((file) => posix.dirname(file)))];
+  const needles = [...new Set(folders.flatMap((folder) => importNeedles(host, folder)))];
+  const candidates = host.list().filter((file) => {
+    if (!CODE_FILE.test(file) || plan.dropped.includes(file)) return false;
+    if (moves.has(file)) return true;
+    const text = tree.read(file, 'utf-8') ?? '';
+    return needles.some((needle) => text.includes(needle));
+  });
+  const context = {
+    graph: readDeclarations(host, candidates),
+    moves,
+    serviceFiles: { from: from.serviceFile, into: into.serviceFile },
+    into: into.root,
+    names: { from: from.name, into: into.name },
+    aliases: new Set(plan.aliasMoves.map((move) => move.alias.pattern)),
+    conversions,
+    importExtension: options.importExtension,
+    problems: plan.problems,
+  };
+  return { rewritten: new Map(candidates.map((file) => [file, rewriteModule(context, file)])), graph: context.graph };
+}
+
+/**
+ * The remaining service's client after the merge: when it has one, or when callers of the
+ * merged one (outside the remaining service) need it now.
+ */
+function planClient(options: NormalizedMergeOptions, graph: DeclarationGraph, movedPath: (file: string) => string): MergePlan['client'] {
+  const { from, into } = options;
   const typed = [...into.endpoints, ...from.endpoints].filter((e) => e.kind === 'typed');
-  // A client for the remaining service when it has one, or when callers of the merged one need it now.
-  const redirected = [...context.graph.modules.values()].some(
+  const redirected = [...graph.modules.values()].some(
     (module) => !isInside(movedPath(module.file), into.root) && module.imports.some((binding) => binding.resolvedFile !== undefined && binding.resolvedFile === from.clientFile),
   );
-  const client =
-    into.clientFile || redirected
-      ? {
-          exportName: intoClient,
-          endpointModules: [...new Set(typed.map((e) => movedPath(e.file)))],
-          endpoints: typed.map((e) => ({ name: e.exportName, module: movedPath(e.file) })),
-          staleModules: [],
-          example: typed[0]?.exportName ?? 'endpoint',
-        }
-      : undefined;
-  return { moves, dropped, shared, aliasMoves, texts, client };
+  if (!into.clientFile && !redirected) return undefined;
+  return {
+    exportName: into.client?.exportName ?? options.intoClientName,
+    endpointModules: [...new Set(typed.map((e) => movedPath(e.file)))],
+    endpoints: typed.map((e) => ({ name: e.exportName, module: movedPath(e.file) })),
+    staleModules: [],
+    example: typed[0]?.exportName ?? 'endpoint',
+  };
 }
 
 /** Every file below `dir`, whatever its name (fixtures too), installed packages aside. */
