@@ -177,6 +177,18 @@ describe('merge-service generator', () => {
     expect(typecheckTree(tree)).toEqual([]);
   });
 
+  it("keeps the merged service's main module beside the remaining one's when both declare a name", async () => {
+    const module = (endpoint: string) =>
+      `import { api } from '@topo/runtime';\n\nconst greeting = '${endpoint}';\n\nexport const ${endpoint} = api({ expose: true, method: 'GET', path: '/${endpoint}' }, async () => ({ greeting }));\n`;
+    service('hello', { 'hello.ts': module('h1'), 'hello.spec.ts': `import { h1 } from './hello';\n\nit('greets', () => h1());\n` });
+    service('yo', { 'yo.ts': module('h2'), 'yo.spec.ts': `import { h2 } from './yo';\n\nit('greets', () => h2());\n` });
+    await merge();
+    expect(read(`${SERVICES}/hello/yo.ts`)).toBe(module('h2'));
+    expect(read(`${SERVICES}/hello/yo.spec.ts`)).toContain(`from './yo'`);
+    expect(read(`${SERVICES}/hello/hello.ts`)).toBe(module('h1'));
+    expect(services()).toEqual({ hello: ['h1', 'h2'] });
+  });
+
   it('writes no client for the remaining service when it had none and no caller of the merged one needs it', async () => {
     service('hello', { 'hello.ts': `import { api } from '@topo/runtime';\n\nexport const h1 = api({ expose: true, method: 'GET', path: '/h1' }, async () => ({ ok: true }));\n` });
     service('yo', {

@@ -25,6 +25,14 @@ describe('mergedFileName', () => {
     expect(mergedFileName('checks.spec.ts', checks, intoHas, fromHas)).toBe('checks.spec.ts');
   });
 
+  it('keeps the names when the two main modules cannot be one, and the files beside them follow', () => {
+    const intoHas = files('hello.ts', 'hello.spec.ts');
+    const fromHas = files('yo.ts', 'yo.spec.ts');
+    const never = () => false;
+    expect(mergedFileName('yo.ts', names, intoHas, fromHas, never)).toBe('yo.ts');
+    expect(mergedFileName('yo.spec.ts', names, intoHas, fromHas, never)).toBe('yo.spec.ts');
+  });
+
   it('without a main module, sends a file named after the merged service to the file of the same kind it has', () => {
     expect(mergedFileName('yo.spec.ts', names, files('hello.spec.ts'), files('yo.spec.ts'))).toBe('hello.spec.ts');
     expect(mergedFileName('yo.spec.ts', names, files('hello.ts'), files('yo.spec.ts'))).toBe('yo.spec.ts');

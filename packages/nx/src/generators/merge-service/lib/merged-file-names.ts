@@ -16,7 +16,8 @@ const CODE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts'];
  * (`yo.ts`) goes to the remaining service's (`hello.ts`) when that one exists, where the
  * two are joined, and the files named after it beside it (`yo.spec.ts`, `yo.test.ts`)
  * follow it. Without a main module of its own, a file named after the merged service goes
- * to the remaining service's file of that name when there is one.
+ * to the remaining service's file of that name when there is one. Main modules that cannot
+ * be one (`canJoin`: both declare a name) keep their names, and so do the files beside them.
  *
  * @example
  * const into = new Set(['hello.ts']);
@@ -28,6 +29,7 @@ export function mergedFileName(
   names: MergedNames,
   intoHas: (relative: string) => boolean,
   fromHas: (relative: string) => boolean,
+  canJoin: (fromModule: string, intoModule: string) => boolean = () => true,
 ): string {
   const dir = posix.dirname(relative);
   const [stem, ...rest] = posix.basename(relative).split('.');
@@ -36,5 +38,5 @@ export function mergedFileName(
   const renamed = named(names.into, rest.join('.'));
   const main = CODE_EXTENSIONS.find((extension) => fromHas(named(names.from, extension)));
   if (main === undefined) return intoHas(renamed) ? renamed : relative;
-  return intoHas(named(names.into, main)) ? renamed : relative;
+  return intoHas(named(names.into, main)) && canJoin(named(names.from, main), named(names.into, main)) ? renamed : relative;
 }

@@ -1,6 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import { createModuleResolver, type DeclarationGraph, type EndpointInfo, importNeedles, isInside, readDeclarations, treeHost } from '../../../analysis';
+import { createModuleResolver, type DeclarationGraph, type EndpointInfo, importNeedles, isInside, readDeclarations, readModuleSyntax, treeHost } from '../../../analysis';
 import type { NormalizedMergeOptions } from './normalize-options';
 import type { TypedEndpoint } from './client-modules';
 import { mergeModules } from './merge-modules';
@@ -160,6 +160,7 @@ function planMoves(tree: Tree, options: NormalizedMergeOptions): { moves: Map<st
       names,
       (r) => tree.exists(posix.join(into.root, r)),
       (r) => tree.exists(posix.join(from.root, r)),
+      (fromModule, intoModule) => !declaresAlike(tree, posix.join(from.root, fromModule), posix.join(into.root, intoModule)),
     );
     const destination = posix.join(into.root, named);
     // Two modules at one place become one; any other file would be replaced.
@@ -238,6 +239,12 @@ function planClient(options: NormalizedMergeOptions, graph: DeclarationGraph, mo
     staleModules: [],
     example: typed[0]?.exportName ?? 'endpoint',
   };
+}
+
+/** Whether two modules declare a name both (they cannot be one module then). */
+function declaresAlike(tree: Tree, a: string, b: string): boolean {
+  const declared = readModuleSyntax(b, tree.read(b, 'utf-8') ?? '').declares;
+  return [...readModuleSyntax(a, tree.read(a, 'utf-8') ?? '').declares].some((name) => declared.has(name));
 }
 
 /** Every file below `dir`, whatever its name (fixtures too), installed packages aside. */
