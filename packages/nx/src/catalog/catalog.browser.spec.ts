@@ -121,6 +121,8 @@ describe('the catalog page in Chromium', () => {
       }
     }
     await expect(page.locator('details[data-endpoint="users.lookup"] .summary-doc').textContent()).resolves.toBe('Private: only other services may look a user up.');
+    // No database in the model: no Databases tab.
+    await expect(tab('Databases').count()).resolves.toBe(0);
 
     // An endpoint opens onto its request and response tables.
     await page.locator('details[data-endpoint="orders.place"] > summary').click();
@@ -274,11 +276,12 @@ describe('the catalog page in Chromium', () => {
     }
   });
 
-  it('opened as a file, shows the embedded catalog without try-it-out', async () => {
+  it('opened as a file, shows the embedded catalog without try-it-out, and databases when the model has some', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'topo-catalog-file-'));
     try {
       const file = join(dir, 'index.html');
-      writeFileSync(file, await renderCatalogPage(catalog));
+      const withDatabase: Catalog = { ...catalog, databases: [{ name: 'userdb', owner: 'users', users: ['users', 'orders'] }] };
+      writeFileSync(file, await renderCatalogPage(withDatabase));
       await page.goto(`file://${file}`);
       await page.locator('.live-status.static').waitFor();
       expect(await attributes(page.locator('details[data-endpoint]'), 'data-endpoint')).toEqual(endpointKeys(catalog));
@@ -287,7 +290,13 @@ describe('the catalog page in Chromium', () => {
       await expect(page.locator('details[data-endpoint="users.get"] .note').textContent()).resolves.toContain('served by nx serve');
       await tab('Architecture').click();
       expect(await attributes(diagramEdges(), 'data-edge')).toEqual(callingPairs(catalog));
-      await shot('10-file');
+      expect(await attributes(page.locator('.diagram-svg .node[data-database]'), 'data-database')).toEqual(['userdb']);
+      expect(await attributes(page.locator('.diagram-svg .edge.db-edge'), 'data-from')).toEqual(['orders', 'users']);
+      await shot('10-file-diagram');
+      await tab('Databases').click();
+      const row = await page.locator('tr[data-database="userdb"]').evaluate((element) => [...element.children].map((cell) => cell.textContent));
+      expect(row).toEqual(['userdb', 'users', 'orders']);
+      await shot('11-file-databases');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Catalog, CatalogService } from './model';
-import { CATALOG_ELEMENT_ID, embedJson, readEmbeddedCatalog, renderCatalogPage } from './render-page';
+import { layoutDiagram } from './page/layout';
+import { serviceGraph } from './page/view-model';
+import { CATALOG_ELEMENT_ID, embedJson, LAYOUT_ELEMENT_ID, readEmbeddedCatalog, readEmbeddedLayout, renderCatalogPage } from './render-page';
 
 jest.setTimeout(60_000);
 
@@ -142,8 +144,12 @@ describe('renderCatalogPage', () => {
     const [style] = elementText(html, /<style>/, '</style>');
     expect(style.length).toBeGreaterThan(1000);
     expect(style.match(/url\(/g) ?? []).toEqual([]);
-    // Two scripts: the embedded catalog (data) and the inline bundle.
-    expect(html.match(/<script\b[^>]*>/g)).toEqual([`<script type="application/json" id="${CATALOG_ELEMENT_ID}" data-encoding="gzip-base64">`, '<script>']);
+    // Three scripts: the embedded catalog and diagram layout (data) and the inline bundle.
+    expect(html.match(/<script\b[^>]*>/g)).toEqual([
+      `<script type="application/json" id="${CATALOG_ELEMENT_ID}" data-encoding="gzip-base64">`,
+      `<script type="application/json" id="${LAYOUT_ELEMENT_ID}" data-encoding="gzip-base64">`,
+      '<script>',
+    ]);
   });
 
   it('lets the browser run only its own script and style, and connect only to its own origin', () => {
@@ -176,6 +182,11 @@ describe('renderCatalogPage', () => {
     expect(html).not.toContain('alert(1)');
   });
 
+  it('embeds the whole diagram laid out, as the page would lay it out', () => {
+    expect(readEmbeddedLayout(html)).toEqual(layoutDiagram(tricky, serviceGraph(tricky)));
+    expect(readEmbeddedLayout(html).nodes.map((node) => node.name)).toEqual(['users']);
+  });
+
   it('escapes JSON for a <script> element', () => {
     const value = { doc: '</script><!-- \u2028\u2029 & >' };
     const text = embedJson(value);
@@ -201,6 +212,7 @@ describe('renderCatalogPage', () => {
     expect(Buffer.byteLength(JSON.stringify(catalog))).toBeGreaterThan(1024 * 1024);
     expect(bytes).toBeLessThan(1024 * 1024);
     expect(readEmbeddedCatalog(page)).toEqual(catalog);
+    expect(readEmbeddedLayout(page).nodes).toHaveLength(200);
     expect(page).not.toMatch(/https?:\/\//i);
   });
 });

@@ -3,6 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import type { Catalog } from './model';
+import { layoutDiagram, layoutKey, type DiagramLayout } from './page/layout';
+import { serviceGraph } from './page/view-model';
 
 /**
  * The catalog page: one self-contained HTML document with the catalog embedded, its script
@@ -18,6 +20,8 @@ const PAGE_DIR = [join(__dirname, 'page'), join(__dirname, '..', '..', 'src', 'c
 
 /** The id of the `<script type="application/json">` that holds the catalog. */
 export const CATALOG_ELEMENT_ID = 'topo-catalog';
+/** The id of the one that holds the diagram's layout, made here so that the browser draws at once. */
+export const LAYOUT_ELEMENT_ID = 'topo-layout';
 
 /**
  * How the catalog is embedded: its JSON, gzipped, in base64, as one JSON string. Schemas
@@ -65,6 +69,7 @@ export async function renderCatalogPage(catalog: Catalog): Promise<string> {
     '<noscript><p>The service catalog needs JavaScript. catalog.json beside this page holds the same model.</p></noscript>\n' +
     '<div id="topo-app"></div>\n' +
     `<script type="application/json" id="${CATALOG_ELEMENT_ID}" data-encoding="${CATALOG_ENCODING}">${embedJson(encodeCatalog(catalog))}</script>\n` +
+    `<script type="application/json" id="${LAYOUT_ELEMENT_ID}" data-encoding="${CATALOG_ENCODING}">${embedJson(encode(diagramLayout(catalog)))}</script>\n` +
     `<script>${script}</script>\n` +
     '</body>\n</html>\n'
   );
@@ -86,17 +91,45 @@ export function embedJson(value: unknown): string {
 
 /** The catalog as the page embeds it (see {@link CATALOG_ENCODING}). */
 export function encodeCatalog(catalog: Catalog): string {
-  return gzipSync(JSON.stringify(catalog), { level: constants.Z_BEST_COMPRESSION }).toString('base64');
+  return encode(catalog);
+}
+
+function encode(value: unknown): string {
+  return gzipSync(JSON.stringify(value), { level: constants.Z_BEST_COMPRESSION }).toString('base64');
+}
+
+const layouts = new Map<string, DiagramLayout>();
+
+/** The whole diagram laid out (kept for the last few catalogs: nx serve renders the page again for every change). */
+function diagramLayout(catalog: Catalog): DiagramLayout {
+  const graph = serviceGraph(catalog);
+  const key = layoutKey(catalog, graph, undefined);
+  let laid = layouts.get(key);
+  if (!laid) {
+    laid = layoutDiagram(catalog, graph);
+    layouts.set(key, laid);
+    if (layouts.size > 4) layouts.delete(layouts.keys().next().value as string);
+  }
+  return laid;
+}
+
+/** Reads the diagram layout embedded in a rendered page. */
+export function readEmbeddedLayout(html: string): DiagramLayout {
+  return decodeElement(html, LAYOUT_ELEMENT_ID) as DiagramLayout;
 }
 
 /** Reads the catalog embedded in a rendered page, as the page itself does. */
 export function readEmbeddedCatalog(html: string): Catalog {
-  const open = `<script type="application/json" id="${CATALOG_ELEMENT_ID}" data-encoding="${CATALOG_ENCODING}">`;
+  return decodeElement(html, CATALOG_ELEMENT_ID) as Catalog;
+}
+
+function decodeElement(html: string, id: string): unknown {
+  const open = `<script type="application/json" id="${id}" data-encoding="${CATALOG_ENCODING}">`;
   const start = html.indexOf(open);
-  if (start === -1) throw new Error(`The page has no <script id="${CATALOG_ELEMENT_ID}">.`);
+  if (start === -1) throw new Error(`The page has no <script id="${id}">.`);
   const end = html.indexOf('</script>', start);
   const encoded = JSON.parse(html.slice(start + open.length, end)) as string;
-  return JSON.parse(gunzipSync(Buffer.from(encoded, 'base64')).toString('utf8')) as Catalog;
+  return JSON.parse(gunzipSync(Buffer.from(encoded, 'base64')).toString('utf8'));
 }
 
 function pageAssets(): Promise<PageAssets> {

@@ -1,6 +1,7 @@
 import type { Catalog } from '../model';
 import { Diagram } from './diagram';
 import { h, replaceChildren } from './dom';
+import type { DiagramLayout } from './layout';
 import type { LiveState } from './live';
 import { databasesView, ProcessesView } from './processes';
 import { ServicesView } from './services';
@@ -54,7 +55,7 @@ export class CatalogPage {
   /** Search and access filter: they filter the list and dim the diagram. */
   private readonly filterBar: HTMLElement;
 
-  constructor(root: HTMLElement, catalog: Catalog) {
+  constructor(root: HTMLElement, catalog: Catalog, layouts: readonly DiagramLayout[] = []) {
     this.catalog = normalize(catalog);
     this.graph = serviceGraph(this.catalog);
     this.search = h('input', {
@@ -81,7 +82,7 @@ export class CatalogPage {
       this.access,
     );
     this.services = new ServicesView({ onShowInDiagram: (service) => this.showInDiagram(service) });
-    this.diagram = new Diagram({ onIsolate: (service) => this.isolate(service), onOpenService: (service) => this.openService(service) });
+    this.diagram = new Diagram({ onIsolate: (service) => this.isolate(service), onOpenService: (service) => this.openService(service) }, layouts);
     this.processes = new ProcessesView((service) => this.openService(service));
 
     this.panels.set('services', this.services.element);

@@ -1,7 +1,7 @@
-import { graphlib, layout } from '@dagrejs/dagre';
 import type { Catalog } from '../model';
 import { h, s, replaceChildren } from './dom';
-import { databaseNode, edgeLabel, serviceNode, type ServiceGraph } from './view-model';
+import { endpointCount, LABEL_HEIGHT, layoutDiagram, layoutKey, type DiagramLayout, type LaidNode } from './layout';
+import { databaseNode, serviceNode, type ServiceGraph } from './view-model';
 
 /**
  * The architecture diagram: a node per service (and database), an edge per caller → callee
@@ -25,25 +25,13 @@ interface View {
   k: number;
 }
 
-interface NodeBox {
-  id: string;
-  kind: 'service' | 'database';
-  name: string;
-  width: number;
-  height: number;
-}
-
 const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
-const NAME_FONT = `600 13px ${FONT_FAMILY}`;
-const META_FONT = `11px ${FONT_FAMILY}`;
-const NODE_HEIGHT = 42;
-const LABEL_HEIGHT = 14;
 const MIN_ZOOM = 0.05;
 const MAX_ZOOM = 4;
 /** Below this zoom edge labels are hidden: unreadable, and they hide the edges. */
 const LABEL_ZOOM = 0.45;
-/** Past this many nodes dagre's network-simplex ranking costs more than it gives; tight-tree is close and several times faster. */
-const LARGE_GRAPH = 80;
+/** Layouts kept, so that showing everything again after an isolation costs nothing. */
+const KEPT_LAYOUTS = 8;
 
 /** The group the overview shows a second time. */
 const CONTENT_ID = 'topo-diagram-content';
@@ -72,14 +60,20 @@ export class Diagram {
   private layoutKey = '';
   private nodeElements = new Map<string, SVGGElement>();
   private edgesOfNode = new Map<string, SVGGElement[]>();
-  private measure?: CanvasRenderingContext2D;
   private dirty = true;
   private shown = false;
   private drawnOnce = false;
   private drag?: { id: number; x: number; y: number; view: View; moved: boolean };
   private suppressClick = false;
 
-  constructor(private readonly handlers: DiagramHandlers) {
+  private readonly layouts = new Map<string, DiagramLayout>();
+
+  /** `laidOut`: layouts made ahead (render-page.ts lays the whole diagram out when it renders the page). */
+  constructor(
+    private readonly handlers: DiagramHandlers,
+    laidOut: readonly DiagramLayout[] = [],
+  ) {
+    for (const laid of laidOut) this.layouts.set(laid.key, laid);
     this.content = s('g', { id: CONTENT_ID });
     this.scene = s('g', { class: 'scene' }, this.content);
     this.minimapView = s('rect', { class: 'minimap-view' });
@@ -98,6 +92,15 @@ export class Diagram {
         tabindex: 0,
         'font-family': FONT_FAMILY,
         onkeydown: (event: KeyboardEvent) => this.onKey(event),
+        onclick: (event: MouseEvent) => this.onNodeClick(event),
+        onpointerover: (event: PointerEvent) => this.onNodeHover(event),
+        onpointerout: (event: PointerEvent) => this.onNodeHover(event),
+        onfocusin: (event: FocusEvent) => {
+          // Keyboard focus shows the calls as hovering does; the focus a click leaves does not.
+          const node = nodeOf(event.target);
+          if (node && node.matches(':focus-visible')) this.highlight(nodeId(node));
+        },
+        onfocusout: () => this.highlight(undefined),
       },
       s('defs', null, arrowMarker('arrow', 'arrowhead'), arrowMarker('arrow-hl', 'arrowhead hl')),
       this.scene,
@@ -145,7 +148,7 @@ export class Diagram {
     this.graph = graph;
     this.isolated = isolated && graph.services.includes(isolated) ? isolated : undefined;
     this.visible = visible;
-    const key = structureKey(graph, this.isolated);
+    const key = layoutKey(catalog, graph, this.isolated);
     if (key !== this.layoutKey) {
       this.layoutKey = key;
       this.dirty = true;
@@ -179,47 +182,21 @@ export class Diagram {
     this.size = { width: rect.width, height: rect.height };
   }
 
-  private textWidth(text: string, font: string): number {
-    if (!this.measure) this.measure = document.createElement('canvas').getContext('2d') ?? undefined;
-    if (!this.measure) return text.length * 7.5;
-    this.measure.font = font;
-    return this.measure.measureText(text).width;
+  /** The layout for the current catalog and isolation: kept, embedded by the page, or made now. */
+  private layoutFor(catalog: Catalog, graph: ServiceGraph): DiagramLayout {
+    const known = this.layouts.get(this.layoutKey);
+    if (known) return known;
+    performance.mark('topo:diagram-layout-start');
+    const laid = layoutDiagram(catalog, graph, this.isolated);
+    performance.measure(LAYOUT_MEASURE, 'topo:diagram-layout-start');
+    this.layouts.set(laid.key, laid);
+    // A few are enough: the whole diagram and the last isolations.
+    if (this.layouts.size > KEPT_LAYOUTS) this.layouts.delete(this.layouts.keys().next().value as string);
+    return laid;
   }
 
   private layoutAndDraw(catalog: Catalog, graph: ServiceGraph): void {
-    performance.mark('topo:diagram-layout-start');
-    const isolated = this.isolated;
-    const shownNodes = new Set<string>(isolated ? [serviceNode(isolated), ...(graph.neighbours.get(serviceNode(isolated)) ?? [])] : []);
-    const keepNode = (id: string) => !isolated || shownNodes.has(id);
-    const keepEdge = (from: string, to: string) => !isolated || from === serviceNode(isolated) || to === serviceNode(isolated);
-
-    const endpointsOf = new Map(catalog.services.map((service) => [service.name, service.endpoints.length]));
-    const boxes: NodeBox[] = [
-      ...graph.services.map((name): NodeBox => ({ id: serviceNode(name), kind: 'service', name, width: 0, height: NODE_HEIGHT })),
-      ...graph.databases.map((name): NodeBox => ({ id: databaseNode(name), kind: 'database', name, width: 0, height: NODE_HEIGHT + 8 })),
-    ].filter((box) => keepNode(box.id));
-    for (const box of boxes) {
-      const meta = box.kind === 'service' ? endpointCount(endpointsOf.get(box.name) ?? 0) : 'database';
-      box.width = Math.ceil(Math.max(this.textWidth(box.name, NAME_FONT), this.textWidth(meta, META_FONT)) + 28);
-    }
-    const edges = graph.edges.filter((edge) => keepEdge(serviceNode(edge.from), serviceNode(edge.to)));
-    const databaseEdges = graph.databaseEdges.filter((edge) => keepEdge(serviceNode(edge.service), databaseNode(edge.database)));
-
-    const g = new graphlib.Graph({ multigraph: false });
-    const large = boxes.length > LARGE_GRAPH;
-    g.setGraph({ rankdir: 'LR', nodesep: large ? 14 : 22, ranksep: large ? 56 : 70, edgesep: 8, marginx: 24, marginy: 24, ranker: large ? 'tight-tree' : 'network-simplex' });
-    g.setDefaultEdgeLabel(() => ({}));
-    for (const box of boxes) g.setNode(box.id, { width: box.width, height: box.height });
-    const labels = new Map<string, string>();
-    for (const edge of edges) {
-      const label = edgeLabel(edge.endpoints);
-      labels.set(edge.key, label);
-      g.setEdge(serviceNode(edge.from), serviceNode(edge.to), { width: Math.ceil(this.textWidth(label, META_FONT)) + 8, height: LABEL_HEIGHT, labelpos: 'c' });
-    }
-    for (const edge of databaseEdges) g.setEdge(serviceNode(edge.service), databaseNode(edge.database), { minlen: 1 });
-    layout(g);
-    performance.measure(LAYOUT_MEASURE, 'topo:diagram-layout-start');
-
+    const laid = this.layoutFor(catalog, graph);
     this.nodeElements.clear();
     this.edgesOfNode.clear();
     const addEdgeOf = (id: string, element: SVGGElement) => {
@@ -228,61 +205,62 @@ export class Diagram {
       else this.edgesOfNode.set(id, [element]);
     };
 
+    const calls = new Map(graph.edges.map((edge) => [edge.key, edge]));
+    const uses = new Map(graph.databaseEdges.map((edge) => [edge.key, edge]));
     const edgeLayer = s('g', { class: 'edges' });
-    for (const edge of edges) {
-      const from = serviceNode(edge.from);
-      const to = serviceNode(edge.to);
-      const laid = g.edge(from, to) as { points?: { x: number; y: number }[]; x?: number; y?: number; width?: number } | undefined;
-      const label = labels.get(edge.key) ?? '';
-      const width = laid?.width ?? 0;
-      const element = s(
-        'g',
-        { class: 'edge', 'data-edge': edge.key, 'data-from': edge.from, 'data-to': edge.to },
-        s('title', null, `${edge.from} calls ${edge.to}: ${edge.endpoints.join(', ')}\n${edge.calls.map((call) => `${call.from.endpoint ?? '(module)'} → ${call.to.endpoint}  ${call.from.file}:${call.from.line}`).join('\n')}`),
-        s('path', { d: curve(laid?.points ?? []), 'marker-end': 'url(#arrow)' }),
-        laid?.x !== undefined && laid.y !== undefined
-          ? s(
-              'g',
-              { class: 'edge-label', transform: `translate(${round(laid.x)},${round(laid.y)})` },
-              s('rect', { x: round(-width / 2), y: -LABEL_HEIGHT / 2 - 1, width: round(width), height: LABEL_HEIGHT + 2, rx: 3 }),
-              s('text', { 'text-anchor': 'middle', y: 4 }, label),
-            )
-          : null,
-      );
+    for (const laidEdge of laid.edges) {
+      const call = calls.get(laidEdge.key);
+      const use = uses.get(laidEdge.key);
+      let element: SVGGElement;
+      if (call) {
+        const label = laidEdge.label;
+        element = s(
+          'g',
+          { class: 'edge', 'data-edge': call.key, 'data-from': call.from, 'data-to': call.to },
+          s('title', null, `${call.from} calls ${call.to}: ${call.endpoints.join(', ')}\n${call.calls.map((c) => `${c.from.endpoint ?? '(module)'} → ${c.to.endpoint}  ${c.from.file}:${c.from.line}`).join('\n')}`),
+          s('path', { d: curve(laidEdge.points), 'marker-end': 'url(#arrow)' }),
+          label
+            ? s(
+                'g',
+                { class: 'edge-label', transform: `translate(${label.x},${label.y})` },
+                s('rect', { x: round(-label.width / 2), y: -LABEL_HEIGHT / 2 - 1, width: label.width, height: LABEL_HEIGHT + 2, rx: 3 }),
+                s('text', { 'text-anchor': 'middle', y: 4 }, label.text),
+              )
+            : null,
+        );
+        addEdgeOf(serviceNode(call.from), element);
+        addEdgeOf(serviceNode(call.to), element);
+      } else if (use) {
+        element = s(
+          'g',
+          { class: `edge db-edge${use.owner ? ' owner' : ''}`, 'data-edge': use.key, 'data-from': use.service, 'data-database': use.database },
+          s('title', null, `${use.service} ${use.owner ? 'owns' : 'uses'} database ${use.database}`),
+          s('path', { d: curve(laidEdge.points), 'marker-end': 'url(#arrow)' }),
+        );
+        addEdgeOf(serviceNode(use.service), element);
+        addEdgeOf(databaseNode(use.database), element);
+      } else continue;
       edgeLayer.append(element);
-      addEdgeOf(from, element);
-      addEdgeOf(to, element);
-    }
-    for (const edge of databaseEdges) {
-      const from = serviceNode(edge.service);
-      const to = databaseNode(edge.database);
-      const laid = g.edge(from, to) as { points?: { x: number; y: number }[] } | undefined;
-      const element = s(
-        'g',
-        { class: `edge db-edge${edge.owner ? ' owner' : ''}`, 'data-edge': edge.key, 'data-from': edge.service, 'data-database': edge.database },
-        s('title', null, `${edge.service} ${edge.owner ? 'owns' : 'uses'} database ${edge.database}`),
-        s('path', { d: curve(laid?.points ?? []), 'marker-end': 'url(#arrow)' }),
-      );
-      edgeLayer.append(element);
-      addEdgeOf(from, element);
-      addEdgeOf(to, element);
     }
 
+    const callsOf = new Map<string, string[]>();
+    const callersOf = new Map<string, string[]>();
+    for (const edge of graph.edges) {
+      callsOf.set(edge.from, [...(callsOf.get(edge.from) ?? []), edge.to]);
+      callersOf.set(edge.to, [...(callersOf.get(edge.to) ?? []), edge.from]);
+    }
     const nodeLayer = s('g', { class: 'nodes' });
-    for (const box of boxes) {
-      const laid = g.node(box.id) as { x: number; y: number };
-      const x = round(laid.x - box.width / 2);
-      const y = round(laid.y - box.height / 2);
-      const element = box.kind === 'service' ? this.serviceElement(box, x, y, endpointsOf.get(box.name) ?? 0) : this.databaseElement(box, x, y);
+    for (const node of laid.nodes) {
+      const element = node.kind === 'service' ? this.serviceElement(node, callsOf.get(node.name) ?? [], callersOf.get(node.name) ?? []) : this.databaseElement(node);
       nodeLayer.append(element);
-      this.nodeElements.set(box.id, element);
+      this.nodeElements.set(node.id, element);
     }
     replaceChildren(this.content, edgeLayer, nodeLayer);
-    const bounds = g.graph() as { width?: number; height?: number };
-    this.bounds = { width: bounds.width ?? 0, height: bounds.height ?? 0 };
-    this.minimap.setAttribute('viewBox', `0 0 ${round(this.bounds.width)} ${round(this.bounds.height)}`);
-    this.svg.classList.toggle('isolating', Boolean(isolated));
-    this.resetButton.disabled = !isolated;
+    performance.mark('topo:diagram-built');
+    this.bounds = { width: laid.width, height: laid.height };
+    this.minimap.setAttribute('viewBox', `0 0 ${laid.width} ${laid.height}`);
+    this.svg.classList.toggle('isolating', Boolean(this.isolated));
+    this.resetButton.disabled = !this.isolated;
     this.renderInfo(catalog, graph);
 
     if (!this.drawnOnce) {
@@ -294,59 +272,38 @@ export class Diagram {
 
   private bounds = { width: 0, height: 0 };
 
-  private serviceElement(box: NodeBox, x: number, y: number, endpoints: number): SVGGElement {
-    const graph = this.graph!;
-    const id = box.id;
-    const calls = graph.edges.filter((edge) => edge.from === box.name).map((edge) => edge.to);
-    const callers = graph.edges.filter((edge) => edge.to === box.name).map((edge) => edge.from);
-    const selected = this.isolated === box.name;
+  private serviceElement(node: LaidNode, calls: readonly string[], callers: readonly string[]): SVGGElement {
+    const selected = this.isolated === node.name;
     const label =
-      `${box.name}: ${endpointCount(endpoints)}; calls ${calls.join(', ') || 'no service'}; called by ${callers.join(', ') || 'no service'}. ` +
+      `${node.name}: ${node.meta}; calls ${calls.join(', ') || 'no service'}; called by ${callers.join(', ') || 'no service'}. ` +
       (selected ? 'Press to show every service.' : 'Press to show it with its neighbours only.');
     return s(
       'g',
       {
         class: `node service${selected ? ' selected' : ''}`,
-        'data-service': box.name,
-        transform: `translate(${x},${y})`,
+        'data-service': node.name,
+        transform: `translate(${node.x},${node.y})`,
         tabindex: 0,
         role: 'button',
         'aria-pressed': selected ? 'true' : 'false',
         'aria-label': label,
-        onclick: () => this.handlers.onIsolate(selected ? undefined : box.name),
-        onkeydown: (event: KeyboardEvent) => {
-          if (event.key === 'Enter' || event.key === ' ') {
-            event.preventDefault();
-            this.handlers.onIsolate(selected ? undefined : box.name);
-          }
-        },
-        onpointerenter: () => this.highlight(id),
-        onpointerleave: () => this.highlight(undefined),
-        onfocus: () => this.highlight(id),
-        onblur: () => this.highlight(undefined),
       },
-      s('rect', { width: box.width, height: box.height, rx: 7 }),
-      s('text', { class: 'name', x: box.width / 2, y: 18, 'text-anchor': 'middle' }, box.name),
-      s('text', { class: 'meta', x: box.width / 2, y: 33, 'text-anchor': 'middle' }, endpointCount(endpoints)),
+      s('rect', { width: node.width, height: node.height, rx: 7 }),
+      s('text', { class: 'name', x: node.width / 2, y: 18, 'text-anchor': 'middle' }, node.name),
+      s('text', { class: 'meta', x: node.width / 2, y: 33, 'text-anchor': 'middle' }, node.meta),
     );
   }
 
-  private databaseElement(box: NodeBox, x: number, y: number): SVGGElement {
-    const w = box.width;
-    const hgt = box.height;
+  private databaseElement(node: LaidNode): SVGGElement {
+    const w = node.width;
+    const hgt = node.height;
     const ry = 6;
     return s(
       'g',
-      {
-        class: 'node database',
-        'data-database': box.name,
-        transform: `translate(${x},${y})`,
-        onpointerenter: () => this.highlight(box.id),
-        onpointerleave: () => this.highlight(undefined),
-      },
+      { class: 'node database', 'data-database': node.name, transform: `translate(${node.x},${node.y})` },
       s('path', { d: `M0,${ry} A${w / 2},${ry} 0 0 1 ${w},${ry} V${hgt - ry} A${w / 2},${ry} 0 0 1 0,${hgt - ry} Z M0,${ry} A${w / 2},${ry} 0 0 0 ${w},${ry}` }),
-      s('text', { class: 'name', x: w / 2, y: 24, 'text-anchor': 'middle' }, box.name),
-      s('text', { class: 'meta', x: w / 2, y: 38, 'text-anchor': 'middle' }, 'database'),
+      s('text', { class: 'name', x: w / 2, y: 24, 'text-anchor': 'middle' }, node.name),
+      s('text', { class: 'meta', x: w / 2, y: 38, 'text-anchor': 'middle' }, node.meta),
     );
   }
 
@@ -381,7 +338,7 @@ export class Diagram {
     const graph = this.graph!;
     const services = [...this.nodeElements.keys()].filter((id) => id.startsWith('s:')).length;
     const edges = this.scene.querySelectorAll('.edge:not(.db-edge)').length;
-    const matching = this.visible ? ` ${this.visible.size === 1 ? '1 service matches' : `${this.visible.size} services match`} the search.` : '';
+    const matching = this.visible ? ` ${this.visible.size === 1 ? '1 service matches' : `${this.visible.size} services match`} the filter.` : '';
     this.caption.textContent = this.isolated
       ? `${this.isolated} and its ${services - 1} neighbour${services === 2 ? '' : 's'}: click it again, press Escape or Show all to see all ${graph.services.length} services.${matching}`
       : `${graph.services.length} service${graph.services.length === 1 ? '' : 's'}, ${edges} calling pair${edges === 1 ? '' : 's'}${graph.databases.length ? `, ${graph.databases.length} database${graph.databases.length === 1 ? '' : 's'}` : ''}.${matching || ' Hover a service to see its calls, click it to isolate it.'}`;
@@ -415,7 +372,7 @@ export class Diagram {
 
   /** Shows the whole (isolated) diagram, centred. */
   fit(): void {
-    this.readSize();
+    if (this.size.width === 0) this.readSize();
     const { width, height } = this.size;
     if (width === 0 || height === 0 || this.bounds.width === 0) return;
     const k = clamp(Math.min(width / this.bounds.width, height / this.bounds.height, 1.5) * 0.96, MIN_ZOOM, MAX_ZOOM);
@@ -501,7 +458,28 @@ export class Diagram {
     }
   }
 
+  /** Clicks, hovers and keys on nodes, handled once for the whole diagram rather than on each node. */
+  private onNodeClick(event: MouseEvent): void {
+    const node = nodeOf(event.target);
+    const service = node?.dataset.service;
+    if (service) this.handlers.onIsolate(service === this.isolated ? undefined : service);
+  }
+
+  private onNodeHover(event: PointerEvent): void {
+    const over = event.type === 'pointerover';
+    const entered = nodeOf(over ? event.target : event.relatedTarget);
+    const left = nodeOf(over ? event.relatedTarget : event.target);
+    if (entered === left) return;
+    this.highlight(entered ? nodeId(entered) : undefined);
+  }
+
   private onKey(event: KeyboardEvent): void {
+    const node = nodeOf(event.target);
+    if (node?.dataset.service && (event.key === 'Enter' || event.key === ' ')) {
+      event.preventDefault();
+      this.handlers.onIsolate(node.dataset.service === this.isolated ? undefined : node.dataset.service);
+      return;
+    }
     const step = 60;
     const pan = (dx: number, dy: number) => {
       this.view = { ...this.view, x: this.view.x + dx, y: this.view.y + dy };
@@ -543,6 +521,15 @@ export class Diagram {
   }
 }
 
+/** The diagram node an event happened in, if any. */
+function nodeOf(target: EventTarget | null): SVGGElement | undefined {
+  return target instanceof Element ? ((target.closest('.node') as SVGGElement | null) ?? undefined) : undefined;
+}
+
+function nodeId(node: SVGGElement): string {
+  return node.dataset.service !== undefined ? serviceNode(node.dataset.service) : databaseNode(node.dataset.database ?? '');
+}
+
 function arrowMarker(id: string, className: string): SVGMarkerElement {
   return s(
     'marker',
@@ -558,15 +545,6 @@ function relationList(title: string, items: [string, string][]): HTMLElement {
     h('h4', null, title),
     items.length === 0 ? h('p', { class: 'muted' }, 'none') : h('ul', null, items.map(([name, detail]) => h('li', null, h('strong', null, name), detail ? ` · ${detail}` : ''))),
   );
-}
-
-function endpointCount(count: number): string {
-  return `${count} endpoint${count === 1 ? '' : 's'}`;
-}
-
-/** What the layout depends on: nodes, edges, labels and the isolated service. */
-function structureKey(graph: ServiceGraph, isolated: string | undefined): string {
-  return JSON.stringify([isolated ?? '', graph.services, graph.databases, graph.edges.map((edge) => [edge.key, edge.endpoints]), graph.databaseEdges.map((edge) => [edge.key, edge.owner])]);
 }
 
 /** A smooth path through dagre's points: a uniform B-spline, as d3's curveBasis draws it. */

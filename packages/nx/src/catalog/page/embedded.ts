@@ -1,9 +1,10 @@
 /**
- * Reads the catalog render-page.ts embedded: a JSON string holding the catalog's JSON,
- * gzipped, in base64 (`data-encoding="gzip-base64"`); plain JSON when no encoding is named.
- * Inflated with the browser's own DecompressionStream: no network, no library.
+ * Reads what render-page.ts embedded (the catalog, the diagram's layout): a JSON string
+ * holding the JSON, gzipped, in base64 (`data-encoding="gzip-base64"`); plain JSON when no
+ * encoding is named. Inflated with the browser's own DecompressionStream: no network, no
+ * library.
  */
-export async function readEmbeddedCatalog(element: HTMLElement): Promise<unknown> {
+export async function readEmbedded(element: HTMLElement): Promise<unknown> {
   const value: unknown = JSON.parse(element.textContent ?? '');
   if (element.dataset.encoding !== 'gzip-base64') return value;
   if (typeof value !== 'string') throw new Error('the embedded catalog is not a string');

@@ -1,6 +1,7 @@
 import { CatalogPage } from './app';
 import { h } from './dom';
-import { readEmbeddedCatalog } from './embedded';
+import { readEmbedded } from './embedded';
+import type { DiagramLayout } from './layout';
 import { connectLive, isCatalog } from './live';
 
 /**
@@ -10,20 +11,25 @@ import { connectLive, isCatalog } from './live';
 async function start(): Promise<void> {
   performance.mark('topo:script-start');
   const root = document.getElementById('topo-app');
-  const embedded = document.getElementById('topo-catalog');
   if (!root) return;
-  let catalog: unknown;
-  try {
-    catalog = embedded ? await readEmbeddedCatalog(embedded) : undefined;
-  } catch {
-    catalog = undefined;
-  }
+  // The catalog, and the whole diagram laid out when the page was rendered (without it the page lays it out itself).
+  const [catalog, laid] = await Promise.all(['topo-catalog', 'topo-layout'].map((id) => readElement(id)));
   if (!isCatalog(catalog)) {
     root.append(h('p', { class: 'error' }, 'This page holds no readable catalog: run nx run <app>:catalog again, or open catalog.json beside it.'));
     return;
   }
-  const page = new CatalogPage(root, catalog);
+  const layouts = laid && typeof laid === 'object' && Array.isArray((laid as DiagramLayout).nodes) ? [laid as DiagramLayout] : [];
+  const page = new CatalogPage(root, catalog, layouts);
   await connectLive({ onCatalog: (next) => page.update(next), onState: (state) => page.setLive(state) });
+}
+
+async function readElement(id: string): Promise<unknown> {
+  const element = document.getElementById(id);
+  try {
+    return element ? await readEmbedded(element) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 void start();
