@@ -106,7 +106,7 @@ export const h1 = api(
       expect(read('apps/api/shared/index.ts')).toContain(`export * from './hello/hello';`);
     });
 
-    it("divides hello's test: the h2 case moves to yo's spec, under yo's name", () => {
+    it("divides hello's test: the h2 case moves to yo's spec, its describe as its authors titled it", () => {
       expect(read(`${SERVICES}/hello/hello.spec.ts`)).toBe(`import { h1 } from './hello';
 
 describe('hello', () => {
@@ -117,7 +117,7 @@ describe('hello', () => {
 `);
       expect(read(`${SERVICES}/yo/yo.spec.ts`)).toBe(`import { h2 } from './yo';
 
-describe('yo', () => {
+describe('hello', () => {
   it('greets with h2', async () => {
     await expect(h2({ name: 'Ada' })).resolves.toEqual({ message: 'Yo, Ada!' });
   });

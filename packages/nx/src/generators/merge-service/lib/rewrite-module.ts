@@ -4,7 +4,6 @@ import { freshName } from '../../utils/identifiers';
 import { relativeSpecifier, respell } from '../../utils/specifiers';
 import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
 import type { MergedNames } from './merged-file-names';
-import { describeTitleEdits, TEST_FILE } from './test-blocks';
 
 /** How the imports of one service's client are rewritten. */
 export interface ClientConversion {
@@ -89,7 +88,6 @@ export function rewriteModule(context: RewriteContext, file: string): string {
       edits.push(replaceLiteral(source.text, literal.getStart(source), literal.end, relativeSpecifier(newPath, context.moves.get(joined) ?? joined)));
     }
   }
-  if (newPath !== file && TEST_FILE.test(file)) edits.push(...describeTitleEdits(source, context.names));
   return applyTextEdits(source.text, edits);
 }
 

@@ -1,8 +1,6 @@
 import type * as TS from 'typescript';
 import { typescript } from '../../../analysis';
 import { describeBody } from '../../split-service/lib/split-tests';
-import type { TextEdit } from '../../utils/text-edits';
-import type { MergedNames } from './merged-file-names';
 
 /** A test or spec file, by its name. */
 export const TEST_FILE = /\.(spec|test)\.[cm]?tsx?$/;
@@ -29,22 +27,3 @@ export function describeBlock(statement: TS.Statement): DescribeBlock | undefine
   return title && ts.isStringLiteralLike(title) ? { node: statement, title, body } : undefined;
 }
 
-/**
- * `describe('yo', ...)` in a test of the merged service reads `describe('hello', ...)`: the
- * split named the moved tests' top-level `describe` after the new service, the merge names
- * it after the service they test again. Other titles stay.
- *
- * @example
- * applyTextEdits(text, describeTitleEdits(readModuleSyntax(file, text).sourceFile, { from: 'yo', into: 'hello' }));
- */
-export function describeTitleEdits(sourceFile: TS.SourceFile, names: MergedNames): TextEdit[] {
-  const edits: TextEdit[] = [];
-  for (const statement of sourceFile.statements) {
-    const block = describeBlock(statement);
-    if (!block || block.title.text !== names.from) continue;
-    const start = block.title.getStart(sourceFile);
-    const quote = sourceFile.text[start];
-    edits.push({ start, end: block.title.end, text: `${quote}${names.into}${quote}` });
-  }
-  return edits;
-}

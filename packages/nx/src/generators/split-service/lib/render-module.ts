@@ -2,7 +2,6 @@ import { posix } from 'node:path';
 import type * as TS from 'typescript';
 import { type ExportElement, type ImportBinding, type ModuleDeclarations, readModuleSyntax, type TestHostSyntax, type TopLevelStatement } from '../../../analysis';
 import type { Side } from './classify-declarations';
-import { describeBody } from './split-tests';
 import type { Binding, ModulePlan, ReferenceResolver } from './resolve-references';
 import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
 import { type TestHostedService, testHosting } from './host-in-tests';
@@ -61,7 +60,6 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
       ...resolved.edits,
       ...exportEdits(statement, context),
       ...omitEdits(context.typescript, origin.sourceFile, module.omit?.get(statement) ?? []),
-      ...(module.test ? describeTitleEdits(statement, context) : []),
       ...specifierEdits(statement, origin, module, context),
       ...hostEntryEdits(statement, module, origin, context),
       ...(module.serviceMarker ? serviceNameEdits(statement, context) : []),
@@ -132,7 +130,6 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
       ...omitEdits(ts, sourceFile, module.omit?.get(statement) ?? []),
       ...specifierEdits(statement, origin, module, context),
       ...hostEntryEdits(statement, module, origin, context),
-      ...(module.test && module.owner === 'new' ? describeTitleEdits(statement, context) : []),
     );
     bindings.push(...resolved.bindings);
     for (const binding of resolved.keeps) keeps.add(binding);
@@ -370,11 +367,12 @@ function hostingOf(module: ModulePlan, origin: ModuleDeclarations, context: Rend
   const hosts = module.test ? context.hostsOf(module) : [];
   if (hosts.length === 0) return undefined;
   const vitest = origin.imports.some((binding) => binding.specifier === 'vitest');
-  // Endpoints the test imports by name and keeps importing are hosted by that name.
-  const referenced = new Set(module.statements.flatMap((s) => s.references.map((r) => r.via)).filter((via) => via !== undefined));
+  // Endpoints the test imports by name and keeps importing (it calls them directly still)
+  // are hosted by that name.
+  const kept = new Set(module.statements.flatMap((s) => [...context.resolver.resolve(s, module).keeps]));
   const importedAs = (file: string, name: string) =>
     origin.imports.find(
-      (b) => b.kind === 'named' && b.imported === name && !b.typeOnly && referenced.has(b) && b.resolvedFile !== undefined && context.homeOf(b.resolvedFile) === file,
+      (b) => b.kind === 'named' && b.imported === name && !b.typeOnly && kept.has(b) && b.resolvedFile !== undefined && context.homeOf(b.resolvedFile) === file,
     )?.local;
   const hosting = testHosting(module.path, hosts, context.importExtension, context.namesIn(module), vitest, module.inPlace ? importedAs : undefined);
   if (!context.existingHostOf(module)) return hosting;
@@ -415,16 +413,6 @@ function exportEdits(statement: TopLevelStatement, context: RenderContext): Text
     return [{ start: end, end, text: ' export' }];
   }
   return [{ start: node.getStart(), end: node.getStart(), text: 'export ' }];
-}
-
-/** `describe('hello', ...)` moved to the new service's tests is `describe('yo', ...)`. */
-function describeTitleEdits(statement: TopLevelStatement, context: RenderContext): TextEdit[] {
-  const ts = context.typescript;
-  if (!describeBody(ts, statement.node)) return [];
-  const title = ((statement.node as TS.ExpressionStatement).expression as TS.CallExpression).arguments[0];
-  if (!title || !ts.isStringLiteralLike(title) || title.text !== context.services.from) return [];
-  const quote = title.getText()[0];
-  return [{ start: title.getStart(), end: title.getEnd(), text: `${quote}${context.services.to}${quote}` }];
 }
 
 /** `new Service('hello', ...)` copied for the new service is `new Service('yo', ...)`. */
