@@ -8,7 +8,7 @@ const config: Config = {
   // the processes they start (nx, tsc, servers, create-nx-workspace), so a second worker
   // keeps both cores busy. Ports come from the OS, and workspace copies do not share caches.
   maxWorkers: 2,
-  // Jest's order, with the e2e specs after the first two other files (see the file).
+  // Jest's order, with the e2e specs last (see the file).
   testSequencer: '<rootDir>/tools/e2e/test-sequencer.js',
 };
 
