@@ -89,17 +89,18 @@ const REFUSALS: Refusal[] = [
   {
     title: 'an endpoint passed as an argument, by file and line',
     files: {
-      [`${SERVICES}/hello/registry.ts`]: `import { h2 } from './hello';
+      [`${SERVICES}/hello/registry.ts`]: `import { h1, h2 } from './hello';
 
 /** Hands each greeting to a router that calls it later. */
 export function register(add: (endpoint: unknown) => void): void {
+  add(h1);
   add(h2);
 }
 `,
     },
     message: [
       'Cannot split safely; nothing was changed.',
-      `${SERVICES}/hello/registry.ts:5: Endpoint "h2" is passed as an argument here, and after the split it is in another service ("yo"): only a direct call can become a client call.`,
+      `${SERVICES}/hello/registry.ts:6: Endpoint "h2" is passed as an argument here, and after the split it is in another service ("yo"): only a direct call can become a client call.`,
       'Call it directly (`h2(req)`) or through the client of its service, then run the split again.',
     ],
   },
@@ -137,8 +138,8 @@ export async function greetLater(name: string): Promise<string> {
 `,
     },
     message: [
-      `${SERVICES}/hello/later.ts:3: ./hello is imported dynamically here, and the split moves code out of it; the split cannot tell what the import uses.`,
-      'Import what you need statically (or call the endpoints through their client), then run the split again.',
+      `${SERVICES}/hello/later.ts:3: ./hello is loaded whole here with a dynamic import, and the split divides it between`,
+      'Move what each side needs into a module of its own (or import it statically), then run the split again.',
     ],
   },
   {

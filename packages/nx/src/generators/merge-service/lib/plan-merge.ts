@@ -12,6 +12,7 @@ import { planSharedReturn, type SharedLibraryReturn } from './shared-library';
 import { TEST_FILE } from './test-blocks';
 import { updateTestHosts } from './test-hosts';
 import { type ImportsBefore, importsBefore, tidyImports } from './tidy-imports';
+import { unexportReturned } from './unexport-returned';
 
 /** Everything the merge will write, decided before anything is. */
 export interface MergePlan {
@@ -135,6 +136,24 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
     if (!untouched.has(file)) untouched.set(file, before(file));
   }
   for (const [file, text] of texts) texts.set(file, tidyImports(file, text, untouched.get(file) ?? before()));
+
+  // What the split exported to share it, and nothing imports now, is the module's own again.
+  const gone = (file: string) => moves.has(file) || dropped.includes(file);
+  const after = createModuleResolver({
+    ...host,
+    read: (file) => texts.get(file) ?? (gone(file) ? undefined : host.read(file)),
+    isFile: (file) => texts.has(file) || (!gone(file) && host.isFile(file)),
+  });
+  const returned = shared.flatMap((library) =>
+    [...library.modules].map(([file, destination]) => ({ destination, names: readModuleSyntax(file, tree.read(file, 'utf-8') ?? '').exports })),
+  );
+  const unexported = unexportReturned(
+    returned,
+    [...new Set([...host.list(), ...texts.keys()])].filter((file) => !moves.has(file) && !dropped.includes(file)),
+    (file) => texts.get(file) ?? host.read(file),
+    (file, specifier) => after.resolve(file, specifier),
+  );
+  for (const [file, text] of unexported) texts.set(file, text);
 
   return { moves, dropped, shared, aliasMoves, texts, client: planClient(options, graph, movedPath) };
 }

@@ -202,8 +202,25 @@ export function renderInPlace(module: ModulePlan, origin: ModuleDeclarations, co
     else if (staying.length === 0) fates.set(statement, 'remove');
     else fates.set(statement, importDeclarationText(statement.node as TS.ImportDeclaration, staying, extra));
   }
+  // An import that replaces one of the file's (a name re-pointed to its new home) takes
+  // that import's place, after it when it stays; the new ones (clients, hosts) go last.
+  const importStatements = origin.statements.filter((s) => s.kind === 'import');
+  const replacing = new Map<TopLevelStatement, Binding[]>();
+  const appended: Binding[] = [];
+  for (const binding of separate) {
+    const original = binding.order === undefined ? undefined : importStatements.find((s) => s.node.pos <= binding.order! && binding.order! < s.node.end);
+    if (original) replacing.set(original, [...(replacing.get(original) ?? []), binding]);
+    else appended.push(binding);
+  }
+  for (const [statement, replacements] of replacing) {
+    const lines = importLines(replacements, module.path, context.importExtension).join('\n');
+    const fate = fates.get(statement) ?? 'keep';
+    if (fate === 'remove') fates.set(statement, lines);
+    else if (fate === 'keep') edits.push({ start: statement.node.end, end: statement.node.end, text: `\n${lines}` });
+    else fates.set(statement, `${fate}\n${lines}`);
+  }
   const hosting = hostingOf(module, origin, context);
-  const newImports = [...importLines(separate, module.path, context.importExtension), ...(hosting?.imports ?? [])];
+  const newImports = [...importLines(appended, module.path, context.importExtension), ...(hosting?.imports ?? [])];
   const setup = hosting?.setup ? `\n\n${hosting.setup}` : '';
 
   if (module.path !== origin.file) edits.push(...movedSpecifierEdits(origin, module, fates, context));
