@@ -7,14 +7,24 @@ import { analyzeWorkspace } from '../../analysis';
 import { findFreePorts } from '../../executors/serve/lib/ports';
 import { SERVICE_TAG } from '../../plugins/plugin';
 import { type CommandResult, copyFixtureWorkspace, linkNodeModules, removeWorkspace, runBin, runNx } from '../../testing/fixture-workspace';
+import { runGenerators } from '../../testing/generate';
+import { expectTreeRefused, workspaceTree } from '../../testing/refusal';
+import { splitServiceGenerator } from './split-service';
 import { type Answer, answersIn, type ServeRequest, type ServeTarget } from '../../testing/serve-replay';
 
 /**
- * The proof corpus of split-service: small monolith workspaces of different shapes, each
- * split for real, through the Nx CLI, on disk, then merged back. Before the split, after it
- * and after the merge, each workspace must typecheck, pass its own tests and answer the
- * same requests with the same status and body in every topology its manifest lists (mono
- * and micro at least).
+ * The proof corpus of split-service: small monolith workspaces of different shapes
+ * (`__fixtures__/corpus`) and three real-shaped apps ported from Encore.ts's examples
+ * (`__fixtures__/real`), each split for real, on disk, then merged back. Before the split,
+ * after it and after the merge, each workspace must typecheck, pass its own tests and
+ * answer the same requests, in order and with state, with the same status and body in
+ * every topology its manifest lists (mono and micro at least). Before the split, the
+ * splits its manifest lists as refusals must be refused, changing nothing.
+ *
+ * The workspaces of THROUGH_THE_CLI are split and merged by `nx g` and their project graph
+ * read by `nx graph` after the merge too; the others run the same built generators on Nx's
+ * own Tree over the disk, all in one Node process (runGenerators: an Nx boot less for
+ * each), and are graphed by `nx graph` after the split.
  *
  * Each fixture folder holds a whole workspace and its `corpus.json` (see CorpusManifest).
  * The copies sit side by side in one temporary folder, and the tests go phase by phase
@@ -25,8 +35,11 @@ import { type Answer, answersIn, type ServeRequest, type ServeTarget } from '../
  * Set TOPO_KEEP_FIXTURES=1 to keep the temporary workspaces.
  */
 
-const CORPUS = join(__dirname, '__fixtures__', 'corpus');
+const CORPORA = [join(__dirname, '__fixtures__', 'corpus'), join(__dirname, '__fixtures__', 'real')];
 const MANIFEST = 'corpus.json';
+
+/** The workspaces split and merged through the Nx CLI: a small one and a real-shaped one. */
+const THROUGH_THE_CLI = new Set(['guide', 'uptime']);
 
 /** Workspaces whose Nx commands, or whose serve sessions, run at the same time. */
 const CONCURRENCY = 2;
@@ -54,6 +67,8 @@ interface CorpusManifest {
   /** Topologies replayed before and after; the first is the reference. */
   topologies: string[];
   requests: CorpusRequest[];
+  /** Splits of the same service that must be refused, changing nothing; the message holds every text of `mentions`. */
+  refusals?: { endpoints: string[]; name: string; why: string; mentions: string[] }[];
   expect: {
     /** Every service after the split, with its endpoints' export names, as the analysis reads them. */
     services: Record<string, string[]>;
@@ -83,6 +98,8 @@ type Phase = 'before the split' | 'after the split' | 'after the merge';
 /** One fixture workspace of the corpus, its copy and what the steps found. */
 interface Fixture {
   name: string;
+  /** The fixture folder. */
+  source: string;
   manifest: CorpusManifest;
   requests: ServeRequest[];
   /** The copy, set up before the first test. */
@@ -93,16 +110,22 @@ interface Fixture {
   before: Map<string, Answer[]>;
   servicesBefore: Record<string, string[]>;
   split?: CommandResult;
+  /** The new service's folder after the split, as the analysis reads it. */
+  newServiceRoot?: string;
   merge?: CommandResult;
 }
 
-const fixtures: Fixture[] = readdirSync(CORPUS)
-  .filter((name) => existsSync(join(CORPUS, name, MANIFEST)))
-  .sort()
-  .map((name) => {
-    const manifest = JSON.parse(readFileSync(join(CORPUS, name, MANIFEST), 'utf8')) as CorpusManifest;
+const fixtures: Fixture[] = CORPORA.flatMap((corpus) =>
+  readdirSync(corpus)
+    .filter((name) => existsSync(join(corpus, name, MANIFEST)))
+    .map((name) => join(corpus, name)),
+)
+  .sort((a, b) => a.localeCompare(b))
+  .map((source) => {
+    const manifest = JSON.parse(readFileSync(join(source, MANIFEST), 'utf8')) as CorpusManifest;
     return {
-      name,
+      name: source.split(sep).pop()!,
+      source,
       manifest,
       requests: manifest.requests.map(toServeRequest),
       root: '',
@@ -305,9 +328,10 @@ async function answersOf(phase: Phase, f: Fixture, topology: string): Promise<An
   return answers;
 }
 
-/** `nx graph --file` in each workspace of the phase, a few at a time. */
+/** `nx graph --file` in each workspace of the phase (after the merge, those of THROUGH_THE_CLI), a few at a time. */
 const graphRun = perPhase(async (phase, workspaces) => {
-  const graphs = await inParallel(workspaces, CONCURRENCY, async (f) => {
+  const graphed = phase === 'after the merge' ? workspaces.filter((f) => THROUGH_THE_CLI.has(f.name)) : workspaces;
+  const graphs = await inParallel(graphed, CONCURRENCY, async (f) => {
     const file = join(f.root, '.nx', `corpus-graph-${phase.replace(/ /g, '-')}.json`);
     const result = await runNx(f.root, ['graph', `--file=${file}`]);
     return [f.name, { result, graph: result.status === 0 ? (JSON.parse(readFileSync(file, 'utf8')) as ProjectGraphJson).graph : undefined }] as const;
@@ -328,19 +352,56 @@ function once<R>(run: () => Promise<R>): () => Promise<R> {
   return () => (started ??= run());
 }
 
-/** The split of every workspace through the Nx CLI, a few at a time. */
-const splitRun = once(() =>
-  inParallel(fixtures, CONCURRENCY, async (f) => {
-    f.split = await runNx(f.root, splitArgs(f.manifest));
-  }),
-);
+/** How a workspace's split runs: the command a user types, or the generator in this process. */
+function splitHow(f: Fixture): string {
+  const args = splitArgs(f.manifest);
+  return THROUGH_THE_CLI.has(f.name) ? `nx ${args.join(' ')}` : `the generator: ${args.slice(2, -1).join(' ')}`;
+}
 
-/** The merge back of every workspace where the split ran, a few at a time. */
-const mergeRun = once(() =>
-  inParallel(workspacesIn('after the split'), CONCURRENCY, async (f) => {
-    f.merge = await runNx(f.root, mergeArgs(f.manifest));
-  }),
-);
+function mergeHow(f: Fixture): string {
+  const args = mergeArgs(f.manifest);
+  return THROUGH_THE_CLI.has(f.name) ? `nx ${args.join(' ')}` : `the generator: ${args.slice(2, -1).join(' ')}`;
+}
+
+/** The split of every workspace, a few at a time through the CLI, the others in this process one by one. */
+const splitRun = once(async () => {
+  await Promise.all([
+    inParallel(
+      fixtures.filter((f) => THROUGH_THE_CLI.has(f.name)),
+      CONCURRENCY,
+      async (f) => void (f.split = await runNx(f.root, splitArgs(f.manifest))),
+    ),
+    (async () => {
+      const inProcess = fixtures.filter((f) => !THROUGH_THE_CLI.has(f.name));
+      const results = await runGenerators(
+        inProcess.map((f) => {
+          const { from, endpoints, name } = f.manifest.split;
+          return { root: f.root, generator: 'split-service', options: { from, endpoints: endpoints.join(','), name } };
+        }),
+      );
+      inProcess.forEach((f, i) => (f.split = results[i]));
+    })(),
+  ]);
+});
+
+/** The merge back of every workspace where the split ran, as the split ran. */
+const mergeRun = once(async () => {
+  const split = workspacesIn('after the split');
+  await Promise.all([
+    inParallel(
+      split.filter((f) => THROUGH_THE_CLI.has(f.name)),
+      CONCURRENCY,
+      async (f) => void (f.merge = await runNx(f.root, mergeArgs(f.manifest))),
+    ),
+    (async () => {
+      const inProcess = split.filter((f) => !THROUGH_THE_CLI.has(f.name));
+      const results = await runGenerators(
+        inProcess.map((f) => ({ root: f.root, generator: 'merge-service', options: { from: f.manifest.split.name, into: f.manifest.split.from } })),
+      );
+      inProcess.forEach((f, i) => (f.merge = results[i]));
+    })(),
+  ]);
+});
 
 /** The later steps check the workspace the split left; without one they say so instead of failing obscurely. */
 function splitWorkspace(f: Fixture): string {
@@ -372,7 +433,7 @@ beforeAll(async () => {
   corpusRoot = realpathSync(mkdtempSync(join(tmpdir(), 'topo-corpus-')));
   linkNodeModules(corpusRoot);
   for (const f of fixtures) {
-    f.root = copyFixtureWorkspace(join(CORPUS, f.name), { prefix: `${f.name}-`, exclude: [MANIFEST], parent: corpusRoot });
+    f.root = copyFixtureWorkspace(f.source, { prefix: `${f.name}-`, exclude: [MANIFEST], parent: corpusRoot });
     f.target = { ...f.target, workspaceRoot: f.root };
   }
   // The serve sessions print their process tables through the Nx logger.
@@ -384,8 +445,22 @@ afterAll(() => {
   removeWorkspace(corpusRoot);
 });
 
-it('the corpus has at least six fixture workspaces', () => {
-  expect(fixtures.length).toBeGreaterThanOrEqual(6);
+it('the corpus has at least six small fixture workspaces and the three real-shaped ones', () => {
+  expect(fixtures.filter((f) => f.source.startsWith(CORPORA[0])).length).toBeGreaterThanOrEqual(6);
+  expect(fixtures.filter((f) => f.source.startsWith(CORPORA[1])).map((f) => f.name)).toEqual(['shortener', 'starter', 'uptime']);
+});
+
+describe('refused before the split, changing nothing', () => {
+  const refusals = fixtures.flatMap((f) =>
+    (f.manifest.refusals ?? []).map((refusal) => [f.name, `--from=${f.manifest.split.from} --endpoints=${refusal.endpoints.join(',')}`, refusal.why, refusal] as const),
+  );
+
+  it.each(refusals)('%s: %s (%s)', async (name, _options, _why, refusal) => {
+    const f = fixture(name);
+    const tree = workspaceTree(f.root);
+    const options = { from: f.manifest.split.from, endpoints: refusal.endpoints.join(','), name: refusal.name };
+    await expectTreeRefused(tree, () => splitServiceGenerator(tree, options), ['Cannot split safely; nothing was changed.', ...refusal.mentions]);
+  });
 });
 
 describe('before the split', () => {
@@ -414,8 +489,8 @@ describe('before the split', () => {
   });
 });
 
-describe('split through the Nx CLI', () => {
-  it.each(names.map((name) => [name, splitArgs(fixture(name).manifest).join(' ')]))('%s: nx %s', async (name) => {
+describe('split', () => {
+  it.each(names.map((name) => [name, splitHow(fixture(name))]))('%s: %s', async (name) => {
     await splitRun();
     expect(exitOf(fixture(name).split!)).toBe('exit 0');
   });
@@ -449,6 +524,7 @@ describe('after the split', () => {
     const analysis = analyzeWorkspace(workspace);
     expect(analysis.errors).toEqual([]);
     const services = Object.fromEntries(analysis.services.map((s) => [s.name, s.endpoints.map((e) => e.exportName).sort()]));
+    f.newServiceRoot = analysis.services.find((s) => s.name === manifest.split.name)?.root;
     const expected = Object.fromEntries(Object.entries(manifest.expect.services).map(([service, endpoints]) => [service, [...endpoints].sort()]));
     expect(services).toEqual(expected);
 
@@ -500,8 +576,8 @@ describe('after the split', () => {
   );
 });
 
-describe('merged back through the Nx CLI', () => {
-  it.each(names.map((name) => [name, mergeArgs(fixture(name).manifest).join(' ')]))('%s: nx %s', async (name) => {
+describe('merged back', () => {
+  it.each(names.map((name) => [name, mergeHow(fixture(name))]))('%s: %s', async (name) => {
     const f = fixture(name);
     splitWorkspace(f);
     await mergeRun();
@@ -517,7 +593,9 @@ describe('after the merge', () => {
     const workspace = mergedWorkspace(f);
     expect(analyzeWorkspace(workspace).errors).toEqual([]);
     expect(servicesIn(workspace)).toEqual(f.servicesBefore);
-    expect(existsSync(join(workspace, f.manifest.expect.exists?.find((file) => file.endsWith('/service.ts')) ?? 'none'))).toBe(false);
+    // The new service's folder is gone, project files and all: Nx has no project there.
+    const folder = f.newServiceRoot;
+    expect({ folder, left: folder !== undefined && existsSync(join(workspace, folder)) }).toEqual({ folder: expect.any(String), left: false });
   });
 
   it.each(names)('%s typechecks (tsc) and passes its tests (jest)', async (name) => {
@@ -533,7 +611,8 @@ describe('after the merge', () => {
     await expectSameAnswersAsBefore(phase, f);
   });
 
-  it.each(names.map((name) => [name, fixture(name).manifest.split.name]))('%s no longer shows "%s" in the project graph', async (name) => {
+  const graphed = names.filter((name) => THROUGH_THE_CLI.has(name));
+  it.each(graphed.map((name) => [name, fixture(name).manifest.split.name]))('%s no longer shows "%s" in the project graph', async (name) => {
     const f = fixture(name);
     mergedWorkspace(f);
     const graph = await graphOf(phase, f);
