@@ -419,7 +419,7 @@ function hostEntryEdits(statement: TopLevelStatement, module: ModulePlan, origin
 function exportEdits(statement: TopLevelStatement, context: RenderContext): TextEdit[] {
   const ts = context.typescript;
   const leader = statement.group[0];
-  const exportIt = context.resolver.mustExport.has(leader) || context.sides.get(leader) === 'share';
+  const exportIt = context.resolver.mustExport.has(leader);
   if (!exportIt || statement.exported || statement.kind !== 'declaration') return [];
   const node = statement.node;
   const modifiers = ts.canHaveModifiers(node) ? (ts.getModifiers(node) ?? []) : [];
@@ -473,7 +473,7 @@ function specifierEdits(statement: TopLevelStatement, origin: ModuleDeclarations
 function needsExportElement(element: ExportElement, context: RenderContext): boolean {
   if (element.local !== element.exported) return true;
   const target = element.target!;
-  return !(target.exported || context.resolver.mustExport.has(target.group[0]) || context.sides.get(target) === 'share');
+  return !(target.exported || context.resolver.mustExport.has(target.group[0]));
 }
 
 /** `import './polyfill';` of the original file, pointed at from the new module. */
