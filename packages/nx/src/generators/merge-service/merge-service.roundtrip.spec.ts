@@ -53,7 +53,6 @@ const RESIDUE: Record<string, Record<string, string>> = {
   'real/starter': {
     'apps/starter/services/app/billing.spec.ts': 'split-service: the test host names signup, createTeam and addMember, whose imports the split dropped',
     'apps/starter/services/app/model.ts': ORDER_LOST,
-    'apps/starter/services/app/repository.ts': 'split-service drops the blank line after the header of a module it writes',
   },
 };
 

@@ -89,7 +89,10 @@ export function renderNewModule(module: ModulePlan, origin: ModuleDeclarations, 
     const imports = [...sideEffects, ...importLines(bindings, module.path, context.importExtension), ...(hosting?.imports ?? [])];
     const setup = hosting?.setup ? `${hosting.setup}\n\n` : '';
     const header = fileHeader(context.typescript, origin.sourceFile);
-    return `${header ? `${header.text}\n` : ''}${imports.length ? `${imports.join('\n')}\n\n` : ''}${setup}${body.join('')}\n`;
+    // The header keeps the blank line its authors left below it, if they did.
+    const below = header ? origin.sourceFile.text.slice(header.end, origin.sourceFile.statements[0].getStart(origin.sourceFile)) : '';
+    const headerText = header ? `${header.text}${/\n[ \t]*\n/.test(below) ? '\n\n' : '\n'}` : '';
+    return `${headerText}${imports.length ? `${imports.join('\n')}\n\n` : ''}${setup}${body.join('')}\n`;
   }
   const current = readModuleSyntax(module.path, existing);
   const declared = new Set(current.imports.flatMap((statement) => statement.bindings.map((binding) => binding.local)));
