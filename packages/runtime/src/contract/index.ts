@@ -7,6 +7,14 @@
 export { accepted, describeProblem, refused, type Checked, type ContractProblem } from './problem';
 export { ANY_METHOD, DEFAULT_METHODS, HTTP_METHODS, QUERY_METHODS, readMethods, type Method } from './methods';
 export { isServiceName, readServiceName, suggestServiceName } from './names';
+export {
+  databaseUrlVariable,
+  migrationsVariable,
+  readDatabaseName,
+  readMigrationFile,
+  readMigrationFiles,
+  type MigrationFile,
+} from './database';
 export { DEFAULT_BODY_LIMIT, readBodyLimit, readEndpointOptions, readExpose, type EndpointDeclaration } from './endpoint';
 export {
   MethodTable,
