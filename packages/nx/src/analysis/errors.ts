@@ -20,7 +20,13 @@ export type AnalysisErrorCode =
   | 'unknown-topology'
   | 'unknown-environment'
   | 'topology-and-environment'
-  | 'app-without-services';
+  | 'app-without-services'
+  | 'invalid-database-name'
+  | 'database-not-top-level'
+  | 'database-outside-service'
+  | 'duplicate-database'
+  | 'unknown-database'
+  | 'invalid-migrations';
 
 export interface AnalysisError {
   code: AnalysisErrorCode;

@@ -51,6 +51,8 @@ export {
   analyzeService,
   analyzeWorkspace,
   type CallInfo,
+  type DatabaseInfo,
+  type DatabaseUse,
   type EndpointInfo,
   type ImportInfo,
   type ServiceInfo,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ANY_METHOD, type Checked, readBodyLimit, readExpose, readMethods, readRoutePath } from '@topo/runtime/contract';
+import { ANY_METHOD, type Checked, readBodyLimit, readDatabaseName, readExpose, readMethods, readRoutePath } from '@topo/runtime/contract';
 import type * as TS from 'typescript';
 import type { AnalysisErrorCode } from './errors';
 import { typescript } from './typescript';
@@ -25,7 +25,21 @@ export interface FileFacts {
   memberCalls: MemberCallFacts[];
   /** `export const hello = client<typeof endpoints>('hello')`: the clients this module exports. */
   clients: ClientFacts[];
+  /** `new SQLDatabase('orders', { migrations })` and `SQLDatabase.named('orders')` in this file. */
+  databases: DatabaseFacts[];
   problems: ProblemFacts[];
+}
+
+export interface DatabaseFacts {
+  /** `own`: declared here (`new SQLDatabase`); `named`: another service's, used by name. */
+  kind: 'own' | 'named';
+  /** The literal name; absent when a problem says why. */
+  name?: string;
+  line: number;
+  /** The `migrations` option as written (a folder relative to this file), when there is one. */
+  migrations?: string;
+  /** The variable it is assigned to at the top level, when it is. */
+  variable?: string;
 }
 
 export interface ImportFacts {
@@ -153,6 +167,7 @@ class FactsReader {
     endpoints: [],
     memberCalls: [],
     clients: [],
+    databases: [],
     problems: [],
   };
   private readonly runtime: RuntimeBindings = { named: new Map(), namespaces: new Set() };
@@ -458,8 +473,75 @@ class FactsReader {
     if (ts.isCallExpression(node)) {
       this.readMemberCall(node);
       this.readUnroutedEndpoint(node);
+      this.readNamedDatabase(node);
     }
+    if (ts.isNewExpression(node) && this.isRuntimeExport(node.expression, 'SQLDatabase')) this.readOwnDatabase(node);
     ts.forEachChild(node, (child) => this.visit(child));
+  }
+
+  /** `new SQLDatabase('orders', { migrations: './migrations' })`: a database this file's service owns. */
+  private readOwnDatabase(call: TS.NewExpression): void {
+    const database = this.readDatabaseCall(call, 'own');
+    if (!database) return;
+    const options = call.arguments?.[1] && unwrap(call.arguments[1]);
+    if (options) {
+      const migrations = ts.isObjectLiteralExpression(options)
+        ? options.properties.find((p) => p.name && propertyName(p.name) === 'migrations')
+        : undefined;
+      const value = migrations && ts.isPropertyAssignment(migrations) ? literalValue(migrations.initializer) : undefined;
+      if (!ts.isObjectLiteralExpression(options) || (migrations && typeof value !== 'string')) {
+        this.problem(
+          migrations ?? options,
+          'non-literal-option',
+          `The options of database "${database.name ?? '?'}" are not literals, so its migrations cannot be found without running the code.`,
+          "Write them inline: `new SQLDatabase('orders', { migrations: './migrations' })`.",
+        );
+      } else if (typeof value === 'string') database.migrations = value;
+    }
+    this.facts.databases.push(database);
+  }
+
+  /** `SQLDatabase.named('orders')`: a database of another service, used by name. */
+  private readNamedDatabase(call: TS.CallExpression): void {
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'named' || !this.isRuntimeExport(callee.expression, 'SQLDatabase')) return;
+    const database = this.readDatabaseCall(call, 'named');
+    if (database) this.facts.databases.push(database);
+  }
+
+  /** The name and place of a database declaration, with a problem when it is not a literal, valid name at the top level. */
+  private readDatabaseCall(call: TS.NewExpression | TS.CallExpression, kind: DatabaseFacts['kind']): DatabaseFacts | undefined {
+    const written = kind === 'own' ? 'new SQLDatabase' : 'SQLDatabase.named';
+    const argument = call.arguments?.[0] && unwrap(call.arguments[0]);
+    const value = argument ? literalValue(argument) : undefined;
+    const database: DatabaseFacts = { kind, line: this.line(call) };
+    const declaration = call.parent && ts.isVariableDeclaration(call.parent) ? call.parent : undefined;
+    if (declaration && ts.isIdentifier(declaration.name) && ts.isSourceFile(declaration.parent.parent.parent)) {
+      database.variable = declaration.name.text;
+    } else {
+      this.problem(
+        call,
+        'database-not-top-level',
+        `This ${written}(...) is not the value of a top-level const, so each call would open connections of its own and no tool can tell which service uses the database.`,
+        `Declare it once at the top level of a module of the service: \`export const db = ${written}('orders'${kind === 'own' ? ", { migrations: './migrations' }" : ''})\`.`,
+      );
+    }
+    if (typeof value !== 'string') {
+      this.problem(
+        argument ?? call,
+        'non-literal-option',
+        `The name of this database (${written}) is not a literal string, so it cannot be read without running the code.`,
+        `Write it as a literal: \`${written}('orders')\`.`,
+      );
+      return undefined;
+    }
+    const name = readDatabaseName(value);
+    if (!name.ok) {
+      this.problem(argument!, 'invalid-database-name', name.problem.message[0].toUpperCase() + name.problem.message.slice(1) + '.', name.problem.fix);
+      return undefined;
+    }
+    database.name = name.value;
+    return database;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { DEFAULT_METHODS, paramNames, parseRoutePath } from '@topo/runtime/contract';
+import { DEFAULT_METHODS, paramNames, parseRoutePath, readMigrationFiles } from '@topo/runtime/contract';
 import type { AnalysisError } from './errors';
 import { diskHost, isIgnoredPath, type SourceHost } from './files';
 import { createModuleResolver, type ModuleResolver } from './resolve';
@@ -79,10 +79,37 @@ export interface ServiceInfo extends ServiceLocation {
   calls: CallInfo[];
   /** Every import in `sourceFiles`. */
   imports: ImportInfo[];
+  /** The databases its code declares (`own`) or uses by name (`named`). */
+  databases: DatabaseUse[];
+}
+
+/** A database declaration in a service's code. */
+export interface DatabaseUse {
+  name: string;
+  kind: 'own' | 'named';
+  file: string;
+  line: number;
+  /** For `own`: the workspace-relative migrations folder, when declared. */
+  migrations?: string;
+}
+
+/** A database of the workspace: the service that owns it and every other service that uses it. */
+export interface DatabaseInfo {
+  name: string;
+  /** The service that declares it with `new SQLDatabase`. */
+  service: string;
+  file: string;
+  line: number;
+  /** Workspace-relative folder of its migrations, when declared. */
+  migrations?: string;
+  /** Other services that use it by `SQLDatabase.named`, each once, in name order. */
+  users: string[];
 }
 
 export interface WorkspaceAnalysis {
   services: ServiceInfo[];
+  /** Every database a service owns, with the services that use it by name. */
+  databases: DatabaseInfo[];
   /**
    * Client calls made by workspace code outside every service, such as a shared library
    * (`from` is ''): the graph draws them from the project that holds the file.
@@ -115,18 +142,88 @@ export function analyzeWorkspace(workspaceRoot: string, options: ReadOptions = {
   };
   const errors = [...found.errors];
   const services = found.services.map((service) => readService(service, context, errors));
-  return { services, libraryCalls: readLibraryCalls(files, context), errors };
+  const libraryCalls = readLibraryCalls(files, context, errors);
+  return { services, databases: readDatabases(services, context.host, errors), libraryCalls, errors };
+}
+
+/**
+ * The workspace's databases from its services' declarations: each owned by the one service
+ * that declares it, used by the services that name it. A name two services declare, a name
+ * no service declares, and migrations that cannot run are errors at the declaration.
+ */
+function readDatabases(services: readonly ServiceInfo[], host: SourceHost, errors: AnalysisError[]): DatabaseInfo[] {
+  const databases = new Map<string, DatabaseInfo>();
+  for (const service of services) {
+    for (const use of service.databases.filter((d) => d.kind === 'own')) {
+      const first = databases.get(use.name);
+      if (first) {
+        errors.push({
+          file: use.file,
+          line: use.line,
+          code: 'duplicate-database',
+          message: `Database "${use.name}" is declared again here; service "${first.service}" declares it at ${first.file}:${first.line}.`,
+          fix: `A database has one owner: use the other with \`SQLDatabase.named('${use.name}')\`, or give this one another name.`,
+        });
+        continue;
+      }
+      databases.set(use.name, { name: use.name, service: service.name, file: use.file, line: use.line, migrations: use.migrations, users: [] });
+      if (use.migrations) readMigrations(use, host, errors);
+    }
+  }
+  for (const service of services) {
+    for (const use of service.databases.filter((d) => d.kind === 'named')) {
+      const database = databases.get(use.name);
+      if (!database) {
+        const known = [...databases.keys()].sort();
+        errors.push({
+          file: use.file,
+          line: use.line,
+          code: 'unknown-database',
+          message: `Database "${use.name}" is used here by name, but no service declares it${known.length ? ` (the workspace's databases: ${known.join(', ')})` : ''}.`,
+          fix: `Declare it in the service that owns it: \`export const db = new SQLDatabase('${use.name}', { migrations: './migrations' })\`, or name one that exists.`,
+        });
+      } else if (database.service !== service.name && !database.users.includes(service.name)) database.users.push(service.name);
+    }
+  }
+  for (const database of databases.values()) database.users.sort();
+  return [...databases.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The migrations folder of a database is there and every SQL file in it is named as the runtime applies them. */
+function readMigrations(use: DatabaseUse, host: SourceHost, errors: AnalysisError[]): void {
+  const folder = use.migrations!;
+  const files = host.list(folder).filter((file) => posix.dirname(file) === folder);
+  const declared = { file: use.file, line: use.line, code: 'invalid-migrations' as const };
+  if (files.length === 0 && !host.isFile(posix.join(folder, '.gitkeep'))) {
+    errors.push({
+      ...declared,
+      message: `The migrations folder of database "${use.name}", ${folder}, does not exist or is empty.`,
+      fix: 'Create it with a first migration such as 1_create_tables.up.sql, or correct the `migrations` path (relative to this file).',
+    });
+    return;
+  }
+  const read = readMigrationFiles(files.map((file) => posix.basename(file)));
+  if (!read.ok) errors.push({ ...declared, message: `Database "${use.name}": ${read.problem.message} (in ${folder}).`, fix: read.problem.fix });
 }
 
 /** Client calls in TypeScript files that belong to no service; only files that name a client module are parsed. */
-function readLibraryCalls(files: readonly string[], context: AnalysisContext): CallInfo[] {
+function readLibraryCalls(files: readonly string[], context: AnalysisContext, errors: AnalysisError[]): CallInfo[] {
   const inServices = new Set([...context.filesByService.values()].flat());
   const calls: CallInfo[] = [];
   for (const file of files) {
     if (inServices.has(file) || !/\.tsx?$/.test(file) || file.endsWith('.d.ts') || isTestFile(file)) continue;
     const text = context.host.read(file);
-    if (text === undefined || !text.includes(CLIENT_MODULE_NAME)) continue;
+    if (text === undefined || !(text.includes(CLIENT_MODULE_NAME) || text.includes('SQLDatabase'))) continue;
     const facts = readFileFacts(file, text, context.cache);
+    for (const database of facts.databases) {
+      errors.push({
+        file,
+        line: database.line,
+        code: 'database-outside-service',
+        message: `Database${database.name ? ` "${database.name}"` : ''} is ${database.kind === 'own' ? 'declared' : 'used'} in a file of no service, so no process knows it is its own.`,
+        fix: "Declare a database in the service that owns it (below the folder of its service.ts); other services use it with `SQLDatabase.named('<name>')`.",
+      });
+    }
     const imports = facts.imports.map((i) => ({ file, ...i, resolvedFile: context.resolver.resolve(file, i.specifier) }));
     calls.push(...clientCalls('', file, facts, imports, context));
   }
@@ -212,6 +309,7 @@ function readService(location: ServiceLocation, context: AnalysisContext, errors
     endpoints: [],
     calls: [],
     imports: [],
+    databases: [],
   };
   for (const file of service.sourceFiles) {
     const text = context.host.read(file);
@@ -227,6 +325,11 @@ function readService(location: ServiceLocation, context: AnalysisContext, errors
       service.client = { exportName: client.exportName, line: client.line };
     }
     readEndpoints(service, file, facts);
+    for (const database of facts.databases) {
+      if (database.name === undefined) continue;
+      const migrations = database.migrations === undefined ? undefined : posix.normalize(posix.join(posix.dirname(file), database.migrations));
+      service.databases.push({ name: database.name, kind: database.kind, file, line: database.line, ...(migrations ? { migrations } : {}) });
+    }
     const imports = facts.imports.map((i) => ({ file, ...i, resolvedFile: context.resolver.resolve(file, i.specifier) }));
     service.imports.push(...imports);
     service.calls.push(...clientCalls(service.name, file, facts, imports, context));

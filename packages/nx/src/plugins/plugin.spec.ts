@@ -157,6 +157,22 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
       expect(projects['libs/loose'].targets).toEqual({});
     });
 
+    it('lists in project metadata the databases each service owns or uses by name, with the owner and every user', async () => {
+      workspace.write({
+        'apps/api/services/hello/db.ts': "import { SQLDatabase } from '@topo/runtime';\nexport const db = new SQLDatabase('greetings', { migrations: './migrations' });\n",
+        'apps/api/services/hello/migrations/1_create.up.sql': 'CREATE TABLE greetings (name text);\n',
+        'apps/api/services/yo/db.ts': "import { SQLDatabase } from '@topo/runtime';\nexport const greetings = SQLDatabase.named('greetings');\n",
+      });
+
+      const projects = projectsOf(await createNodes(['apps/api/services/hello/service.ts', 'apps/api/services/yo/service.ts']));
+
+      const greetings = { name: 'greetings', owner: 'hello', usedBy: ['yo'], migrations: 'apps/api/services/hello/migrations' };
+      expect([projects['apps/api/services/hello'].metadata?.topo, projects['apps/api/services/yo'].metadata?.topo]).toEqual([
+        { databases: [greetings] },
+        { databases: [greetings] },
+      ]);
+    });
+
     it('leaves service.ts files that do not use the runtime alone', async () => {
       workspace.write({ 'libs/angular/service.ts': 'export default class Service {}\n' });
 

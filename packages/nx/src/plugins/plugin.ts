@@ -19,6 +19,7 @@ import {
   analyzeWorkspace,
   APP_CONFIG_FILE,
   type AppConfig,
+  type DatabaseInfo,
   appProjectName,
   diskHost,
   findServices,
@@ -165,15 +166,29 @@ function serviceNode(
   }
   // Its own problems and those of its files; a service.ts nested below reports its own.
   const problems = workspace.errors.filter((e) => e.file === file || (isInside(e.file, service.root) && basename(e.file) !== SERVICE_FILE));
-  return { result: { projects: { [service.root]: serviceProject(service, servedBy.get(service.name), options) } }, problems };
+  const databases = workspace.databases.filter((d) => d.service === service.name || d.users.includes(service.name));
+  return { result: { projects: { [service.root]: serviceProject(service, databases, servedBy.get(service.name), options) } }, problems };
 }
 
-function serviceProject(service: ServiceInfo, app: string | undefined, options: NormalizedOptions): Omit<ProjectConfiguration, 'root'> {
+/**
+ * A service's project. Its metadata lists the databases it owns or uses by name, each with
+ * its owner and every service that uses it, so that `nx show project` and the graph's
+ * project details show which services share a database.
+ */
+function serviceProject(
+  service: ServiceInfo,
+  databases: readonly DatabaseInfo[],
+  app: string | undefined,
+  options: NormalizedOptions,
+): Omit<ProjectConfiguration, 'root'> {
+  const topo = databases.length
+    ? { topo: { databases: databases.map((d) => ({ name: d.name, owner: d.service, usedBy: d.users, ...(d.migrations ? { migrations: d.migrations } : {}) })) } }
+    : {};
   return {
     name: service.name,
     projectType: 'library',
     tags: [SERVICE_TAG],
-    metadata: { technologies: TECHNOLOGIES, description: `Topo service "${service.name}".` },
+    metadata: { technologies: TECHNOLOGIES, description: `Topo service "${service.name}".`, ...topo },
     targets: serviceTargets(service.name, app, options),
   };
 }
