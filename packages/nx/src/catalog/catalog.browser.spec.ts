@@ -1,40 +1,36 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { loadApp } from '../app/load-app';
 import { findFreePorts } from '../executors/serve/lib/ports';
 import type { ServeSession } from '../executors/serve/lib/serve-session';
 import { splitServiceGenerator } from '../generators/split-service/split-service';
 import { copyFixtureWorkspace, REPO_ROOT, removeWorkspace } from '../testing/fixture-workspace';
 import { workspaceTree } from '../testing/refusal';
-import { serveOptions, startServe } from '../testing/serve-replay';
-import { buildCatalog, type Catalog } from './model';
+import { call, serveOptions, startServe } from '../testing/serve-replay';
+import type { Catalog } from './model';
 import { renderCatalogPage } from './render-page';
 
 /**
- * The catalog page in a real browser: Debian's headless Chromium driven by playwright-core,
- * with every request to anything but 127.0.0.1 (and the page's own file) blocked and
- * recorded, and none allowed to have happened. The shop fixture app runs as `nx serve`
- * runs it; the page is served beside it (see the server at the end of this file, which
- * stands in for `nx serve`'s /__topo/catalog until serve answers it itself). Then
- * split-service runs on the served workspace, and the open page must show the new service
- * and its edge without a reload. Screenshots go to tmp/catalog-screenshots/.
+ * The catalog page in a real browser, served by the real thing: a copy of the shop fixture
+ * workspace runs under the serve session `nx serve shop` starts (mono topology, watching
+ * its files), and Debian's headless Chromium, driven by playwright-core, opens the page at
+ * /__topo/catalog on the app's own port, where the monolith passes it on to the session's
+ * catalog server. Every request to anything but 127.0.0.1 (and the page's own file) is
+ * blocked and recorded, and none may have happened. Try-it-out sends its requests to the
+ * running app. Then split-service runs on the served workspace (the generator on an Nx Tree
+ * of it, written to disk), and the open pages must show the new service and its edge by
+ * themselves: one following the session's event stream, one polling. One browser and one
+ * served workspace serve every test, in order. Screenshots go to tmp/catalog-screenshots/.
  */
 
-jest.setTimeout(180_000);
+jest.setTimeout(120_000);
 
 const FIXTURE = join(__dirname, '..', 'executors', 'serve', '__fixtures__', 'shop');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SCREENSHOTS = join(REPO_ROOT, 'tmp', 'catalog-screenshots');
-
-/** The catalog of the app in `workspaceRoot`, as `nx run shop:catalog` and `nx serve` build it. */
-function readCatalog(workspaceRoot: string): Catalog {
-  const app = loadApp({ workspaceRoot, appName: 'shop', appRoot: join(workspaceRoot, 'apps', 'shop') }, 'catalog');
-  return buildCatalog({ name: 'shop', config: app.config, services: app.services, schemas: app.schemas });
-}
+const EVENTS_PATH = '/__topo/catalog/events';
 
 /** Runs split-service on the workspace on disk, as `nx g @topo/nx:split-service` would. */
 async function splitOnDisk(workspaceRoot: string, schema: { from: string; endpoints: string[]; name: string }): Promise<void> {
@@ -50,63 +46,96 @@ async function splitOnDisk(workspaceRoot: string, schema: { from: string; endpoi
   }
 }
 
+/** Waits, up to 30 s, until `ready` resolves true. */
+async function waitUntil(what: string, ready: () => Promise<boolean> | boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Every endpoint of the catalog as `service.name`. */
 const endpointKeys = (catalog: Catalog) => catalog.services.flatMap((service) => service.endpoints.map((endpoint) => `${service.name}.${endpoint.name}`)).sort();
 /** Every calling pair of the catalog as `from→to`. */
 const callingPairs = (catalog: Catalog) => [...new Set(catalog.calls.map((call) => `${call.from.service}→${call.to.service}`))].sort();
 
-describe('the catalog page in Chromium', () => {
+describe('the catalog page in Chromium, served by nx serve', () => {
   let workspaceRoot: string;
+  let appPort: number;
   let app: ServeSession | undefined;
-  let server: CatalogServer | undefined;
   let context: BrowserContext | undefined;
   let userDataDir: string;
   let page: Page;
+  /** A second tab that finds no event stream, and so follows by polling. */
+  let polled: Page;
   let catalog: Catalog;
   const blocked: string[] = [];
   const pageErrors: string[] = [];
+  /** Every request the pages made to the app: method and path. */
+  const requests: string[] = [];
+
+  /**
+   * The model nx serve answers now at /__topo/catalog.json, asked of its catalog server
+   * itself: after a split the app's port is closed while the monolith restarts.
+   */
+  const servedCatalog = async () => {
+    const answer = await call(Number(new URL(app!.catalogBaseUrl).port), { method: 'GET', path: '/__topo/catalog.json' });
+    expect(answer.status).toBe(200);
+    return answer.body as Catalog;
+  };
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     workspaceRoot = copyFixtureWorkspace(FIXTURE, { prefix: 'topo-catalog-page-' });
-    const [appPort] = await findFreePorts(1, '127.0.0.1');
-    app = await startServe(serveOptions({ workspaceRoot, appName: 'shop', appRoot: 'apps/shop', port: appPort }, 'mono'));
-    catalog = readCatalog(workspaceRoot);
-    server = await startCatalogServer({ appPort, catalog });
-
+    [appPort] = await findFreePorts(1, '127.0.0.1');
     userDataDir = mkdtempSync(join(tmpdir(), 'topo-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
+    // The browser starts while the session bundles and starts the app.
+    const browser = chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_FLAGS,
       viewport: { width: 1280, height: 860 },
     });
-    await context.route('**/*', (route) => {
+    const served = startServe(serveOptions({ workspaceRoot, appName: 'shop', appRoot: 'apps/shop', port: appPort }, 'mono', { watch: true }));
+    const [started, opened] = await Promise.allSettled([served, browser]);
+    if (started.status === 'fulfilled') app = started.value;
+    if (opened.status === 'fulfilled') context = opened.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (opened.status === 'rejected') throw opened.reason;
+    catalog = await servedCatalog();
+
+    await context!.route('**/*', (route) => {
       const url = new URL(route.request().url());
       if (url.protocol === 'file:' || url.hostname === '127.0.0.1') return route.continue();
       blocked.push(url.href);
       return route.abort('blockedbyclient');
     });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    context!.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.protocol === 'http:') requests.push(`${request.method()} ${url.pathname}`);
+    });
+    context!.on('weberror', (error) => pageErrors.push(error.error().message));
+    page = context!.pages()[0] ?? (await context!.newPage());
   });
 
   afterAll(async () => {
     await context?.close();
-    await server?.close();
     await app?.stop();
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     removeWorkspace(workspaceRoot);
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const catalogUrl = () => `http://127.0.0.1:${appPort}/__topo/catalog`;
+  /** A screenshot of the viewport (of the whole page for a list, whose end matters), kept as a test artifact. */
+  const shot = (name: string, options: { fullPage?: boolean } = {}) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage ?? false });
   const tab = (name: string) => page.getByRole('tab', { name });
-  const diagramNodes = () => page.locator('.diagram-svg .node[data-service]');
-  const diagramEdges = () => page.locator('.diagram-svg .edge[data-edge]:not(.db-edge)');
+  const diagramNodes = (on: Page = page) => on.locator('.diagram-svg .node[data-service]');
+  const diagramEdges = (on: Page = page) => on.locator('.diagram-svg .edge[data-edge]:not(.db-edge)');
   const attributes = async (locator: ReturnType<Page['locator']>, name: string) => (await locator.evaluateAll((elements, attribute) => elements.map((element) => element.getAttribute(attribute)), name)).sort();
 
   it('lists every endpoint of every service, with its method, path, access and schemas', async () => {
-    await page.goto(`${server!.url}/__topo/catalog`);
+    await page.goto(catalogUrl());
     await page.locator('.live-status.live').waitFor();
     expect(await page.title()).toBe('shop · service catalog');
     expect(await attributes(page.locator('section.service'), 'data-service')).toEqual(['greeter', 'orders', 'users']);
@@ -134,7 +163,7 @@ describe('the catalog page in Chromium', () => {
       ['item', 'string', 'required', ''],
       ['quantity', 'number', 'required', ''],
     ]);
-    await shot('1-services');
+    await shot('1-services', { fullPage: true });
   });
 
   it('draws one node per service and one edge per calling pair, labelled with the endpoints called', async () => {
@@ -219,21 +248,34 @@ describe('the catalog page in Chromium', () => {
     await shot('6-try-it-out');
   });
 
+  it('follows by polling when the event stream is not there', async () => {
+    polled = await context!.newPage();
+    // As from a server with no event stream: the page falls back to polling the model.
+    await polled.route(`**${EVENTS_PATH}`, (route) => route.fulfill({ status: 404, contentType: 'application/json', body: '{"code":"not_found"}' }));
+    await polled.goto(`${catalogUrl()}#architecture`);
+    await polled.locator('.live-status.polling').waitFor();
+    expect(await attributes(diagramNodes(polled), 'data-service')).toEqual(['greeter', 'orders', 'users']);
+    await polled.evaluate('window.__samePage = true');
+  });
+
+  let pidBeforeSplit: number | undefined;
+
   it('shows a split (the new service and its edge) without a reload, keeping what the user set', async () => {
     await page.evaluate('window.__samePage = true');
     await page.getByLabel('Access', { exact: true }).selectOption('public');
     await tab('Architecture').click();
     await page.getByRole('button', { name: 'Zoom in' }).click();
     const view = await page.locator('.diagram-svg .scene').getAttribute('transform');
+    pidBeforeSplit = app!.processes[0].pid;
 
     await splitOnDisk(workspaceRoot, { from: 'users', endpoints: ['get'], name: 'profiles' });
-    const split = readCatalog(workspaceRoot);
-    expect(split.services.map((service) => service.name)).toEqual(['greeter', 'orders', 'profiles', 'users']);
-    server!.push(split);
-
+    // nx serve sees the files change, reads the app again and sends the catalog to the open page.
     await page.locator('.diagram-svg .node[data-service="profiles"]').waitFor();
+    const split = await servedCatalog();
+    expect(split.services.map((service) => service.name)).toEqual(['greeter', 'orders', 'profiles', 'users']);
     expect(await attributes(diagramNodes(), 'data-service')).toEqual(['greeter', 'orders', 'profiles', 'users']);
-    expect(await attributes(diagramEdges(), 'data-edge')).toEqual(['greeter→users', 'orders→greeter', 'orders→users', 'profiles→users']);
+    expect(await attributes(diagramEdges(), 'data-edge')).toEqual(callingPairs(split));
+    expect(callingPairs(split)).toEqual(['greeter→users', 'orders→greeter', 'orders→users', 'profiles→users']);
     await expect(page.locator('.edge[data-edge="profiles→users"] .edge-label text').textContent()).resolves.toBe('lookup');
     await expect(page.evaluate('window.__samePage')).resolves.toBe(true);
     await expect(page.locator('.diagram-svg .scene').getAttribute('transform')).resolves.toBe(view);
@@ -252,7 +294,7 @@ describe('the catalog page in Chromium', () => {
       'users.boom',
     ]);
     await expect(page.locator('section.service.added').getAttribute('data-service')).resolves.toBe('profiles');
-    await shot('8-after-split-services');
+    await shot('8-after-split-services', { fullPage: true });
 
     await tab('Processes').click();
     await page.locator('.topology-picker [data-topology="pair"]').click();
@@ -261,19 +303,26 @@ describe('the catalog page in Chromium', () => {
     await shot('9-processes');
   });
 
-  it('follows by polling when the events stream is not there', async () => {
-    const polled = await startCatalogServer({ appPort: server!.appPort, catalog, events: false });
-    try {
-      await page.goto(`${polled.url}/__topo/catalog#architecture`);
-      await page.locator('.live-status.polling').waitFor();
-      expect(await attributes(diagramNodes(), 'data-service')).toEqual(['greeter', 'orders', 'users']);
-      await page.evaluate('window.__samePage = true');
-      polled.push(readCatalog(workspaceRoot));
-      await page.locator('.diagram-svg .node[data-service="profiles"]').waitFor({ timeout: 10_000 });
-      await expect(page.evaluate('window.__samePage')).resolves.toBe(true);
-    } finally {
-      await polled.close();
-    }
+  it('shows the split on a page that polls, too', async () => {
+    await polled.locator('.diagram-svg .node[data-service="profiles"]').waitFor();
+    expect(await attributes(diagramEdges(polled), 'data-edge')).toEqual(['greeter→users', 'orders→greeter', 'orders→users', 'profiles→users']);
+    await expect(polled.evaluate('window.__samePage')).resolves.toBe(true);
+    await polled.close();
+  });
+
+  it('tries the new service out once nx serve has restarted the app with it', async () => {
+    // Its services changed, so the session restarts the monolith; the page reconnects.
+    await waitUntil('the monolith restarted', async () => app!.processes[0].pid !== pidBeforeSplit && (await call(appPort, { method: 'GET', path: '/__topo/health' }).then((answer) => answer.status === 200, () => false)));
+    await page.locator('.live-status.live').waitFor();
+    await tab('Services').click();
+    const get = page.locator('details[data-endpoint="profiles.get"]');
+    await get.locator('summary').click();
+    await get.getByLabel(/^id/).fill('1');
+    await get.getByRole('button', { name: 'Send' }).click();
+    await expect(get.locator('.answer .status-code').textContent()).resolves.toBe('200');
+    expect(JSON.parse((await get.locator('.answer-body').textContent()) ?? '')).toEqual({ id: 1, name: 'Ada' });
+    await expect(page.evaluate('window.__samePage')).resolves.toBe(true);
+    await shot('10-after-split-try-it-out');
   });
 
   it('opened as a file, shows the embedded catalog without try-it-out, and databases when the model has some', async () => {
@@ -292,87 +341,19 @@ describe('the catalog page in Chromium', () => {
       expect(await attributes(diagramEdges(), 'data-edge')).toEqual(callingPairs(catalog));
       expect(await attributes(page.locator('.diagram-svg .node[data-database]'), 'data-database')).toEqual(['userdb']);
       expect(await attributes(page.locator('.diagram-svg .edge.db-edge'), 'data-from')).toEqual(['orders', 'users']);
-      await shot('10-file-diagram');
+      await shot('11-file-diagram');
       await tab('Databases').click();
       const row = await page.locator('tr[data-database="userdb"]').evaluate((element) => [...element.children].map((cell) => cell.textContent));
       expect(row).toEqual(['userdb', 'users', 'orders']);
-      await shot('11-file-databases');
+      await shot('12-file-databases');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('asked for nothing but 127.0.0.1 and its own file, and threw nothing', () => {
+  it('asked for nothing but 127.0.0.1 and its own file, threw nothing, and followed the event stream', () => {
     expect(blocked).toEqual([]);
     expect(pageErrors).toEqual([]);
-    expect(server!.requests.filter((path) => path.startsWith('/__topo/catalog/events'))).not.toEqual([]);
+    expect(requests).toEqual(expect.arrayContaining([`GET ${EVENTS_PATH}`, 'GET /users/1', 'GET /greet/2', 'POST /orders']));
   });
 });
-
-// ---------------------------------------------------------------------------------------
-// What `nx serve` will answer: the page at /__topo/catalog, the model at
-// /__topo/catalog.json, its changes as server-sent events at /__topo/catalog/events, and
-// every other path proxied to the app. Once serve answers these itself, the tests above
-// point at serve's port and a split on disk replaces push().
-
-interface CatalogServer {
-  url: string;
-  appPort: number;
-  /** Every path asked for, in order. */
-  requests: string[];
-  /** Serves `catalog` from now on and sends it to every open event stream. */
-  push(catalog: Catalog): void;
-  close(): Promise<void>;
-}
-
-async function startCatalogServer(options: { appPort: number; catalog: Catalog; events?: boolean }): Promise<CatalogServer> {
-  let current = options.catalog;
-  const streams = new Set<ServerResponse>();
-  const requests: string[] = [];
-  const sendTo = (response: ServerResponse) => response.write(`event: catalog\ndata: ${JSON.stringify(current)}\n\n`);
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = req.url ?? '/';
-    requests.push(path);
-    const route = path.split('?')[0];
-    if (req.method === 'GET' && route === '/__topo/catalog') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(await renderCatalogPage(current));
-    } else if (req.method === 'GET' && route === '/__topo/catalog.json') {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(current));
-    } else if (req.method === 'GET' && route === '/__topo/catalog/events' && options.events !== false) {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-      streams.add(res);
-      req.on('close', () => streams.delete(res));
-      sendTo(res);
-    } else if (route.startsWith('/__topo/')) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"not_found"}');
-    } else {
-      const upstream = httpRequest({ host: '127.0.0.1', port: options.appPort, method: req.method, path, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      upstream.on('error', (error) => res.writeHead(502).end(error.message));
-      req.pipe(upstream);
-    }
-  };
-
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: Error) => res.writeHead(500).end(error.stack));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    appPort: options.appPort,
-    requests,
-    push(catalog) {
-      current = catalog;
-      for (const stream of streams) sendTo(stream);
-    },
-    close() {
-      for (const stream of streams) stream.end();
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
