@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
 import { analyzeApp, analyzeWorkspace, readAppConfig } from '../analysis';
 import { loadCatalog } from '../app/load-app';
 import type { Catalog } from './model';
@@ -37,6 +38,9 @@ const APPS: FixtureApp[] = [
   { label: 'serve/shop', workspaceRoot: join(__dirname, '..', 'executors', 'serve', '__fixtures__', 'shop'), appName: 'shop', appRoot: 'apps/shop' },
   { label: 'demo', workspaceRoot: REPO, appName: 'demo', appRoot: 'packages/demo' },
 ];
+
+/** catalog.json's format, as docs/catalog.md documents it, compiled by ajv (JSON Schema 2020-12, strict mode). */
+const validateCatalog = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(join(__dirname, 'catalog.schema.json'), 'utf8')));
 
 const catalogs = new Map<string, Catalog>();
 const validations = new Map<string, { valid: boolean; errors?: unknown }>();
@@ -90,6 +94,11 @@ describe.each(APPS)('the catalog of $label', ({ label, workspaceRoot, appRoot })
     expect(catalog.topologies.map((t) => t.name)).toEqual(expect.arrayContaining(['mono', 'micro']));
     for (const topology of catalog.topologies) expect(topology.processes.flatMap((p) => p.services).sort()).toEqual(names);
     for (const topology of Object.values(catalog.environments)) expect(catalog.topologies.map((t) => t.name)).toContain(topology);
+  });
+
+  it('is valid against the JSON Schema of its own format (catalog.schema.json), as written to catalog.json', () => {
+    const written = JSON.parse(JSON.stringify(catalog));
+    expect(validateCatalog(written) ? [] : validateCatalog.errors).toEqual([]);
   });
 
   it('gives an OpenAPI 3.1 document of the public endpoints only, which a validator accepts', () => {
