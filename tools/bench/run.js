@@ -1,10 +1,12 @@
 'use strict';
 /**
- * Topo's benchmarks: `npm run bench` runs all three, `node tools/bench/run.js <name>` one.
+ * Topo's benchmarks: `npm run bench` runs all four, `node tools/bench/run.js <name>` one.
  *
  *   mono     the demo in the mono topology vs express 5 vs bare node:http
  *   client   an awaited client call in-process vs over loopback HTTP
  *   gateway  the topo gateway vs a minimal keep-alive proxy in front of one service
+ *   catalog  `nx run <app>:catalog` on 200 services vs the static analysis alone (catalog.js;
+ *            it times work, not load: of the options below it reads --rounds and --quiet-wait)
  *
  * Every figure a target judges is a ratio against a baseline measured in the same run with
  * the same load tool (autocannon, in this process; each server in its own child process).
@@ -22,10 +24,26 @@ const BENCHMARKS = {
   mono: require('./benchmarks/mono'),
   client: require('./benchmarks/client-call'),
   gateway: require('./benchmarks/gateway-hop'),
+  catalog: require('./catalog'),
 };
+/** The benchmarks that time work rather than serve load: lib/options.js knows only the others. */
+const TIMED = ['catalog'];
+
+/** The options, and the benchmarks named (all of them when none is). */
+function readCommandLine(argv, env) {
+  const timed = argv.filter((arg) => TIMED.includes(arg));
+  const rest = argv.filter((arg) => !TIMED.includes(arg));
+  const options = parseOptions(rest, env);
+  const usage = `${options.usage}\n  catalog, a fourth name: catalog generation vs the static analysis alone (tools/bench/catalog.js)\n`;
+  if (options.help) return { ...options, usage };
+  const named = rest.some((arg) => !arg.startsWith('-') && arg !== 'all');
+  const all = rest.includes('all') || (!named && timed.length === 0);
+  const benchmarks = [...(named || all ? options.benchmarks : []), ...(all ? TIMED : timed)];
+  return { ...options, benchmarks };
+}
 
 async function main() {
-  const options = parseOptions(process.argv.slice(2), process.env);
+  const options = readCommandLine(process.argv.slice(2), process.env);
   if (options.help) {
     process.stdout.write(options.usage);
     return 0;
