@@ -1,11 +1,21 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadApp, loadAppService } from '../app/load-app';
 import { planProcesses } from '../app/plan-processes';
 import type { ProcessPlan, ServiceProcessPlan } from '../app/process-plan';
 import { type DeployBundle, bundleForDeploy } from './deploy-bundle';
 import { CONTAINER_PORT, renderDockerfile } from './dockerfile';
-import { type DeployedProcess, type DeployLayout, renderCompose, renderKubernetes } from './deploy-files';
+import type { ServiceInfo } from '../analysis';
+import {
+  DATABASES_ENV_FILE,
+  type DeployedProcess,
+  type DeployLayout,
+  layoutDatabases,
+  renderCompose,
+  renderDatabasesEnvExample,
+  renderDatabasesInit,
+  renderKubernetes,
+} from './deploy-files';
 import { buildImage, type Engine, type EngineChoice, findEngine, noEngineMessage } from './engine';
 import { deployName } from './names';
 import { writePackageFiles } from './package-files';
@@ -91,7 +101,7 @@ export async function buildApp(settings: AppBuildSettings): Promise<AppBuild> {
     }
     const dir = single ? serviceDist(settings, single) : app.topology === 'mono' ? outDir : join(outDir, deployName(plan.name));
     const processPlan = single ? ({ ...plan, edge: false } as ServiceProcessPlan) : plan;
-    const built = await buildProcess(settings, processPlan, dir, single ? CONTAINER_PORT : ports.get(plan.name)!, plan.name);
+    const built = await buildProcess(settings, processPlan, dir, single ? CONTAINER_PORT : ports.get(plan.name)!, plan.name, app.services);
     if (engine) built.imageId = await imageOf(settings, engine, built);
     else unbuilt.push({ context: relative(settings.workspaceRoot, built.dir), tag: built.image });
     processes.push(built);
@@ -111,10 +121,15 @@ export async function buildApp(settings: AppBuildSettings): Promise<AppBuild> {
           port: ports.get(plan.name)!,
           gateway: plan.kind === 'gateway',
           edge: plan.kind === 'gateway' || plan.edge,
+          databases: plan.kind === 'process' ? databasesOf(plan, app.services).names : [],
         };
       }),
     };
     writeFileSync(join(outDir, 'docker-compose.yml'), renderCompose(layout));
+    if (layoutDatabases(layout).length) {
+      writeFileSync(join(outDir, `${DATABASES_ENV_FILE}.example`), renderDatabasesEnvExample(layout));
+      writeFileSync(join(outDir, 'databases-init.sql'), renderDatabasesInit(layout));
+    }
     const k8s = join(outDir, 'k8s');
     mkdirSync(k8s, { recursive: true });
     for (const [file, text] of renderKubernetes(layout)) writeFileSync(join(k8s, file), text);
@@ -137,7 +152,7 @@ export interface ServiceBuildSettings extends BuildSettings {
 export async function buildService(settings: ServiceBuildSettings): Promise<BuiltProcess> {
   const { service, services, schemas } = loadAppService(settings);
   const [plan] = planProcesses(settings.workspaceRoot, [{ name: service.name, services: [service.name] }], services, schemas);
-  return buildProcess(settings, { ...(plan as ServiceProcessPlan), edge: false }, serviceDist(settings, service.name), CONTAINER_PORT, service.name);
+  return buildProcess(settings, { ...(plan as ServiceProcessPlan), edge: false }, serviceDist(settings, service.name), CONTAINER_PORT, service.name, services);
 }
 
 /** A service's `container` target: the image of its own build. */
@@ -152,14 +167,39 @@ export async function buildServiceImage(settings: ServiceBuildSettings): Promise
   return built;
 }
 
-async function buildProcess(settings: BuildSettings, plan: ProcessPlan, dir: string, port: number, processName: string): Promise<BuiltProcess> {
+/**
+ * The databases a process's services own or use by name, and the migrations folders of those
+ * it owns: they travel with its bundle, since its process applies them at start.
+ */
+function databasesOf(plan: ServiceProcessPlan, services: readonly ServiceInfo[]): { names: string[]; migrations: { name: string; folder: string }[] } {
+  const uses = services.filter((s) => plan.services.some((p) => p.name === s.name)).flatMap((s) => s.databases);
+  return {
+    names: [...new Set(uses.map((d) => d.name))].sort(),
+    migrations: uses.filter((d) => d.kind === 'own' && d.migrations).map((d) => ({ name: d.name, folder: d.migrations! })),
+  };
+}
+
+async function buildProcess(
+  settings: BuildSettings,
+  plan: ProcessPlan,
+  dir: string,
+  port: number,
+  processName: string,
+  services: readonly ServiceInfo[],
+): Promise<BuiltProcess> {
   rmSync(dir, { recursive: true, force: true });
   const name = deployName(processName);
   const bundle: DeployBundle = await bundleForDeploy(settings.appName, plan, dir, settings.workspaceRoot, settings.external);
   rmSync(join(dir, 'entry.js'), { force: true });
   writePackageFiles(dir, `${deployName(settings.appName)}-${name}`, bundle.externals, settings.workspaceRoot);
-  writeFileSync(join(dir, 'Dockerfile'), renderDockerfile({ app: settings.appName, process: processName, port, installs: bundle.externals.length > 0 }));
-  writeFileSync(join(dir, '.dockerignore'), '*\n!main.js\n!package.json\n!package-lock.json\n');
+  // The migrations of the databases it owns, in migrations/<database>/ beside main.js.
+  const migrations = plan.kind === 'process' ? databasesOf(plan, services).migrations : [];
+  for (const { name: database, folder } of migrations) {
+    cpSync(join(settings.workspaceRoot, folder), join(dir, 'migrations', database), { recursive: true, filter: (source) => !source.endsWith('.ts') });
+  }
+  const installs = bundle.externals.length > 0;
+  writeFileSync(join(dir, 'Dockerfile'), renderDockerfile({ app: settings.appName, process: processName, port, installs, migrations: migrations.map((m) => m.name) }));
+  writeFileSync(join(dir, '.dockerignore'), `*\n!main.js\n!package.json\n!package-lock.json\n${migrations.length ? '!migrations\n' : ''}`);
   settings.log(`${relative(settings.workspaceRoot, bundle.mainFile)}: ${formatBytes(bundle.bytes)}${bundle.externals.length ? ` (installs ${bundle.externals.map((e) => e.name).join(', ')})` : ''}`);
   return { name, dir, image: imageTag(settings, name), bundleBytes: bundle.bytes };
 }

@@ -1,3 +1,5 @@
+import { migrationsVariable } from '@topo/runtime/contract';
+
 /** The default base image of every Dockerfile; `--baseImage` overrides it. */
 export const DEFAULT_BASE_IMAGE = 'node:20-slim';
 
@@ -11,6 +13,8 @@ export interface DockerfileOptions {
   port: number;
   /** Whether package.json names packages to install. */
   installs: boolean;
+  /** The databases whose migrations are in migrations/<name>/ beside main.js, applied by this process at start. */
+  migrations?: readonly string[];
 }
 
 /** Probes the process's health endpoint with Node itself: slim and scratch images have no curl. */
@@ -37,6 +41,9 @@ export function renderDockerfile(options: DockerfileOptions): string {
     `ENV NODE_ENV=production PORT=${options.port}`,
     ...(options.installs ? ['COPY package.json package-lock.json ./', 'RUN npm ci --omit=dev --no-audit --no-fund'] : ['COPY package.json ./']),
     'COPY main.js ./',
+    ...(options.migrations?.length
+      ? ['COPY migrations ./migrations', `ENV ${options.migrations.map((name) => `${migrationsVariable(name)}=/app/migrations/${name}`).join(' ')}`]
+      : []),
     // A numeric user exists in any image, a scratch-based one included; node:20-slim names it `node`.
     'USER 1000:1000',
     `EXPOSE ${options.port}`,
