@@ -1,8 +1,9 @@
 // The order of the root config's run: Jest's own (files that failed last time first, then
 // the slowest by the last run's times, else the largest), with the e2e specs last. Every
-// e2e spec waits for the workspace that the e2e global setup makes in the background
-// (create-nx-workspace: 30 s on a quiet machine, minutes on a busy one); started first, as
-// the slowest files, they would leave both workers waiting while that one process runs.
+// e2e spec waits for the workspace that the e2e global setup prepares in the background
+// (create-nx-workspace, then Topo installed and initialised: about a minute on a quiet
+// machine, minutes on a busy one); started first, as the slowest files, they would leave
+// both workers waiting while those few processes run.
 // Last, they find it ready, and the two longest run side by side at the end.
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;

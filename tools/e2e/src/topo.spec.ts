@@ -11,9 +11,9 @@ import {
   getJson,
   HttpResponse,
   isListening,
-  npmInstall,
-  projectAt,
+  listProcesses,
   ProjectGraph,
+  projectAt,
   readProjectGraph,
   readWorkspaceJson,
   removeTestWorkspace,
@@ -23,6 +23,7 @@ import {
   runNxOrThrow,
   ServeHandle,
   startServe,
+  type TestWorkspace,
   timed,
   waitForHttp,
 } from './setup';
@@ -31,21 +32,26 @@ import { addToEndpointModule, readServiceSource, relativeSpecifier, ServiceSourc
 /**
  * The walk-through of a new user: a fresh Nx workspace, `@topo/nx` installed from the
  * registry, an app and two services from the generators, `hello` calling `yo` through
- * yo's client, then the same code served as one process and as one process per service.
+ * yo's client, then the same code served as one process and as one process per service,
+ * and built.
  *
- * The steps share one workspace and run in order; each builds on the one before.
+ * The first steps, the same for every spec (`npm install -D @topo/nx`, `nx g @topo/nx:init`,
+ * `nx g @topo/nx:service hello`), are run once by the global setup in the workspace every
+ * spec copies (see startTopo); their results are checked here. The steps share one
+ * workspace and run in order; each builds on the one before.
  */
 describe('Topo, as a new user meets it', () => {
-  const { registryUrl, published } = e2eContext();
-  const topoVersion = published.packages['@topo/nx'];
+  const { published } = e2eContext();
 
+  let workspace: TestWorkspace;
   let root: string;
   let app: { name: string; root: string; port: number };
   const services: Record<string, ServiceSource> = {};
   const servers = new Set<ServeHandle>();
 
   beforeAll(async () => {
-    root = await freshTestWorkspace('e2eapp');
+    workspace = await freshTestWorkspace('e2eapp');
+    root = workspace.root;
   });
 
   afterAll(async () => {
@@ -54,9 +60,6 @@ describe('Topo, as a new user meets it', () => {
   });
 
   it('nx g @topo/nx:init registers the plugin, adds the runtime and creates the app', async () => {
-    await npmInstall(root, ['-D', `@topo/nx@${topoVersion}`], registryUrl);
-    await timed('nx g @topo/nx:init', () => runNxOrThrow(root, ['g', '@topo/nx:init', '--no-interactive']));
-
     const nxJson = readWorkspaceJson<{ plugins?: Array<string | { plugin: string }> }>(root, 'nx.json');
     const plugins = (nxJson.plugins ?? []).map((plugin) => (typeof plugin === 'string' ? plugin : plugin.plugin));
     expect(plugins).toContain('@topo/nx');
@@ -72,37 +75,34 @@ describe('Topo, as a new user meets it', () => {
       published.packages['@topo/runtime'],
     );
 
-    const topoJsonFiles = findWorkspaceFiles(root, 'topo.json');
-    expect(topoJsonFiles).toHaveLength(1);
-    const topoJson = JSON.parse(fs.readFileSync(topoJsonFiles[0], 'utf8')) as Record<string, unknown>;
+    expect(workspace.topoJsonFiles).toHaveLength(1);
+    const [topoJsonFile] = workspace.topoJsonFiles;
+    const topoJson = JSON.parse(fs.readFileSync(topoJsonFile, 'utf8')) as Record<string, unknown>;
     expect(topoJson).toMatchObject({ services: '*', port: 4000 });
 
-    const appRoot = path.dirname(topoJsonFiles[0]);
-    const project = projectAt(await readProjectGraph(root), root, appRoot);
-    expect(project?.name).toBe('api');
+    // The project at the app's folder, in the graph `nx graph` gave after init.
+    const appRoot = path.dirname(topoJsonFile);
+    const name = projectAt(workspace, appRoot);
+    expect(name).toBe('api');
 
     // Port 4000 may be taken on the machine that runs the suite: the OS picks one.
     const port = await findFreePort();
-    fs.writeFileSync(topoJsonFiles[0], `${JSON.stringify({ ...topoJson, port }, null, 2)}\n`);
-    app = { name: project!.name, root: appRoot, port };
+    fs.writeFileSync(topoJsonFile, `${JSON.stringify({ ...topoJson, port }, null, 2)}\n`);
+    app = { name: name!, root: appRoot, port };
   });
 
   it('nx g @topo/nx:service creates services hello and yo in the app, each with its client module', async () => {
     needs('init');
+    // hello was made by the same command, in the global setup.
+    await timed('nx g @topo/nx:service yo', () => runNxOrThrow(root, ['g', '@topo/nx:service', 'yo', '--no-interactive']));
+    const serviceFiles = findWorkspaceFiles(root, 'service.ts');
     for (const name of ['hello', 'yo']) {
-      await timed(`nx g @topo/nx:service ${name}`, () =>
-        runNxOrThrow(root, ['g', '@topo/nx:service', name, '--no-interactive']),
-      );
-    }
-    const graph = await readProjectGraph(root);
-    for (const name of ['hello', 'yo']) {
-      expect(graph.nodes).toHaveProperty(name);
-      const dir = path.join(root, graph.nodes[name].data.root);
+      const declares = new RegExp(`export default new Service\\(\\s*['"]${name}['"]\\s*\\)`);
+      const found = serviceFiles.filter((file) => declares.test(fs.readFileSync(file, 'utf8')));
+      expect(found.map((file) => path.relative(root, file))).toHaveLength(1);
+      const dir = path.dirname(found[0]);
       // `"services": "*"` serves every service below the app's folder.
       expect(path.relative(app.root, dir).startsWith('..')).toBe(false);
-      expect(fs.readFileSync(path.join(dir, 'service.ts'), 'utf8')).toMatch(
-        new RegExp(`export default new Service\\(\\s*['"]${name}['"]\\s*\\)`),
-      );
       services[name] = readServiceSource(name, dir);
       expect(fs.readFileSync(services[name].clientFile, 'utf8')).toMatch(
         new RegExp(`export const ${name} = client<typeof \\w+>\\(\\s*['"]${name}['"]\\s*\\)`),
@@ -110,19 +110,27 @@ describe('Topo, as a new user meets it', () => {
     }
   });
 
+  let graph: ProjectGraph;
+
   it('hello calls yo through its typed client, and the workspace is in sync and typechecks', async () => {
     needs('services');
     writeYoEndpoints(services.yo);
     writeHelloEndpoints(services.hello, services.yo);
 
-    const syncCheck = await runNx(root, ['sync:check']);
-    expect(syncCheck.code === 0 ? 'in sync' : describeFailure(syncCheck)).toBe('in sync');
-
-    const typecheck = await typecheckWorkspace(root);
-    expect(typecheck.ok ? 'typechecks' : typecheck.output).toBe('typechecks');
+    // Side by side, as none changes what the others read: the graph is for the tests below.
+    const [sync, tsc, projectGraph] = await Promise.all([
+      timed('nx sync:check', () => runNx(root, ['sync:check'])),
+      timed('tsc -b', () => runTsc(root, ['-b'])),
+      timed('nx graph', () => readProjectGraph(root)),
+    ]);
+    graph = projectGraph;
+    expect(sync.code === 0 ? 'in sync' : describeFailure(sync)).toBe('in sync');
+    // `tsc -b` over the root tsconfig's references: what the workspace's one typecheck
+    // target, the app's, runs (see the graph test).
+    expect(tsc.code === 0 ? 'typechecks' : describeFailure(tsc)).toBe('typechecks');
 
     // The same check must catch a wrong call through the client: proof that it covers the
-    // services' code and that the client is typed. (`tsc -b` alone: nx's typecheck runs it.)
+    // services' code and that the client is typed.
     const canary = path.join(path.dirname(services.hello.endpointFile), 'e2e-type-canary.ts');
     fs.writeFileSync(
       canary,
@@ -141,16 +149,14 @@ describe('Topo, as a new user meets it', () => {
     }
   });
 
-  describe('nx graph', () => {
-    let graph: ProjectGraph;
-
-    beforeAll(async () => {
-      if (app && services.hello && services.yo) graph = await readProjectGraph(root);
+  describe('nx graph (read before the type canary above was written)', () => {
+    beforeAll(() => {
+      if (!graph) throw new Error('Not run: the graph was not read above.');
     });
 
-    it('shows each service as a project tagged topo:service, with its inferred build and container targets', () => {
-      needs('services');
+    it('shows each service as a project at its folder, tagged topo:service, with its inferred build and container targets', () => {
       for (const name of ['hello', 'yo']) {
+        expect(graph.nodes[name]?.data.root).toBe(path.relative(root, services[name].dir).split(path.sep).join('/'));
         expect(graph.nodes[name]?.data.tags).toContain('topo:service');
         expect(Object.keys(graph.nodes[name]?.data.targets ?? {})).toEqual(expect.arrayContaining(['build', 'container']));
       }
@@ -158,14 +164,22 @@ describe('Topo, as a new user meets it', () => {
     });
 
     it('shows the call hello → yo as a dependency, and none back', () => {
-      needs('services');
       expect(dependenciesOf(graph, 'hello')).toContain('yo');
       expect(dependenciesOf(graph, 'yo')).not.toContain('hello');
     });
 
     it('shows the app depending on each of its services', () => {
-      needs('services');
       expect(dependenciesOf(graph, app.name)).toEqual(expect.arrayContaining(['hello', 'yo']));
+    });
+
+    it('has one typecheck target, tsc --build of the app, which the root tsconfig references: `nx run-many -t typecheck` runs what `tsc -b` ran above', () => {
+      const typechecks = Object.entries(graph.nodes).filter(([, project]) => project.data.targets?.typecheck);
+      expect(typechecks.map(([name]) => name)).toEqual([app.name]);
+      expect(graph.nodes[app.name].data.targets?.typecheck).toMatchObject({
+        options: { cwd: graph.nodes[app.name].data.root, command: expect.stringMatching(/^tsc --build tsconfig\.json\b/) },
+      });
+      const references = readWorkspaceJson<{ references?: Array<{ path: string }> }>(root, 'tsconfig.json').references ?? [];
+      expect(references.map((reference) => path.join(root, reference.path))).toContain(app.root);
     });
   });
 
@@ -184,7 +198,7 @@ describe('Topo, as a new user meets it', () => {
     expect(secret.text).not.toContain('only for ada');
 
     expect(server.output()).toContain(String(app.port));
-    await stop(server);
+    await stop(server, [hello.json!.pid]);
   });
 
   it('nx serve --topology=micro serves the same paths through the gateway, one process per service', async () => {
@@ -207,14 +221,19 @@ describe('Topo, as a new user meets it', () => {
     expect(forged.text).not.toContain('only for ada');
 
     expect(server.output()).toContain(String(app.port));
-    await stop(server);
+    await stop(server, [hello.json!.pid, hello.json!.yoPid]);
   });
 
-  it('nx build --topology=mono writes a bundle that node runs alone; --topology=micro adds compose and Kubernetes files', async () => {
+  // `--topology=micro` (each service a task of its own, compose and Kubernetes files) is
+  // built through the Nx CLI in packages/nx/src/executors/build/build.cli.spec.ts, and
+  // served from its build in build.spec.ts and build.container.spec.ts.
+  it('nx build --topology=mono writes a bundle that node runs alone, without the services\' own builds', async () => {
     needs('services');
     const mono = await timed('nx build --topology=mono', () => runNx(root, ['build', app.name, '--topology=mono', '--engine=none']));
     expect(mono.code === 0 ? 'built' : describeFailure(mono)).toBe('built');
     const dist = path.join(root, 'dist', app.name);
+    // The services' build and container tasks ran too (the app's build depends on them), with nothing to do.
+    expect(fs.existsSync(path.join(dist, 'services'))).toBe(false);
     const port = await findFreePort();
     const child = spawn(process.execPath, ['main.js'], { cwd: path.join(dist, 'mono'), env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
     try {
@@ -224,17 +243,11 @@ describe('Topo, as a new user meets it', () => {
     } finally {
       child.kill('SIGTERM');
     }
-
-    const micro = await timed('nx build --topology=micro', () => runNx(root, ['build', app.name, '--topology=micro', '--engine=none']));
-    expect(micro.code === 0 ? 'built' : describeFailure(micro)).toBe('built');
-    for (const file of ['micro/docker-compose.yml', 'micro/k8s/kustomization.yaml', 'micro/gateway/Dockerfile', 'services/hello/main.js', 'services/yo/main.js']) {
-      expect(fs.existsSync(path.join(dist, file)) ? file : `${file} is missing`).toBe(file);
-    }
   });
 
   /** Later steps build on earlier ones: say so, rather than fail on an undefined value. */
   function needs(step: 'init' | 'services'): void {
-    if (!app) throw new Error('Not run: `nx g @topo/nx:init` failed above.');
+    if (!app) throw new Error('Not run: the app `nx g @topo/nx:init` made was not found above.');
     if (step === 'services' && !(services.hello && services.yo)) {
       throw new Error('Not run: `nx g @topo/nx:service` failed above.');
     }
@@ -252,10 +265,15 @@ describe('Topo, as a new user meets it', () => {
     return server;
   }
 
-  /** Ctrl-C: every process that serve started must be gone, and the app's port free. */
-  async function stop(server: ServeHandle): Promise<void> {
+  /**
+   * Ctrl-C: every process that serve started must be gone (the handle fails otherwise), the
+   * processes that answered among them, and the app's port free.
+   */
+  async function stop(server: ServeHandle, answered: number[]): Promise<void> {
+    expect(server.processes().map((p) => p.pid)).toEqual(expect.arrayContaining(answered));
     servers.delete(server);
     await timed('Ctrl-C on nx serve', () => server.stop());
+    expect(listProcesses().filter((p) => answered.includes(p.pid))).toEqual([]);
     expect(await isListening(app.port)).toBe(false);
   }
 });
@@ -360,18 +378,4 @@ export const e2eCrash = e2eApi(
 );
 `,
   );
-}
-
-/**
- * `nx run-many -t typecheck`, then `tsc -b` over the root tsconfig's references. The caller
- * has just found the workspace in sync (`nx sync:check`), so the run skips the sync
- * generators it would run again before its tasks.
- */
-async function typecheckWorkspace(root: string): Promise<{ ok: boolean; output: string }> {
-  const nx = await timed('nx run-many -t typecheck', () => runNx(root, ['run-many', '-t', 'typecheck', '--skip-nx-cache', '--skip-sync']));
-  const tsc = await timed('tsc -b', () => runTsc(root, ['-b']));
-  return {
-    ok: nx.code === 0 && tsc.code === 0,
-    output: [nx, tsc].filter((result) => result.code !== 0).map(describeFailure).join('\n'),
-  };
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sleep } from './process-tree';
 import type { PublishedPackages } from './publish-packages';
+import type { TemplateWorkspace } from './test-workspace';
 
 /**
  * What the global setup hands to every spec: the registry, the versions it publishes, and
@@ -31,12 +32,12 @@ export function e2eContext(): E2eContext {
 
 /**
  * What the global setup prepares while the first tests run: the packages published to the
- * registry, and the workspace that create-nx-workspace made, which every spec copies.
+ * registry, and the workspace every spec copies.
  */
 export interface Prepared {
   published: PublishedPackages;
-  /** The root of the workspace create-nx-workspace made. */
-  template: string;
+  /** The workspace create-nx-workspace made, with Topo installed, the app and service hello (see `startTopo`). */
+  template: TemplateWorkspace;
 }
 
 /** Records that `what` is ready (its value) or failed (the error), for the specs to read. */

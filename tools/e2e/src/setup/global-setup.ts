@@ -3,7 +3,7 @@ import { logStep, timed } from './log';
 import { startLocalRegistry, LocalRegistry } from './local-registry';
 import { buildPackages, plannedVersions, publishPackages } from './publish-packages';
 import { makeTempDir } from './temp-dir';
-import { createTestWorkspace } from './test-workspace';
+import { createTestWorkspace, removeTestWorkspace, startTopo } from './test-workspace';
 
 declare global {
   // Handed from the global setup to the global teardown, which run in the same process.
@@ -14,9 +14,11 @@ declare global {
 
 /**
  * Builds the packages and starts the local registry, then, in the background while the
- * first tests run, publishes the packages and makes the fresh workspace that every spec
- * copies (create-nx-workspace once, not once per spec). Specs wait for what they need with
- * `whenPrepared`. The build comes first, so that no test sees the packages' dist change.
+ * first tests run, publishes the packages and prepares the workspace that every spec copies:
+ * create-nx-workspace, then, once the packages are published, what every spec would start
+ * with (`npm install -D @topo/nx`, `nx g @topo/nx:init`, `nx g @topo/nx:service hello`),
+ * once, not once per spec. Specs wait for what they need with `whenPrepared`. The build
+ * comes first, so that no test sees the packages' dist change.
  */
 export default async function globalSetup(): Promise<void> {
   process.stderr.write('\n');
@@ -26,15 +28,23 @@ export default async function globalSetup(): Promise<void> {
   logStep(`verdaccio listens on ${registry.url}`);
   const published = plannedVersions();
   shareE2eContext({ registryUrl: registry.url, published, preparedDir: makeTempDir('prepared') });
+  const publishing = timed('publish the packages', async () => {
+    await publishPackages(registry.url, published);
+    logStep(`published ${Object.keys(published.packages).join(', ')} as ${published.version}`);
+    return published;
+  });
   globalThis.topoE2ePreparing = Promise.all([
-    prepare('published', () =>
-      timed('publish the packages', async () => {
-        await publishPackages(registry.url, published);
-        logStep(`published ${Object.keys(published.packages).join(', ')} as ${published.version}`);
-        return published;
-      }),
-    ),
-    prepare('template', () => createTestWorkspace('e2eapp', registry.url)),
+    prepare('published', () => publishing),
+    prepare('template', async () => {
+      const root = await createTestWorkspace('e2eapp', registry.url);
+      try {
+        const packages = await publishing;
+        return await timed('start Topo in the workspace', () => startTopo(root, registry.url, packages));
+      } catch (error) {
+        removeTestWorkspace(root);
+        throw error;
+      }
+    }),
   ]);
 }
 

@@ -6,7 +6,7 @@ import { removeTestWorkspace } from './test-workspace';
 
 /**
  * Waits for what the global setup still prepares, stops the registry (removing its
- * storage), and removes the fresh workspace the specs copied.
+ * storage), and removes the prepared workspace the specs copied.
  */
 export default async function globalTeardown(): Promise<void> {
   await globalThis.topoE2ePreparing;
@@ -16,8 +16,8 @@ export default async function globalTeardown(): Promise<void> {
   const { preparedDir } = e2eContext();
   const template = path.join(preparedDir, 'template.json');
   if (fs.existsSync(template)) {
-    const outcome = JSON.parse(fs.readFileSync(template, 'utf8')) as { value?: string };
-    if (outcome.value) removeTestWorkspace(outcome.value);
+    const outcome = JSON.parse(fs.readFileSync(template, 'utf8')) as { value?: { root: string } };
+    if (outcome.value) removeTestWorkspace(outcome.value.root);
   }
   removeTempDir(preparedDir);
 }

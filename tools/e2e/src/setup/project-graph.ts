@@ -38,13 +38,6 @@ export function dependenciesOf(graph: ProjectGraph, source: string): string[] {
   return (graph.dependencies[source] ?? []).map((dependency) => dependency.target).sort();
 }
 
-/** The project whose root is the given directory (absolute, or relative to the workspace). */
-export function projectAt(graph: ProjectGraph, root: string, dir: string): GraphProject | undefined {
-  const relative = path.isAbsolute(dir) ? path.relative(root, dir) : dir;
-  const wanted = relative.split(path.sep).join('/') || '.';
-  return Object.values(graph.nodes).find((project) => project.data.root === wanted);
-}
-
 const NOT_USER_CODE = new Set(['node_modules', '.git', '.nx', 'dist', 'out-tsc', 'tmp']);
 
 /** Every file called `fileName` in the workspace, outside node_modules and build output. */

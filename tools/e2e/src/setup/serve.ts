@@ -21,13 +21,18 @@ export interface StartServeOptions {
 }
 
 export interface ServeHandle {
-  /** The pid of `nx serve`, which leads the process group. */
+  /** The pid of the command (`nx serve`), which leads the process group. */
   pid: number;
-  /** Everything nx has printed so far, stdout and stderr interleaved. */
+  /** Everything the command has printed so far, stdout and stderr interleaved. */
   output(): string;
   /**
+   * Every process found so far in the group or below its leader, looked up again now: the
+   * processes {@link ServeHandle.stop} waits for.
+   */
+  processes(): ProcessInfo[];
+  /**
    * Ctrl-C: sends SIGINT to the process group, as a terminal does, and waits until every
-   * process that serve started is gone. Throws, naming them, if any is left behind after
+   * process that the command started is gone. Throws, naming them, if any is left behind after
    * `timeoutMs` (they are then killed, so nothing outlives the test either way).
    */
   stop(timeoutMs?: number): Promise<void>;
@@ -37,19 +42,32 @@ export interface ServeHandle {
  * Starts `nx serve <app> <args>` (the workspace's own nx, as `npx nx` runs it) in its own
  * process group and waits until `readyUrl` answers. Fails early, with nx's output, if serve exits first.
  */
-export async function startServe(
-  cwd: string,
-  app: string,
-  args: readonly string[],
-  options: StartServeOptions,
-): Promise<ServeHandle> {
-  const child = spawn(...workspaceBin(cwd, 'nx', ['serve', app, ...args]), {
-    cwd,
+export function startServe(cwd: string, app: string, args: readonly string[], options: StartServeOptions): Promise<ServeHandle> {
+  const [file, nxArgs] = workspaceBin(cwd, 'nx', ['serve', app, ...args]);
+  return startProcessGroup(file, nxArgs, { ...options, cwd, label: ['nx serve', app, ...args].join(' ') });
+}
+
+export interface StartProcessGroupOptions extends StartServeOptions {
+  cwd: string;
+  /** The command as a person would type it, for messages. */
+  label: string;
+}
+
+/**
+ * Starts a server in a process group of its own, as a terminal does, and waits until
+ * `readyUrl` answers: what {@link startServe} does for `nx serve`, for any command (the
+ * harness spec proves the handle with a server of its own). Fails early, with the command's
+ * output, if it exits first.
+ */
+export async function startProcessGroup(file: string, args: readonly string[], options: StartProcessGroupOptions): Promise<ServeHandle> {
+  const { label } = options;
+  const child = spawn(file, args, {
+    cwd: options.cwd,
     env: childEnv(),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (child.pid === undefined) throw new Error(`Could not start \`nx serve ${app}\` in ${cwd}.`);
+  if (child.pid === undefined) throw new Error(`Could not start \`${label}\` in ${options.cwd}.`);
   const pid = child.pid;
   liveServeGroups.add(pid);
   child.on('exit', () => liveServeGroups.delete(pid));
@@ -58,7 +76,7 @@ export async function startServe(
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   let exited: string | undefined;
-  child.on('exit', (code, signal) => (exited = `nx serve exited (${signal ?? code})`));
+  child.on('exit', (code, signal) => (exited = `\`${label}\` exited (${signal ?? code})`));
 
   // Processes seen while serving; checked again after Ctrl-C, in case one left the group.
   const seen = new Map<number, ProcessInfo>();
@@ -69,6 +87,10 @@ export async function startServe(
   const handle: ServeHandle = {
     pid,
     output: () => output,
+    processes() {
+      remember();
+      return [...seen.values()];
+    },
     async stop(timeoutMs = 20_000) {
       remember();
       const tree = [...seen.values()];
@@ -88,8 +110,8 @@ export async function startServe(
           }
         }
         throw new Error(
-          `Ctrl-C on \`nx serve ${app} ${args.join(' ')}\` left processes running after ${timeoutMs} ms:\n` +
-            `${describeProcesses(remaining)}\n--- nx output ---\n${output.slice(-6000)}`,
+          `Ctrl-C on \`${label}\` left processes running after ${timeoutMs} ms:\n` +
+            `${describeProcesses(remaining)}\n--- output ---\n${output.slice(-6000)}`,
         );
       }
     },
@@ -114,7 +136,7 @@ export async function startServe(
         // Already gone.
       }
     }
-    throw new Error(`${(error as Error).message}\n--- nx serve ${app} ${args.join(' ')} output ---\n${output.slice(-6000)}`, { cause: error });
+    throw new Error(`${(error as Error).message}\n--- ${label} output ---\n${output.slice(-6000)}`, { cause: error });
   }
   return handle;
 }

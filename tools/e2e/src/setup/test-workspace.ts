@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { registryEnv } from './child-env';
 import { whenPrepared } from './e2e-context';
 import { timed } from './log';
-import { runCommand, runCommandOrThrow, describeFailure, CommandResult } from './run-command';
+import { findWorkspaceFiles, readProjectGraph } from './project-graph';
+import type { PublishedPackages } from './publish-packages';
+import { runCommand, runCommandOrThrow, runNxOrThrow, describeFailure, CommandResult } from './run-command';
 import { makeTempDir, removeTempDir } from './temp-dir';
 
 /** The Nx version users start from; Topo is tested against it. */
@@ -46,19 +48,70 @@ export function removeTestWorkspace(root: string): void {
 }
 
 /**
- * A fresh workspace for one spec: a copy, in a new temporary dir, of the workspace that the
- * global setup made with {@link createTestWorkspace} (which a spec must not change), once
- * this run's packages are in the registry. Nothing has run in it: it is the workspace a new
- * user has right after create-nx-workspace, `.npmrc` included; Nx's cache (`.nx`) is left
- * out, as it holds paths of the original. Returns the copy's root.
+ * Where things are in a workspace the specs use: its apps and its projects. Paths are
+ * relative to the workspace root in {@link TemplateWorkspace}, absolute in {@link TestWorkspace}.
  */
-export async function freshTestWorkspace(name: string): Promise<string> {
+interface WorkspaceLayout {
+  root: string;
+  /** Every `topo.json` of the workspace: one per Topo app. */
+  topoJsonFiles: string[];
+  /** Every project of the workspace's project graph (`nx graph`), by name: its folder. */
+  projectRoots: Record<string, string>;
+}
+
+/**
+ * The workspace the global setup prepares once for every spec (see {@link startTopo}): the
+ * root is absolute, the other paths are relative to it.
+ */
+export type TemplateWorkspace = WorkspaceLayout;
+
+/** A spec's own copy of the {@link TemplateWorkspace}, every path absolute. */
+export type TestWorkspace = WorkspaceLayout;
+
+/**
+ * What a new user does first in the workspace create-nx-workspace made, done once by the
+ * global setup for every spec: `npm install -D @topo/nx` from the registry, `nx g
+ * @topo/nx:init` (which adds `@topo/runtime` and installs it) and `nx g @topo/nx:service
+ * hello`. Returns where the app and the projects are, as found on disk and in the project
+ * graph; the specs check what these commands made (init and the service in `topo.spec.ts`,
+ * the install in `harness.spec.ts`).
+ */
+export async function startTopo(root: string, registryUrl: string, published: PublishedPackages): Promise<TemplateWorkspace> {
+  await npmInstall(root, ['-D', `@topo/nx@${published.packages['@topo/nx']}`], registryUrl);
+  await timed('nx g @topo/nx:init', () => runNxOrThrow(root, ['g', '@topo/nx:init', '--no-interactive']));
+  await timed('nx g @topo/nx:service hello', () => runNxOrThrow(root, ['g', '@topo/nx:service', 'hello', '--no-interactive']));
+  const graph = await timed('nx graph', () => readProjectGraph(root));
+  return {
+    root,
+    topoJsonFiles: findWorkspaceFiles(root, 'topo.json').map((file) => path.relative(root, file)),
+    projectRoots: Object.fromEntries(Object.entries(graph.nodes).map(([name, project]) => [name, project.data.root])),
+  };
+}
+
+/**
+ * A fresh workspace for one spec: a copy, in a new temporary dir, of the workspace that the
+ * global setup prepared (create-nx-workspace with {@link createTestWorkspace}, then
+ * {@link startTopo}; a spec must not change it), once this run's packages are in the
+ * registry: the workspace of a new user who has just installed Topo, made the app and a
+ * first service, `hello`. `.npmrc` included; Nx's cache (`.nx`) is left out, as it holds
+ * paths of the original.
+ */
+export async function freshTestWorkspace(name: string): Promise<TestWorkspace> {
   const [template] = await Promise.all([whenPrepared('template'), whenPrepared('published')]);
   const parent = makeTempDir('workspace');
   const root = path.join(parent, name);
-  await timed('copy the fresh workspace', () => runCommandOrThrow('cp', ['-a', template, root], { cwd: parent }));
+  await timed('copy the prepared workspace', () => runCommandOrThrow('cp', ['-a', template.root, root], { cwd: parent }));
   fs.rmSync(path.join(root, '.nx'), { recursive: true, force: true });
-  return root;
+  return {
+    root,
+    topoJsonFiles: template.topoJsonFiles.map((file) => path.join(root, file)),
+    projectRoots: Object.fromEntries(Object.entries(template.projectRoots).map(([project, dir]) => [project, path.join(root, dir)])),
+  };
+}
+
+/** The name of the project whose folder is `dir` (absolute), in a spec's workspace. */
+export function projectAt(workspace: TestWorkspace, dir: string): string | undefined {
+  return Object.entries(workspace.projectRoots).find(([, projectRoot]) => projectRoot === dir)?.[0];
 }
 
 /** `npm install <args>` in a workspace, through the given registry. */
