@@ -26,6 +26,7 @@ export type AnalysisErrorCode =
   | 'database-outside-service'
   | 'duplicate-database'
   | 'unknown-database'
+  | 'database-owner-not-served'
   | 'invalid-migrations';
 
 export interface AnalysisError {

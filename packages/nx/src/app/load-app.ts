@@ -4,6 +4,7 @@ import {
   analyzeWorkspace,
   type AnalysisError,
   type AppConfig,
+  type DatabaseInfo,
   diskHost,
   endpointSchemas,
   type EndpointSchemas,
@@ -35,6 +36,8 @@ export interface LoadedApp {
   groups: ProcessGroup[];
   /** The services the app runs, as the analysis read them. */
   services: ServiceInfo[];
+  /** The databases its services own or use by name. */
+  databases: DatabaseInfo[];
   /** Request and response schemas of every typed endpoint, keyed `"<service>.<exportName>"`. */
   schemas: ReadonlyMap<string, EndpointSchemas>;
   /** The app's service catalog, from the same analysis. */
@@ -55,7 +58,7 @@ export function readAppPort(workspaceRoot: string, appRoot: string): number {
  * const app = loadApp({ workspaceRoot, appName: 'demo', appRoot: join(workspaceRoot, 'packages/demo'), topology: 'micro' }, 'build');
  */
 export function loadApp(options: AppToLoad, verb = 'serve'): LoadedApp {
-  const { config, services, errors } = analyzeAppAt(options, verb);
+  const { config, services, databases, errors } = analyzeAppAt(options, verb);
   const resolved = resolveTopology(config, services.map((service) => service.name), { topology: options.topology, env: options.env });
   if (errors.length > 0 || resolved.errors.length > 0 || !resolved.topology) fail(verb, options.appName, [...errors, ...resolved.errors]);
 
@@ -66,8 +69,9 @@ export function loadApp(options: AppToLoad, verb = 'serve'): LoadedApp {
     topology: resolved.topology.name,
     groups: resolved.topology.groups,
     services,
+    databases,
     schemas,
-    catalog: buildCatalog({ name: options.appName, config, services, schemas }),
+    catalog: buildCatalog({ name: options.appName, config, services, databases, schemas }),
   };
 }
 
@@ -79,19 +83,22 @@ export function loadApp(options: AppToLoad, verb = 'serve'): LoadedApp {
  * const catalog = loadCatalog({ workspaceRoot, appName: 'demo', appRoot: join(workspaceRoot, 'packages/demo') });
  */
 export function loadCatalog(options: Omit<AppToLoad, 'topology' | 'env'>, verb = 'write the catalog of'): Catalog {
-  const { config, services, errors } = analyzeAppAt(options, verb);
+  const { config, services, databases, errors } = analyzeAppAt(options, verb);
   if (errors.length > 0) fail(verb, options.appName, errors);
-  return buildCatalog({ name: options.appName, config, services, schemas: endpointSchemas(diskHost(options.workspaceRoot), services) });
+  return buildCatalog({ name: options.appName, config, services, databases, schemas: endpointSchemas(diskHost(options.workspaceRoot), services) });
 }
 
 /** The app's topo.json and services, with every problem found in them. */
-function analyzeAppAt(options: Omit<AppToLoad, 'topology' | 'env'>, verb: string): { config: AppConfig; services: ServiceInfo[]; errors: AnalysisError[] } {
+function analyzeAppAt(
+  options: Omit<AppToLoad, 'topology' | 'env'>,
+  verb: string,
+): { config: AppConfig; services: ServiceInfo[]; databases: DatabaseInfo[]; errors: AnalysisError[] } {
   const appRoot = relative(options.workspaceRoot, options.appRoot).split('\\').join('/');
   const { config, errors: configErrors } = readAppConfig(options.workspaceRoot, appRoot);
   if (!config) fail(verb, options.appName, configErrors);
   const workspace = analyzeWorkspace(options.workspaceRoot);
   const app = analyzeApp(config, workspace);
-  return { config, services: app.services, errors: [...workspace.errors, ...app.errors] };
+  return { config, services: app.services, databases: app.databases, errors: [...workspace.errors, ...app.errors] };
 }
 
 /**

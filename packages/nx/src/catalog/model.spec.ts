@@ -89,6 +89,16 @@ describe.each(APPS)('the catalog of $label', ({ label, workspaceRoot, appRoot })
     expect(catalog.calls.map((c) => `${c.from.service} -> ${c.to.service}.${c.to.endpoint} at ${c.from.file}:${c.from.line}`).sort()).toEqual(calls.sort());
   });
 
+  it('lists each database of its services with its owner, every service that uses it and its migrations', () => {
+    const expected = analysis().databases.map((d) => ({
+      name: d.name,
+      owner: d.service,
+      users: [d.service, ...d.users].sort(),
+      ...(d.migrations ? { migrations: d.migrations } : {}),
+    }));
+    expect(catalog.databases).toEqual(expected);
+  });
+
   it('places every service in each topology, and names every environment', () => {
     const names = catalog.services.map((s) => s.name).sort();
     expect(catalog.topologies.map((t) => t.name)).toEqual(expect.arrayContaining(['mono', 'micro']));

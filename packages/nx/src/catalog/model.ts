@@ -3,6 +3,7 @@ import {
   type AppConfig,
   BUILT_IN_TOPOLOGIES,
   type CallInfo,
+  type DatabaseInfo,
   type EndpointSchemas,
   resolveTopology,
   type ServiceInfo,
@@ -20,7 +21,7 @@ export interface Catalog {
   services: CatalogService[];
   /** One per calling place: a client call from a service's code to another service's endpoint. */
   calls: CatalogCall[];
-  /** Databases and the services that use them (filled once databases exist). */
+  /** The databases the app's services own or use by name, each with its owner and users. */
   databases: CatalogDatabase[];
   /** Every topology of the app (mono, micro and the custom ones), with its processes. */
   topologies: CatalogTopology[];
@@ -76,6 +77,8 @@ export interface CatalogDatabase {
   owner: string;
   /** Every service that uses it, the owner included. */
   users: string[];
+  /** The workspace-relative folder of its migrations, when it has one. */
+  migrations?: string;
 }
 
 export interface CatalogTopology {
@@ -95,6 +98,8 @@ export function buildCatalog(app: {
   name: string;
   config: AppConfig;
   services: readonly ServiceInfo[];
+  /** The app's databases, as `analyzeApp` reads them. */
+  databases?: readonly DatabaseInfo[];
   schemas: ReadonlyMap<string, EndpointSchemas>;
 }): Catalog {
   const services = [...app.services].sort((a, b) => a.name.localeCompare(b.name));
@@ -130,7 +135,12 @@ export function buildCatalog(app: {
       }),
     })),
     calls: services.flatMap((service) => service.calls.filter((call) => names.includes(call.to)).map((call) => catalogCall(service, call))),
-    databases: [],
+    databases: (app.databases ?? []).map((database) => ({
+      name: database.name,
+      owner: database.service,
+      users: [database.service, ...database.users.filter((user) => user !== database.service)].sort(),
+      ...(database.migrations ? { migrations: database.migrations } : {}),
+    })),
     topologies,
     environments: { ...app.config.environments },
   };
