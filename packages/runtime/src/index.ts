@@ -1,6 +1,6 @@
 /**
- * `@topo/runtime`: what service code imports. Services, endpoints, errors and typed clients;
- * the host (`@topo/runtime/host`) and the gateway (`@topo/runtime/gateway`) serve them.
+ * `@topo/runtime`: what service code imports. Services, endpoints, errors, typed clients and
+ * databases; the host (`@topo/runtime/host`) and the gateway (`@topo/runtime/gateway`) serve them.
  */
 export { Service, type ServiceOptions, type Middleware } from './service';
 export {
@@ -16,4 +16,6 @@ export {
 export { APIError, ErrCode, type ErrorBody } from './errors';
 export { client, type Client } from './client';
 export { jsonCopy } from './json-copy';
+export { SQLDatabase, Transaction, type SQLDatabaseOptions, type Row } from './database/database';
+export { MigrationError, DatabaseConfigError } from './database/errors';
 export type { JsonSchema, JsonType } from './validation';

@@ -1,5 +1,6 @@
 import { DEFAULT_EDGE_PORT, formatAddress, resolveCatalogDir, resolveCatalogUrl, resolveDiscovery, resolveHost, resolvePort, resolveSecret, resolveShutdownTimeout } from '../environment';
 import { exitOnSignals, logUnhandledRejections, startOrExit } from '../http/lifecycle';
+import { migrateOwnedDatabases } from '../database/registry';
 import { createHost, type Host } from './host';
 import type { HostedService } from './plan';
 
@@ -67,6 +68,11 @@ export function runProcess(config: ProcessConfig): Promise<Host> {
       catalogDir: resolveCatalogDir(config.catalogDir, env),
       register: true,
     });
+    // The databases this process's services own are migrated before anyone can reach them;
+    // a failing migration stops the start, naming the file.
+    for (const { database, applied } of await migrateOwnedDatabases()) {
+      if (applied.length > 0) process.stdout.write(`topo: database ${database}: applied ${applied.join(', ')}\n`);
+    }
     logUnhandledRejections(name);
     // Before the line that says we listen: whoever reads it may signal at once.
     exitOnSignals(name, () => host.close(shutdownTimeout), shutdownTimeout);

@@ -1,0 +1,141 @@
+import { request } from '../__fixtures__/http';
+import { api } from '../api';
+import { createHost, type Host } from '../host';
+import { Service } from '../service';
+import { describeDatabaseBehaviour } from './__fixtures__/behaviour';
+import { migrationsFolder } from './__fixtures__/databases';
+import { startTestPostgres, type TestPostgres } from './__fixtures__/postgres';
+import { SQLDatabase } from './database';
+import { allDatabases, closeDatabase, migrateOwnedDatabases } from './registry';
+
+/**
+ * The database cases against a real Postgres server (one per file, a database per case),
+ * then what a served process does when its database fails.
+ */
+let postgres: TestPostgres;
+let databases = 0;
+
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+}, 60_000);
+afterAll(async () => {
+  for (const database of allDatabases()) await closeDatabase(database);
+  postgres?.remove();
+});
+
+async function freshDatabase(): Promise<string> {
+  const name = `case_${++databases}`;
+  await postgres.createDatabase(name);
+  return postgres.url(name);
+}
+
+describeDatabaseBehaviour(() => ({ freshDatabase }));
+
+describe('a served process and its database', () => {
+  const shop = new SQLDatabase('shop', { migrations: migrationsFolder({ '1_items.up.sql': "CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items VALUES (1, 'lamp');" }) });
+  let host: Host;
+  let port: number;
+  let stderr: jest.SpyInstance;
+
+  beforeAll(async () => {
+    process.env.TOPO_DATABASE_URL_SHOP = await freshDatabase();
+    // What runProcess does before it listens.
+    expect(await migrateOwnedDatabases()).toContainEqual({ database: 'shop', applied: ['1_items.up.sql'] });
+    const endpoints = {
+      item: api({ expose: true, method: 'GET', path: '/items/:id' }, async ({ id }: { id: string }) => shop.queryRow`SELECT id, name FROM items WHERE id = ${Number(id)}`),
+      broken: api({ expose: true, method: 'GET', path: '/broken' }, async () => shop.queryRow`SELECT secret_column FROM no_such_table WHERE name = ${'x'}`),
+      ping: api({ expose: true, method: 'GET', path: '/ping' }, async () => ({ pong: true })),
+    };
+    host = createHost({
+      app: 'shop',
+      process: 'mono',
+      edge: true,
+      services: [{ service: new Service('shop'), endpoints: Object.entries(endpoints).map(([name, endpoint]) => ({ name, endpoint })) }],
+    });
+    ({ port } = await host.listen(0, '127.0.0.1'));
+  });
+  beforeEach(() => {
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => stderr.mockRestore());
+  afterAll(async () => {
+    await host?.close();
+    await shop.close();
+  });
+
+  it('answers 503 unavailable JSON while the database is down, keeps serving the rest, and recovers', async () => {
+    const before = await request(port, 'GET', '/items/1');
+    postgres.stop();
+    try {
+      const down = await request(port, 'GET', '/items/1');
+      const other = await request(port, 'GET', '/ping');
+      expect([before.json, down.status, down.json, other.status]).toEqual([
+        { id: 1, name: 'lamp' },
+        503,
+        { code: 'unavailable', message: 'database "shop" is unavailable; try again later' },
+        200,
+      ]);
+      expect(down.text).not.toMatch(new RegExp(`${postgres.port}|127\\.0\\.0\\.1|ECONN|terminat|pg`, 'i'));
+      expect(stderr.mock.calls.join('')).toMatch(/database "shop" is unavailable \(.+\)/);
+    } finally {
+      postgres.start();
+    }
+    expect((await request(port, 'GET', '/items/1')).json).toEqual({ id: 1, name: 'lamp' });
+  }, 30_000);
+
+  it("answers a failed statement 500 internal, its SQL and Postgres's words only in the log", async () => {
+    const answer = await request(port, 'GET', '/broken');
+    expect([answer.status, answer.json]).toEqual([500, { code: 'internal', message: 'internal error' }]);
+    expect(answer.text).not.toMatch(/no_such_table|secret_column|relation/);
+    expect(stderr.mock.calls.join('')).toMatch(/endpoint shop\.broken failed: error: relation "no_such_table" does not exist/);
+  });
+});
+
+describe('mistakes, named with their fix', () => {
+  it('refuses a database name that is not lower-case words', () => {
+    expect(() => new SQLDatabase('Orders DB')).toThrow('invalid database name "Orders DB": database names are lower-case letters and digits, starting with a letter, words joined by single "-" or "_"; name it like "orders" or "user_events".');
+  });
+
+  it('refuses two owners of one database, naming both modules', () => {
+    new SQLDatabase('twice', { migrations: '/tmp/one' });
+    expect(() => new SQLDatabase('twice', { migrations: '/tmp/two' })).toThrow(/database "twice" is declared twice, in .*postgres\.spec\.ts and in .*postgres\.spec\.ts: one service owns it/);
+  });
+
+  it('names the variable to set when a database has no connection string', async () => {
+    const worker = process.env.JEST_WORKER_ID;
+    delete process.env.JEST_WORKER_ID; // outside Jest there is no embedded fallback
+    try {
+      await expect(SQLDatabase.named('nowhere').queryRow`SELECT 1`).rejects.toThrow(
+        'database "nowhere" has no connection string: set TOPO_DATABASE_URL_NOWHERE to a postgres:// URL (nx serve starts an embedded database and sets it for you)',
+      );
+    } finally {
+      process.env.JEST_WORKER_ID = worker;
+    }
+  });
+
+  it.each([
+    [{ '1_create.up.sql': 'SELECT 1;', 'create_more.up.sql': 'SELECT 2;' }, /migration file "create_more\.up\.sql" is not named <version>_<name>\.up\.sql/],
+    [{ '1_create.up.sql': 'SELECT 1;', '01_again.up.sql': 'SELECT 2;' }, /migrations "01_again\.up\.sql" and "1_create\.up\.sql" have the same version 1/],
+  ])('refuses a migrations folder with a misnamed or doubled file, before touching the database: %j', async (files, message) => {
+    const dir = migrationsFolder(files);
+    process.env.TOPO_DATABASE_URL_MISNAMED = postgres.url();
+    const db = new SQLDatabase('misnamed', { migrations: dir });
+    try {
+      await expect(db.queryRow`SELECT 1`).rejects.toThrow(message);
+    } finally {
+      await db.close();
+      // The next case declares it again with another folder.
+      (await import('./registry')).databaseState('misnamed').owner = undefined;
+    }
+  });
+
+  it('finds a relative migrations folder beside the declaring module, and TOPO_MIGRATIONS_<NAME> over it', async () => {
+    const { databaseState, migrationsFolder: folderOf } = await import('./registry');
+    new SQLDatabase('beside', { migrations: './migrations' });
+    const owner = databaseState('beside').owner!;
+    expect([folderOf('beside', owner, {}), folderOf('beside', owner, { TOPO_MIGRATIONS_BESIDE: '/srv/app/migrations/beside' })]).toEqual([
+      `${__dirname}/migrations`,
+      '/srv/app/migrations/beside',
+    ]);
+  });
+});
