@@ -4,4 +4,5 @@ export interface ServeExecutorOptions {
   port?: number;
   host?: string;
   watch?: boolean;
+  freshDatabases?: boolean;
 }

@@ -13,6 +13,8 @@ export interface NormalizedServeOptions {
   port: number;
   host: string;
   watch: boolean;
+  /** Start embedded databases empty, discarding the data kept from earlier runs. */
+  freshDatabases?: boolean;
 }
 
 /** Options normalised once, up front; the port comes from topo.json unless given. */
@@ -33,5 +35,6 @@ export function normalizeOptions(options: ServeExecutorOptions, context: Executo
     port,
     host: options.host ?? '127.0.0.1',
     watch: options.watch ?? true,
+    freshDatabases: options.freshDatabases ?? false,
   };
 }

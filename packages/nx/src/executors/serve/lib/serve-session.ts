@@ -8,7 +8,9 @@ import type { ProcessPlan } from '../../../app/process-plan';
 import type { LoadedApp } from '../../../app/load-app';
 import type { Catalog } from '../../../catalog/model';
 import { renderCatalogPage as renderPage } from '../../../catalog/render-page';
+import type { ServiceInfo } from '../../../analysis';
 import { CatalogServer } from './catalog-server';
+import { ServeDatabases, type StartEmbedded } from './serve-databases';
 import { assertPortFree, findFreePorts, waitForPort } from './ports';
 import { renderProcessTable } from './process-table';
 import { SupervisedProcess } from './supervisor';
@@ -37,14 +39,18 @@ export class ServeSession {
   private readonly secret = process.env.TOPO_SECRET || randomBytes(32).toString('hex');
   private readonly bundles: ProcessBundles;
   private readonly catalog: CatalogServer;
+  private readonly databases: ServeDatabases;
   private catalogUrl = '';
+  private services: ServiceInfo[] = [];
 
   constructor(
     private readonly options: NormalizedServeOptions,
     private readonly load: () => LoadedApp,
     renderCatalogPage: (catalog: Catalog) => Promise<string> = renderPage,
+    startEmbedded?: StartEmbedded,
   ) {
     this.catalog = new CatalogServer(renderCatalogPage);
+    this.databases = new ServeDatabases(options.workspaceRoot, options.appName, displayHost(options.host), options.freshDatabases ?? false, startEmbedded);
     this.bundles = new ProcessBundles(
       options.appName,
       options.workspaceRoot,
@@ -72,7 +78,8 @@ export class ServeSession {
     await assertPortFree(this.options.port, this.options.host);
     this.catalogUrl = await this.catalog.start();
     this.catalog.update(app.catalog);
-    const built = await this.bundles.build(plans);
+    this.services = app.services;
+    const [built] = await Promise.all([this.bundles.build(plans), this.databases.start(app.databases)]);
     await this.launch(plans, built.map((b) => b.bundleFile), app.topology);
     if (this.options.watch) this.watchSources();
   }
@@ -84,6 +91,7 @@ export class ServeSession {
     for (const watcher of this.watchers) watcher.close();
     await this.refreshing.catch(() => undefined);
     await Promise.all(this.running.map((r) => r.process.stop()));
+    await this.databases.stop();
     await this.bundles.dispose();
     await this.catalog.stop();
   }
@@ -100,7 +108,7 @@ export class ServeSession {
     plans.forEach((plan, i) => {
       if (plan.kind === 'process') for (const s of plan.services) discovery[s.name] = `http://${displayHost(this.options.host)}:${ports[i]}`;
     });
-    this.layout = layoutKey(plans);
+    this.layout = layoutKey(plans, this.services);
     this.running = plans.map((plan, i) => ({
       plan,
       port: ports[i],
@@ -114,6 +122,7 @@ export class ServeSession {
           HOST: this.options.host,
           TOPO_SECRET: this.secret,
           TOPO_DISCOVERY: JSON.stringify(discovery),
+          ...(plan.kind === 'process' ? this.databases.environmentOf(this.services.filter((s) => plan.services.some((p) => p.name === s.name))) : {}),
           // The process that faces clients passes /__topo/catalog on to the catalog server.
           ...(plan.kind === 'gateway' || plan.edge ? { TOPO_CATALOG_URL: this.catalogUrl } : {}),
         },
@@ -122,6 +131,8 @@ export class ServeSession {
     for (const r of this.running) r.process.start();
     await Promise.all(this.running.map((r) => waitForPort(r.port, this.options.host, START_TIMEOUT_MS)));
     logger.info(renderProcessTable(this.options.appName, topology, this.running.map((r) => ({ plan: r.plan, url: `http://${displayHost(this.options.host)}:${r.port}` }))));
+    const databases = this.databases.describe();
+    if (databases) logger.info(databases);
     logger.info(`The service catalog and architecture diagram: ${this.baseUrl}/__topo/catalog`);
   }
 
@@ -154,9 +165,10 @@ export class ServeSession {
     if (this.stopped) return;
     const app = this.load();
     this.catalog.update(app.catalog);
+    this.services = app.services;
     const plans = planProcesses(this.options.workspaceRoot, app.groups, app.services, app.schemas);
-    const built = await this.bundles.build(plans);
-    if (layoutKey(plans) !== this.layout) {
+    const [built] = await Promise.all([this.bundles.build(plans), this.databases.start(app.databases)]);
+    if (layoutKey(plans, app.services) !== this.layout) {
       logger.info('topo: the services or their process groups changed; restarting every process');
       await Promise.all(this.running.map((r) => r.process.stop()));
       await this.launch(plans, built.map((b) => b.bundleFile), app.topology);
@@ -169,8 +181,10 @@ export class ServeSession {
   }
 }
 
-function layoutKey(plans: ProcessPlan[]): string {
-  return JSON.stringify(plans.map((p) => [p.name, p.kind === 'process' ? p.services.map((s) => s.name) : []]));
+/** What a restart cannot change: the processes, their services and the databases each uses (their environment). */
+function layoutKey(plans: ProcessPlan[], services: readonly ServiceInfo[]): string {
+  const databases = (name: string) => services.find((s) => s.name === name)?.databases.map((d) => d.name) ?? [];
+  return JSON.stringify(plans.map((p) => [p.name, p.kind === 'process' ? p.services.map((s) => [s.name, ...databases(s.name)]) : []]));
 }
 
 function displayHost(host: string): string {

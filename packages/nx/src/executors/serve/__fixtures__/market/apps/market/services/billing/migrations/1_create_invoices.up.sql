@@ -1,0 +1,5 @@
+CREATE TABLE invoices (
+  id SERIAL PRIMARY KEY,
+  order_id INTEGER NOT NULL UNIQUE,
+  cents INTEGER NOT NULL
+);
