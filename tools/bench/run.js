@@ -1,12 +1,15 @@
 'use strict';
 /**
- * Topo's benchmarks: `npm run bench` runs all four, `node tools/bench/run.js <name>` one.
+ * Topo's benchmarks: `npm run bench` runs all five, `node tools/bench/run.js <name>` one.
  *
  *   mono     the demo in the mono topology vs express 5 vs bare node:http
  *   client   an awaited client call in-process vs over loopback HTTP
  *   gateway  the topo gateway vs a minimal keep-alive proxy in front of one service
  *   catalog  `nx run <app>:catalog` on 200 services vs the static analysis alone (catalog.js;
  *            it times work, not load: of the options below it reads --rounds and --quiet-wait)
+ *   database point selects through SQLDatabase vs a raw pg Pool on one real Postgres, and a
+ *            test file's fresh migrated embedded database vs a fresh PGlite initdb
+ *            (database.js; it reads --rounds, --duration and --quiet-wait)
  *
  * Every figure a target judges is a ratio against a baseline measured in the same run with
  * the same load tool (autocannon, in this process; each server in its own child process).
@@ -25,16 +28,19 @@ const BENCHMARKS = {
   client: require('./benchmarks/client-call'),
   gateway: require('./benchmarks/gateway-hop'),
   catalog: require('./catalog'),
+  database: require('./database'),
 };
 /** The benchmarks that time work rather than serve load: lib/options.js knows only the others. */
-const TIMED = ['catalog'];
+const TIMED = ['catalog', 'database'];
 
 /** The options, and the benchmarks named (all of them when none is). */
 function readCommandLine(argv, env) {
   const timed = argv.filter((arg) => TIMED.includes(arg));
   const rest = argv.filter((arg) => !TIMED.includes(arg));
   const options = parseOptions(rest, env);
-  const usage = `${options.usage}\n  catalog, a fourth name: catalog generation vs the static analysis alone (tools/bench/catalog.js)\n`;
+  const usage =
+    `${options.usage}\n  catalog, a fourth name: catalog generation vs the static analysis alone (tools/bench/catalog.js)\n` +
+    '  database, a fifth: point selects through SQLDatabase vs raw pg, a test database vs a fresh initdb (tools/bench/database.js)\n';
   if (options.help) return { ...options, usage };
   const named = rest.some((arg) => !arg.startsWith('-') && arg !== 'all');
   const all = rest.includes('all') || (!named && timed.length === 0);

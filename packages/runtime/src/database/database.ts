@@ -275,13 +275,13 @@ export class SQLDatabase extends Queries {
     }
   }
 
-  protected async run<T>(statement: BoundStatement): Promise<QueryResult<T & Row>> {
+  protected run<T>(statement: BoundStatement): Promise<QueryResult<T & Row>> {
+    // No async wrapper: on the hot path (pool ready) this is the driver's promise and one catch.
     const pool = poolOf(this.#state);
-    try {
-      return await (pool instanceof Promise ? await pool : pool).query<T & Row>(statement);
-    } catch (error) {
+    const result = pool instanceof Promise ? pool.then((ready) => ready.query<T & Row>(statement)) : pool.query<T & Row>(statement);
+    return result.catch((error: unknown) => {
       throw translate(this.name, error);
-    }
+    });
   }
 
   /**

@@ -137,10 +137,13 @@ function readyFolder(template: string): string {
 
 const preparing = new Set<string>();
 
-/** Makes one copy ahead when none is waiting; in the background, never failing anyone. */
+/** How many copies wait ready: two, so that test files in quick succession never wait for a copy. */
+const READY_COPIES = 2;
+
+/** Makes a copy ahead when fewer than {@link READY_COPIES} wait; in the background, never failing anyone. */
 function prepareNext(cache: string, template: string): void {
   const ready = readyFolder(template);
-  if (preparing.has(ready) || listFolder(ready).length > 0) return;
+  if (preparing.has(ready) || listFolder(ready).length >= READY_COPIES) return;
   preparing.add(ready);
   const building = scratchFolder(cache);
   mkdirSync(ready, { recursive: true });
@@ -148,7 +151,10 @@ function prepareNext(cache: string, template: string): void {
     .then(() => rename(building, join(ready, `${process.pid}-${randomBytes(4).toString('hex')}`)))
     .catch(() => rm(building, { recursive: true, force: true }))
     .catch(() => undefined)
-    .finally(() => preparing.delete(ready));
+    .finally(() => {
+      preparing.delete(ready);
+      prepareNext(cache, template);
+    });
 }
 
 /**

@@ -1,0 +1,407 @@
+'use strict';
+/**
+ * The database benchmark: `node tools/bench/database.js`, or `node tools/bench/run.js
+ * database` beside the others. Two questions, each answered against a baseline of the same
+ * run:
+ *
+ *   point select   `db.queryRow\`SELECT ... WHERE id = ${id}\`` through SQLDatabase against
+ *                  the same statement on a raw `pg` Pool, on the same real Postgres server
+ *                  (started here: initdb into a temporary folder, pg_ctl on a free port of
+ *                  127.0.0.1), the same pool size and the same number of queries in flight;
+ *                  each contender in a fresh node per round, rounds in rotated order, the
+ *                  median rate counts. Target: SQLDatabase ≥ 0.9 of raw pg's rate.
+ *   test database  what a test file waits for to get a fresh, migrated embedded database
+ *                  (@topo/runtime/testing's startTestDatabase: a copy of the migrated
+ *                  template, PGlite opened and served on 127.0.0.1, a first query, then
+ *                  stopped), test file after test file in one node as a Jest worker runs
+ *                  them, against a fresh PGlite initdb (what a test would wait for without
+ *                  the template). Target: each test file after a worker's first under 500 ms.
+ *
+ * Not a test: nothing here runs under `npm test`. Needs Postgres's server binaries
+ * (/usr/lib/postgresql/<version>/bin) and the packages built (done first unless --no-build).
+ */
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+const { foreignCpu, sampleCpu, waitForQuiet } = require('./lib/cpu');
+const { median } = require('./lib/rounds');
+const { table, heading, formatCount, formatMs, formatForeign, foreignNote, target, targetTable, round } = require('./lib/report');
+
+const WORKSPACE_ROOT = path.resolve(__dirname, '..', '..');
+const RUNTIME = path.join(WORKSPACE_ROOT, 'packages', 'runtime', 'dist');
+const GOAL_RATIO = 0.9;
+const GOAL_TEST_FILE_MS = 500;
+const CONTENDERS = ['pg', 'topo'];
+const ROWS = 10_000;
+const IN_FLIGHT = 10;
+/** The migrations of the test-database measurement: five files, tables and indexes, as a small service has. */
+const MIGRATIONS = {
+  '1_customers.up.sql': 'CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL UNIQUE, created_at timestamptz NOT NULL DEFAULT now());',
+  '2_orders.up.sql': 'CREATE TABLE orders (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), total_cents int NOT NULL CHECK (total_cents >= 0));',
+  '3_order_lines.up.sql': 'CREATE TABLE order_lines (order_id int NOT NULL REFERENCES orders(id), sku text NOT NULL, quantity int NOT NULL, PRIMARY KEY (order_id, sku));',
+  '4_indexes.up.sql': 'CREATE INDEX orders_by_customer ON orders (customer_id);\nCREATE INDEX lines_by_sku ON order_lines (sku);',
+  '5_status.up.sql': "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'open';",
+};
+
+const USAGE = `usage: node tools/bench/database.js [options]
+
+  --rounds=N       point-select rounds of both contenders, in rotated order; the median counts
+                   (BENCH_ROUNDS, default 5)
+  --duration=S     seconds measured per point-select run, after 1 s of warm-up (BENCH_DURATION, default 5)
+  --test-files=N   test files in a row for the test-database measurement (default 10)
+  --quiet-wait=S   before each run, wait up to S s for other processes to leave the CPU
+                   (BENCH_QUIET_WAIT, default 10; 0 does not wait)
+  --no-build       skip compiling packages/runtime and packages/nx before the run
+  --strict         exit 1 when a target is missed
+`;
+
+function parseOptions(argv, env) {
+  const flags = new Map();
+  for (const arg of argv) {
+    if (arg === '--help' || arg === '-h') return { help: true };
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"\n\n${USAGE}`);
+    const [key, value] = arg.slice(2).split(/=(.*)/s);
+    flags.set(key, value === undefined ? true : value);
+  }
+  const known = new Set(['rounds', 'duration', 'test-files', 'quiet-wait', 'no-build', 'strict']);
+  for (const key of flags.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}\n\n${USAGE}`);
+  const number = (name, raw, min) => {
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number from ${min}, got ${JSON.stringify(raw)}`);
+    return value;
+  };
+  return {
+    help: false,
+    rounds: Math.round(number('rounds', flags.get('rounds') ?? env.BENCH_ROUNDS ?? '5', 1)),
+    duration: number('duration', flags.get('duration') ?? env.BENCH_DURATION ?? '5', 1),
+    testFiles: Math.round(number('test-files', flags.get('test-files') ?? '10', 2)),
+    quietWait: number('quiet-wait', flags.get('quiet-wait') ?? env.BENCH_QUIET_WAIT ?? '10', 0),
+    build: flags.get('no-build') !== true,
+    strict: flags.get('strict') === true,
+    workspaceRoot: WORKSPACE_ROOT,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// A real Postgres server for the run.
+
+function postgresBin() {
+  const root = '/usr/lib/postgresql';
+  const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const version of versions) {
+    const bin = path.join(root, version, 'bin');
+    if (fs.existsSync(path.join(bin, 'initdb'))) return { bin, version };
+  }
+  throw new Error('no Postgres server installed (looked in /usr/lib/postgresql/*/bin): apt-get install postgresql');
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** initdb into a temporary folder, pg_ctl start on a free port; as root, as the postgres user. */
+async function startPostgres(log) {
+  const { bin, version } = postgresBin();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'topo-bench-pg-'));
+  const data = path.join(root, 'data');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const id = (flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+    fs.chownSync(root, id('-u'), id('-g'));
+  }
+  const run = (tool, args) =>
+    execFileSync(asRoot ? 'runuser' : path.join(bin, tool), asRoot ? ['-u', 'postgres', '--', path.join(bin, tool), ...args] : args, { stdio: 'pipe', timeout: 120_000 });
+  log(`starting Postgres ${version} (initdb into ${data}) ...`);
+  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  const port = await freePort();
+  run('pg_ctl', ['-D', data, '-l', path.join(root, 'log'), '-w', '-t', '60', '-o', `-k /tmp -h 127.0.0.1 -p ${port}`, 'start']);
+  return {
+    version,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Children: each measurement in a fresh node.
+
+/** Runs this file as a child with `args`; resolves with its JSON answer and others' CPU meanwhile. */
+function child(args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [path.join(__dirname, 'database.js'), ...args], { cwd: WORKSPACE_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const cpu = sampleCpu([process.pid, proc.pid]);
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    proc.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    proc.on('error', reject);
+    proc.on('close', (status) => {
+      if (status !== 0) return reject(new Error(`${args.join(' ')} failed (exit ${status}):\n${stderr}`));
+      resolve({ ...JSON.parse(stdout.trim().split('\n').pop()), foreignCpu: foreignCpu(cpu) });
+    });
+  });
+}
+
+/** A point-select run: `IN_FLIGHT` loops querying random ids, for `ms` after a second of warm-up. */
+async function selectRound(mode, url, ms) {
+  const { Pool } = require(require.resolve('pg', { paths: [path.join(WORKSPACE_ROOT, 'packages', 'runtime')] }));
+  let query;
+  let close;
+  if (mode === 'pg') {
+    const pool = new Pool({ connectionString: url, max: IN_FLIGHT });
+    query = async (id) => (await pool.query({ text: 'SELECT id, name FROM items WHERE id = $1', values: [id] })).rows[0] ?? null;
+    close = () => pool.end();
+  } else {
+    process.env.TOPO_DATABASE_URL_BENCH = url;
+    process.env.TOPO_DATABASE_POOL_SIZE = String(IN_FLIGHT);
+    const { SQLDatabase } = require(RUNTIME);
+    const db = SQLDatabase.named('bench');
+    query = (id) => db.queryRow`SELECT id, name FROM items WHERE id = ${id}`;
+    close = () => db.close();
+  }
+  const loop = async (until, counter) => {
+    let id = 1 + Math.floor(Math.random() * ROWS);
+    while (performance.now() < until) {
+      const row = await query(id);
+      if (row === null || row.id !== id) throw new Error(`row ${id} came back as ${JSON.stringify(row)}`);
+      counter.n++;
+      id = id === ROWS ? 1 : id + 1;
+    }
+  };
+  const warm = { n: 0 };
+  const warmUntil = performance.now() + 1000;
+  await Promise.all(Array.from({ length: IN_FLIGHT }, () => loop(warmUntil, warm)));
+  const counted = { n: 0 };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: IN_FLIGHT }, () => loop(start + ms, counted)));
+  const elapsed = performance.now() - start;
+  await close();
+  return { queries: counted.n, ms: elapsed, perSecond: (counted.n * 1000) / elapsed };
+}
+
+/** A fresh PGlite initdb into an empty folder: what a test file waits for without a template. */
+async function initdbRound() {
+  const { PGlite } = require(require.resolve('@electric-sql/pglite', { paths: [path.join(WORKSPACE_ROOT, 'packages', 'runtime')] }));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'topo-bench-initdb-'));
+  try {
+    const start = performance.now();
+    const db = await PGlite.create(path.join(dir, 'data'));
+    await db.query('SELECT 1');
+    const ms = performance.now() - start;
+    await db.close();
+    return { ms };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Test files in a row, as one Jest worker runs them: each gets a fresh migrated database, queries it, stops it. */
+async function testFilesRound(migrationsDir, files) {
+  const { startTestDatabase } = require(path.join(RUNTIME, 'testing', 'test-database'));
+  const { Pool } = require(require.resolve('pg', { paths: [path.join(WORKSPACE_ROOT, 'packages', 'runtime')] }));
+  const times = [];
+  for (let i = 0; i < files; i++) {
+    const start = performance.now();
+    const database = await startTestDatabase('orders', migrationsDir);
+    const started = performance.now();
+    const pool = new Pool({ connectionString: database.url, max: 1 });
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM topo_migrations WHERE name <> ''");
+    if (rows[0].n !== Object.keys(MIGRATIONS).length) throw new Error(`test database has ${rows[0].n} migrations applied`);
+    await pool.end();
+    await database.stop();
+    times.push({ startMs: started - start, totalMs: performance.now() - start });
+  }
+  return { times };
+}
+
+async function runChild(argv) {
+  const [kind, ...rest] = argv;
+  if (kind === 'select') return selectRound(rest[0], rest[1], Number(rest[2]));
+  if (kind === 'initdb') return initdbRound();
+  if (kind === 'test-files') return testFilesRound(rest[0], Number(rest[1]));
+  throw new Error(`unknown child ${kind}`);
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function runDatabase(options, log) {
+  const duration = options.duration ?? 5;
+  const testFiles = options.testFiles ?? 10;
+  const quiet = async () => {
+    if (options.quietWait > 0) {
+      await waitForQuiet([process.pid], options.quietWait, (cores) => log(`waiting up to ${options.quietWait} s for other processes (using ${cores.toFixed(2)} cores) to quieten ...`));
+    }
+  };
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'topo-bench-db-'));
+  const postgres = await startPostgres(log);
+  try {
+    const { Pool } = require(require.resolve('pg', { paths: [path.join(WORKSPACE_ROOT, 'packages', 'runtime')] }));
+    const seed = new Pool({ connectionString: postgres.url, max: 1 });
+    await seed.query('CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL)');
+    await seed.query("INSERT INTO items SELECT n, 'item ' || n FROM generate_series(1, $1) AS n", [ROWS]);
+    await seed.query('VACUUM ANALYZE items');
+    await seed.end();
+
+    const select = { pg: [], topo: [] };
+    for (let r = 0; r < options.rounds; r++) {
+      for (const mode of CONTENDERS.map((_, i) => CONTENDERS[(i + r) % CONTENDERS.length])) {
+        await quiet();
+        const sample = await child(['--child', 'select', mode, postgres.url, String(duration * 1000)]);
+        select[mode].push(sample);
+        log(`round ${r + 1}, ${mode === 'pg' ? 'raw pg Pool' : 'SQLDatabase'}: ${formatCount(sample.perSecond)} selects/s (other cpu ${formatForeign(sample.foreignCpu)})`);
+      }
+    }
+
+    // The test database: templates in a cache of this run, made by a first worker (not
+    // timed: once per machine), then a fresh worker runs test files in a row.
+    const migrationsDir = path.join(scratch, 'migrations');
+    fs.mkdirSync(migrationsDir);
+    for (const [file, sql] of Object.entries(MIGRATIONS)) fs.writeFileSync(path.join(migrationsDir, file), sql);
+    const cacheEnv = { TOPO_EMBEDDED_CACHE: path.join(scratch, 'cache') };
+    await quiet();
+    log('fresh PGlite initdb ...');
+    const initdb = await child(['--child', 'initdb']);
+    log(`fresh PGlite initdb: ${formatMs(initdb.ms)} ms`);
+    log('making the templates (once per machine) ...');
+    const templateStart = performance.now();
+    await child(['--child', 'test-files', migrationsDir, '1'], cacheEnv);
+    const templatesMs = performance.now() - templateStart;
+    await quiet();
+    const worker = await child(['--child', 'test-files', migrationsDir, String(testFiles)], cacheEnv);
+    log(`test files: ${worker.times.map((t) => formatMs(t.totalMs)).join(', ')} ms`);
+    return summarize({ select, initdb, templatesMs, worker, postgres: postgres.version, duration, testFiles, rounds: options.rounds });
+  } finally {
+    postgres.stop();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function summarize({ select, initdb, templatesMs, worker, postgres, duration, testFiles, rounds }) {
+  const rate = (list) => median(list.map((s) => s.perSecond));
+  const maxForeign = (list) => Math.max(0, ...list.map((s) => s.foreignCpu ?? 0));
+  const later = worker.times.slice(1);
+  const measurements = {
+    pg: { label: 'raw pg Pool', perSecond: rate(select.pg), foreignCpu: maxForeign(select.pg), rounds: select.pg.map((s) => round(s.perSecond, 0)) },
+    topo: { label: 'SQLDatabase.queryRow', perSecond: rate(select.topo), foreignCpu: maxForeign(select.topo), rounds: select.topo.map((s) => round(s.perSecond, 0)) },
+    initdb: { label: 'fresh PGlite initdb', ms: initdb.ms, foreignCpu: initdb.foreignCpu ?? 0 },
+    templates: { label: 'templates, once per machine (initdb + migrations)', ms: templatesMs },
+    firstTestFile: { label: "a worker's first test file", ms: worker.times[0].totalMs, startMs: worker.times[0].startMs },
+    laterTestFiles: {
+      label: 'each later test file (median)',
+      ms: median(later.map((t) => t.totalMs)),
+      startMs: median(later.map((t) => t.startMs)),
+      maxMs: Math.max(...later.map((t) => t.totalMs)),
+      foreignCpu: worker.foreignCpu ?? 0,
+      all: worker.times.map((t) => round(t.totalMs, 1)),
+    },
+  };
+  const ratios = {
+    topoOverPg: measurements.topo.perSecond / measurements.pg.perSecond,
+    testFileOverInitdb: measurements.laterTestFiles.ms / measurements.initdb.ms,
+  };
+  return {
+    name: 'database',
+    load: `Postgres ${postgres} on 127.0.0.1, ${ROWS.toLocaleString('en-US')} rows, point selects by primary key, ${IN_FLIGHT} in flight on a pool of ${IN_FLIGHT}, ${duration} s per run after 1 s warm-up, a fresh node per contender and round, ${rounds} round(s) in rotated order, median shown; ${testFiles} test files in a row in one node, ${Object.keys(MIGRATIONS).length} migrations`,
+    measurements,
+    ratios,
+    targets: [
+      target('SQLDatabase point select / raw pg', ratios.topoOverPg, '>=', GOAL_RATIO),
+      target('a later test file gets a fresh migrated database (ms)', measurements.laterTestFiles.ms, '<=', GOAL_TEST_FILE_MS),
+    ],
+  };
+}
+
+function renderDatabase(result) {
+  const m = result.measurements;
+  return [
+    heading('point select through SQLDatabase vs raw pg; a fresh migrated test database vs a fresh initdb'),
+    `  ${result.load}`,
+    '',
+    table(
+      ['contender', 'selects/s', 'rounds', 'other cpu'],
+      [m.pg, m.topo].map((c) => [c.label, formatCount(c.perSecond), c.rounds.map(formatCount).join(' '), formatForeign(c.foreignCpu)]),
+    ),
+    '',
+    table(
+      ['test database', 'ms', 'of which start'],
+      [
+        [m.initdb.label, formatMs(m.initdb.ms), ''],
+        [m.templates.label, formatMs(m.templates.ms), ''],
+        [m.firstTestFile.label, formatMs(m.firstTestFile.ms), formatMs(m.firstTestFile.startMs)],
+        [m.laterTestFiles.label, formatMs(m.laterTestFiles.ms), formatMs(m.laterTestFiles.startMs)],
+        ['slowest later test file', formatMs(m.laterTestFiles.maxMs), ''],
+      ],
+    ),
+    '',
+    table(
+      ['ratio', 'value'],
+      [
+        ['SQLDatabase / raw pg, selects per second', result.ratios.topoOverPg.toFixed(3)],
+        ['later test file / fresh initdb', result.ratios.testFileOverInitdb.toFixed(3)],
+      ],
+    ),
+    '',
+    targetTable(result.targets),
+    foreignNote({ pg: m.pg, topo: m.topo, initdb: m.initdb, later: m.laterTestFiles }),
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n');
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    process.stdout.write(`${JSON.stringify(await runChild(argv.slice(1)))}\n`);
+    return 0;
+  }
+  const options = parseOptions(argv, process.env);
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const log = (line) => process.stdout.write(`  ${line}\n`);
+  const cpus = os.cpus();
+  process.stdout.write(
+    'topo benchmark: database\n' +
+      `  ${typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length} × ${cpus[0]?.model?.trim() ?? 'unknown'}, node ${process.version}, ${os.platform()} ${os.release()}\n`,
+  );
+  if (options.build) {
+    log('compiling packages/runtime and packages/nx ...');
+    require('./lib/demo').buildPackages(WORKSPACE_ROOT);
+  }
+  const result = await runDatabase(options, log);
+  process.stdout.write(`${renderDatabase(result)}\n`);
+  const file = path.join(os.tmpdir(), `topo-bench-database-${Date.now()}.json`);
+  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...result }, null, 2)}\n`);
+  process.stdout.write(`\nresults: ${file}\n`);
+  return options.strict && result.targets.some((t) => !t.pass) ? 1 : 0;
+}
+
+module.exports = { run: runDatabase, render: renderDatabase, parseOptions };
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (process.env.BENCH_DEBUG) process.stderr.write(`${error.stack}\n`);
+      process.exit(1);
+    },
+  );
+}
