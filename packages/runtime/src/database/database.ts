@@ -174,11 +174,17 @@ function translate(database: string, error: unknown): unknown {
  */
 export class Transaction extends Queries {
   #client: PoolClient | undefined;
+  readonly #onConnectionError: (error: Error) => void;
 
   /** @internal Made by {@link SQLDatabase.begin}. */
   constructor(name: string, client: PoolClient) {
     super(name);
     this.#client = client;
+    // A connection that fails between two queries of the transaction emits 'error', and the
+    // pool listens only to idle connections: without this the process would end. The next
+    // query of the transaction fails instead (503 when the database is gone).
+    this.#onConnectionError = (error) => logUnavailable(name, error);
+    client.on('error', this.#onConnectionError);
   }
 
   /** Whether `commit()` or `rollback()` has ended it. */
@@ -211,6 +217,7 @@ export class Transaction extends Queries {
     const client = this.#client;
     if (client === undefined) throw new Error(`database "${this.name}": this transaction has already ended; ${command} needs a transaction begun with db.begin()`);
     this.#client = undefined;
+    client.removeListener('error', this.#onConnectionError);
     try {
       await client.query(command);
       client.release();

@@ -49,6 +49,10 @@ export function readMigrations(database: string, dir: string): Migration[] {
  */
 export async function applyMigrations(pool: Pool, database: string, migrations: readonly Migration[]): Promise<string[]> {
   const client = await pool.connect();
+  // A connection lost between two statements emits 'error' on a checked-out client, which
+  // nobody else listens to; the statement that follows fails and says why.
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
   const lock = [LOCK_CLASS, lockKey(database)];
   let failed: unknown;
   try {
@@ -67,6 +71,7 @@ export async function applyMigrations(pool: Pool, database: string, migrations: 
     failed = error;
     throw error;
   } finally {
+    client.removeListener('error', ignore);
     // A broken connection cannot unlock; ending it releases the lock with the session.
     if (failed === undefined || failed instanceof MigrationError) {
       await client.query('SELECT pg_advisory_unlock($1, $2)', lock).catch(() => undefined);

@@ -83,6 +83,23 @@ describe('a served process and its database', () => {
     expect((await request(port, 'GET', '/items/1')).json).toEqual({ id: 1, name: 'lamp' });
   }, 30_000);
 
+  it('fails the next query of a transaction whose database went away with unavailable, and lives on', async () => {
+    const tx = await shop.begin();
+    await tx.queryRow`SELECT 1`;
+    postgres.stop();
+    try {
+      // The server closed the connection between two queries: the client emitted 'error'.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(tx.queryRow`SELECT name FROM items`).rejects.toMatchObject({ code: 'unavailable', status: 503 });
+      await expect(tx.rollback()).rejects.toMatchObject({ code: 'unavailable' });
+      expect(tx.done).toBe(true);
+    } finally {
+      postgres.start();
+    }
+    expect((await request(port, 'GET', '/ping')).status).toBe(200);
+    expect(await shop.queryRow`SELECT name FROM items WHERE id = ${1}`).toEqual({ name: 'lamp' });
+  }, 30_000);
+
   it("answers a failed statement 500 internal, its SQL and Postgres's words only in the log", async () => {
     const answer = await request(port, 'GET', '/broken');
     expect([answer.status, answer.json]).toEqual([500, { code: 'internal', message: 'internal error' }]);
