@@ -143,6 +143,35 @@ export async function greetLater(name: string): Promise<string> {
     ],
   },
   {
+    title: 'a database both sides use, until split-service moves databases, by file and line',
+    files: {
+      [`${SERVICES}/hello/db.ts`]: `import { SQLDatabase } from '@topo/runtime';
+
+/** Who was greeted. */
+export const greetings = new SQLDatabase('greetings', { migrations: './migrations' });
+`,
+      [`${SERVICES}/hello/migrations/1_create.up.sql`]: 'CREATE TABLE greeted (name TEXT NOT NULL);\n',
+      [`${SERVICES}/hello/hello.ts`]: `import { api } from '@topo/runtime';
+import { greetings } from './db';
+
+export const h1 = api({ expose: true, method: 'GET', path: '/hello/:name' }, async ({ name }: { name: string }) => {
+  await greetings.exec\`INSERT INTO greeted (name) VALUES (\${name})\`;
+  return { message: \`Hello, \${name}!\` };
+});
+
+export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async ({ name }: { name: string }) => {
+  const seen = await greetings.queryRow<{ n: number }>\`SELECT COUNT(*)::int AS n FROM greeted WHERE name = \${name}\`;
+  return { message: \`Yo, \${name}! (\${seen?.n ?? 0})\` };
+});
+`,
+    },
+    message: [
+      'Cannot split safely; nothing was changed.',
+      `${SERVICES}/hello/db.ts:4: "greetings" declares database "greetings", used both by "hello" (h1 at ${SERVICES}/hello/hello.ts:4) and by "yo" (h2 at ${SERVICES}/hello/hello.ts:9); split-service does not move databases yet`,
+      "`export const greetings = SQLDatabase.named('greetings')` in a module only it uses",
+    ],
+  },
+  {
     title: 'a split that would leave a cycle of imports between the two services, by file and line',
     files: {
       [`${SERVICES}/hello/hello.ts`]: `import { api, APIError, ErrCode } from '@topo/runtime';
