@@ -8,14 +8,18 @@
  *                  the same statement on a raw `pg` Pool, on the same real Postgres server
  *                  (started here: initdb into a temporary folder, pg_ctl on a free port of
  *                  127.0.0.1), the same pool size and the same number of queries in flight;
- *                  each contender in a fresh node per round, rounds in rotated order, the
- *                  median rate counts. Target: SQLDatabase ≥ 0.9 of raw pg's rate.
+ *                  per round a fresh node runs both, taking turns in 250 ms slices (so a
+ *                  neighbour stealing CPU hurts both alike); a round's figure is the median
+ *                  over slice pairs of SQLDatabase's count over pg's, and the median round
+ *                  counts. Target: SQLDatabase ≥ 0.9 of raw pg's rate.
  *   test database  what a test file waits for to get a fresh, migrated embedded database
  *                  (@topo/runtime/testing's startTestDatabase: a copy of the migrated
  *                  template, PGlite opened and served on 127.0.0.1, a first query, then
  *                  stopped), test file after test file in one node as a Jest worker runs
- *                  them, against a fresh PGlite initdb (what a test would wait for without
- *                  the template). Target: each test file after a worker's first under 500 ms.
+ *                  them (each file's own tests take --test-body ms, not counted, as the next
+ *                  file's copy is made meanwhile), against a fresh PGlite initdb (what a test
+ *                  would wait for without the template). Target: each test file after a
+ *                  worker's first under 500 ms.
  *
  * Not a test: nothing here runs under `npm test`. Needs Postgres's server binaries
  * (/usr/lib/postgresql/<version>/bin) and the packages built (done first unless --no-build).
@@ -48,10 +52,11 @@ const MIGRATIONS = {
 
 const USAGE = `usage: node tools/bench/database.js [options]
 
-  --rounds=N       point-select rounds of both contenders, in rotated order; the median counts
-                   (BENCH_ROUNDS, default 5)
-  --duration=S     seconds measured per point-select run, after 1 s of warm-up (BENCH_DURATION, default 5)
+  --rounds=N       point-select rounds, a fresh node each running both contenders in turn;
+                   the median counts (BENCH_ROUNDS, default 5)
+  --duration=S     seconds measured per contender and round, after 1 s of warm-up (BENCH_DURATION, default 5)
   --test-files=N   test files in a row for the test-database measurement (default 10)
+  --test-body=MS   how long each test file's own tests run, not counted (default 300)
   --quiet-wait=S   before each run, wait up to S s for other processes to leave the CPU
                    (BENCH_QUIET_WAIT, default 10; 0 does not wait)
   --no-build       skip compiling packages/runtime and packages/nx before the run
@@ -66,7 +71,7 @@ function parseOptions(argv, env) {
     const [key, value] = arg.slice(2).split(/=(.*)/s);
     flags.set(key, value === undefined ? true : value);
   }
-  const known = new Set(['rounds', 'duration', 'test-files', 'quiet-wait', 'no-build', 'strict']);
+  const known = new Set(['rounds', 'duration', 'test-files', 'test-body', 'quiet-wait', 'no-build', 'strict']);
   for (const key of flags.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}\n\n${USAGE}`);
   const number = (name, raw, min) => {
     const value = Number(raw);
@@ -78,6 +83,7 @@ function parseOptions(argv, env) {
     rounds: Math.round(number('rounds', flags.get('rounds') ?? env.BENCH_ROUNDS ?? '5', 1)),
     duration: number('duration', flags.get('duration') ?? env.BENCH_DURATION ?? '5', 1),
     testFiles: Math.round(number('test-files', flags.get('test-files') ?? '10', 2)),
+    testBodyMs: number('test-body', flags.get('test-body') ?? '300', 0),
     quietWait: number('quiet-wait', flags.get('quiet-wait') ?? env.BENCH_QUIET_WAIT ?? '10', 0),
     build: flags.get('no-build') !== true,
     strict: flags.get('strict') === true,
@@ -158,41 +164,58 @@ function child(args, env = {}) {
   });
 }
 
-/** A point-select run: `IN_FLIGHT` loops querying random ids, for `ms` after a second of warm-up. */
-async function selectRound(mode, url, ms) {
+/**
+ * A point-select round: both contenders in one node, each with its own pool of `IN_FLIGHT`,
+ * taking turns in slices of `SLICE_MS` (after a second of warm-up each), so that a neighbour
+ * stealing CPU hurts both alike; each keeps `IN_FLIGHT` queries in flight on random ids.
+ */
+const SLICE_MS = 250;
+
+async function selectRound(url, ms, first) {
   const { Pool } = require(require.resolve('pg', { paths: [path.join(WORKSPACE_ROOT, 'packages', 'runtime')] }));
-  let query;
-  let close;
-  if (mode === 'pg') {
-    const pool = new Pool({ connectionString: url, max: IN_FLIGHT });
-    query = async (id) => (await pool.query({ text: 'SELECT id, name FROM items WHERE id = $1', values: [id] })).rows[0] ?? null;
-    close = () => pool.end();
-  } else {
-    process.env.TOPO_DATABASE_URL_BENCH = url;
-    process.env.TOPO_DATABASE_POOL_SIZE = String(IN_FLIGHT);
-    const { SQLDatabase } = require(RUNTIME);
-    const db = SQLDatabase.named('bench');
-    query = (id) => db.queryRow`SELECT id, name FROM items WHERE id = ${id}`;
-    close = () => db.close();
-  }
-  const loop = async (until, counter) => {
-    let id = 1 + Math.floor(Math.random() * ROWS);
-    while (performance.now() < until) {
-      const row = await query(id);
-      if (row === null || row.id !== id) throw new Error(`row ${id} came back as ${JSON.stringify(row)}`);
-      counter.n++;
-      id = id === ROWS ? 1 : id + 1;
-    }
+  const pool = new Pool({ connectionString: url, max: IN_FLIGHT });
+  process.env.TOPO_DATABASE_URL_BENCH = url;
+  process.env.TOPO_DATABASE_POOL_SIZE = String(IN_FLIGHT);
+  const { SQLDatabase } = require(RUNTIME);
+  const db = SQLDatabase.named('bench');
+  const queries = {
+    pg: async (id) => (await pool.query({ text: 'SELECT id, name FROM items WHERE id = $1', values: [id] })).rows[0] ?? null,
+    topo: (id) => db.queryRow`SELECT id, name FROM items WHERE id = ${id}`,
   };
-  const warm = { n: 0 };
-  const warmUntil = performance.now() + 1000;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, () => loop(warmUntil, warm)));
-  const counted = { n: 0 };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: IN_FLIGHT }, () => loop(start + ms, counted)));
-  const elapsed = performance.now() - start;
-  await close();
-  return { queries: counted.n, ms: elapsed, perSecond: (counted.n * 1000) / elapsed };
+  const run = async (mode, sliceMs) => {
+    const query = queries[mode];
+    const until = performance.now() + sliceMs;
+    let count = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        let id = 1 + Math.floor(Math.random() * ROWS);
+        while (performance.now() < until) {
+          const row = await query(id);
+          if (row === null || row.id !== id) throw new Error(`row ${id} came back as ${JSON.stringify(row)}`);
+          count++;
+          id = id === ROWS ? 1 : id + 1;
+        }
+      }),
+    );
+    return count;
+  };
+  const order = first === 'pg' ? ['pg', 'topo'] : ['topo', 'pg'];
+  for (const mode of order) await run(mode, 1000);
+  const totals = { pg: 0, topo: 0 };
+  const pairRatios = [];
+  const slices = Math.max(1, Math.round(ms / SLICE_MS / 2));
+  for (let i = 0; i < slices; i++) {
+    const counts = {};
+    // Alternate who goes first, so neither always follows the other.
+    for (const mode of i % 2 === 0 ? order : [...order].reverse()) counts[mode] = await run(mode, SLICE_MS);
+    totals.pg += counts.pg;
+    totals.topo += counts.topo;
+    pairRatios.push(counts.topo / counts.pg);
+  }
+  await pool.end();
+  await db.close();
+  const seconds = (slices * SLICE_MS) / 1000;
+  return { pg: totals.pg / seconds, topo: totals.topo / seconds, ratio: median(pairRatios), slices };
 }
 
 /** A fresh PGlite initdb into an empty folder: what a test file waits for without a template. */
@@ -212,7 +235,7 @@ async function initdbRound() {
 }
 
 /** Test files in a row, as one Jest worker runs them: each gets a fresh migrated database, queries it, stops it. */
-async function testFilesRound(migrationsDir, files) {
+async function testFilesRound(migrationsDir, files, bodyMs) {
   const { startTestDatabase } = require(path.join(RUNTIME, 'testing', 'test-database'));
   const { Pool } = require(require.resolve('pg', { paths: [path.join(WORKSPACE_ROOT, 'packages', 'runtime')] }));
   const times = [];
@@ -223,18 +246,21 @@ async function testFilesRound(migrationsDir, files) {
     const pool = new Pool({ connectionString: database.url, max: 1 });
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM topo_migrations WHERE name <> ''");
     if (rows[0].n !== Object.keys(MIGRATIONS).length) throw new Error(`test database has ${rows[0].n} migrations applied`);
+    const ready = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, bodyMs)); // the file's own tests
+    const bodyEnd = performance.now();
     await pool.end();
     await database.stop();
-    times.push({ startMs: started - start, totalMs: performance.now() - start });
+    times.push({ startMs: started - start, totalMs: ready - start + (performance.now() - bodyEnd) });
   }
   return { times };
 }
 
 async function runChild(argv) {
   const [kind, ...rest] = argv;
-  if (kind === 'select') return selectRound(rest[0], rest[1], Number(rest[2]));
+  if (kind === 'select') return selectRound(rest[0], Number(rest[1]), rest[2]);
   if (kind === 'initdb') return initdbRound();
-  if (kind === 'test-files') return testFilesRound(rest[0], Number(rest[1]));
+  if (kind === 'test-files') return testFilesRound(rest[0], Number(rest[1]), Number(rest[2] ?? 0));
   throw new Error(`unknown child ${kind}`);
 }
 
@@ -243,6 +269,7 @@ async function runChild(argv) {
 async function runDatabase(options, log) {
   const duration = options.duration ?? 5;
   const testFiles = options.testFiles ?? 10;
+  const testBodyMs = options.testBodyMs ?? 300;
   const quiet = async () => {
     if (options.quietWait > 0) {
       await waitForQuiet([process.pid], options.quietWait, (cores) => log(`waiting up to ${options.quietWait} s for other processes (using ${cores.toFixed(2)} cores) to quieten ...`));
@@ -258,14 +285,15 @@ async function runDatabase(options, log) {
     await seed.query('VACUUM ANALYZE items');
     await seed.end();
 
-    const select = { pg: [], topo: [] };
+    const select = [];
     for (let r = 0; r < options.rounds; r++) {
-      for (const mode of CONTENDERS.map((_, i) => CONTENDERS[(i + r) % CONTENDERS.length])) {
-        await quiet();
-        const sample = await child(['--child', 'select', mode, postgres.url, String(duration * 1000)]);
-        select[mode].push(sample);
-        log(`round ${r + 1}, ${mode === 'pg' ? 'raw pg Pool' : 'SQLDatabase'}: ${formatCount(sample.perSecond)} selects/s (other cpu ${formatForeign(sample.foreignCpu)})`);
-      }
+      await quiet();
+      const sample = await child(['--child', 'select', postgres.url, String(duration * 1000), CONTENDERS[r % CONTENDERS.length]]);
+      select.push(sample);
+      log(
+        `round ${r + 1}: raw pg Pool ${formatCount(sample.pg)} selects/s, SQLDatabase ${formatCount(sample.topo)} selects/s, ` +
+          `ratio ${sample.ratio.toFixed(3)} (median of ${sample.slices} slice pairs; other cpu ${formatForeign(sample.foreignCpu)})`,
+      );
     }
 
     // The test database: templates in a cache of this run, made by a first worker (not
@@ -283,22 +311,21 @@ async function runDatabase(options, log) {
     await child(['--child', 'test-files', migrationsDir, '1'], cacheEnv);
     const templatesMs = performance.now() - templateStart;
     await quiet();
-    const worker = await child(['--child', 'test-files', migrationsDir, String(testFiles)], cacheEnv);
+    const worker = await child(['--child', 'test-files', migrationsDir, String(testFiles), String(testBodyMs)], cacheEnv);
     log(`test files: ${worker.times.map((t) => formatMs(t.totalMs)).join(', ')} ms`);
-    return summarize({ select, initdb, templatesMs, worker, postgres: postgres.version, duration, testFiles, rounds: options.rounds });
+    return summarize({ select, initdb, templatesMs, worker, postgres: postgres.version, duration, testFiles, testBodyMs, rounds: options.rounds });
   } finally {
     postgres.stop();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function summarize({ select, initdb, templatesMs, worker, postgres, duration, testFiles, rounds }) {
-  const rate = (list) => median(list.map((s) => s.perSecond));
+function summarize({ select, initdb, templatesMs, worker, postgres, duration, testFiles, testBodyMs, rounds }) {
   const maxForeign = (list) => Math.max(0, ...list.map((s) => s.foreignCpu ?? 0));
   const later = worker.times.slice(1);
   const measurements = {
-    pg: { label: 'raw pg Pool', perSecond: rate(select.pg), foreignCpu: maxForeign(select.pg), rounds: select.pg.map((s) => round(s.perSecond, 0)) },
-    topo: { label: 'SQLDatabase.queryRow', perSecond: rate(select.topo), foreignCpu: maxForeign(select.topo), rounds: select.topo.map((s) => round(s.perSecond, 0)) },
+    pg: { label: 'raw pg Pool', perSecond: median(select.map((s) => s.pg)), foreignCpu: maxForeign(select), rounds: select.map((s) => round(s.pg, 0)) },
+    topo: { label: 'SQLDatabase.queryRow', perSecond: median(select.map((s) => s.topo)), foreignCpu: maxForeign(select), rounds: select.map((s) => round(s.topo, 0)) },
     initdb: { label: 'fresh PGlite initdb', ms: initdb.ms, foreignCpu: initdb.foreignCpu ?? 0 },
     templates: { label: 'templates, once per machine (initdb + migrations)', ms: templatesMs },
     firstTestFile: { label: "a worker's first test file", ms: worker.times[0].totalMs, startMs: worker.times[0].startMs },
@@ -312,12 +339,14 @@ function summarize({ select, initdb, templatesMs, worker, postgres, duration, te
     },
   };
   const ratios = {
-    topoOverPg: measurements.topo.perSecond / measurements.pg.perSecond,
+    // Per round, the median over slice pairs of SQLDatabase's count over pg's; the median round.
+    topoOverPg: median(select.map((s) => s.ratio)),
+    roundRatios: select.map((s) => round(s.ratio, 3)),
     testFileOverInitdb: measurements.laterTestFiles.ms / measurements.initdb.ms,
   };
   return {
     name: 'database',
-    load: `Postgres ${postgres} on 127.0.0.1, ${ROWS.toLocaleString('en-US')} rows, point selects by primary key, ${IN_FLIGHT} in flight on a pool of ${IN_FLIGHT}, ${duration} s per run after 1 s warm-up, a fresh node per contender and round, ${rounds} round(s) in rotated order, median shown; ${testFiles} test files in a row in one node, ${Object.keys(MIGRATIONS).length} migrations`,
+    load: `Postgres ${postgres} on 127.0.0.1, ${ROWS.toLocaleString('en-US')} rows, point selects by primary key, ${IN_FLIGHT} in flight on a pool of ${IN_FLIGHT} each; per round a fresh node runs both, ${SLICE_MS} ms each in turn for ${duration} s each after 1 s of warm-up; ${rounds} round(s), medians shown; ${testFiles} test files in a row in one node (each timed from asking for its database to having it, plus stopping it; its own tests, ${testBodyMs} ms, not counted), ${Object.keys(MIGRATIONS).length} migrations`,
     measurements,
     ratios,
     targets: [
@@ -352,7 +381,8 @@ function renderDatabase(result) {
     table(
       ['ratio', 'value'],
       [
-        ['SQLDatabase / raw pg, selects per second', result.ratios.topoOverPg.toFixed(3)],
+        ['SQLDatabase / raw pg, selects per second (median round)', result.ratios.topoOverPg.toFixed(3)],
+        ['  the rounds', result.ratios.roundRatios.map((r) => r.toFixed(3)).join(' ')],
         ['later test file / fresh initdb', result.ratios.testFileOverInitdb.toFixed(3)],
       ],
     ),

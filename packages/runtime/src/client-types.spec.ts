@@ -48,6 +48,8 @@ describe('types', () => {
       const root = path.resolve(__dirname, '../../..');
       expect(require.resolve('@topo/runtime/host', { paths: [root] })).toBe(path.join(__dirname, '..', 'dist', 'host', 'index.js'));
       expect(require.resolve('@topo/runtime/gateway', { paths: [root] })).toBe(path.join(__dirname, '..', 'dist', 'gateway', 'index.js'));
+      expect(require.resolve('@topo/runtime/embedded', { paths: [root] })).toBe(path.join(__dirname, '..', 'dist', 'embedded', 'index.js'));
+      expect(require.resolve('@topo/runtime/testing', { paths: [root] })).toBe(path.join(__dirname, '..', 'dist', 'testing', 'index.js'));
     });
   });
 });

@@ -1,7 +1,9 @@
 // The package's entry points as other packages import them, resolved through node_modules.
-import { api, client, APIError, ErrCode, Service, jsonCopy, type Endpoint, type JsonSchema } from '@topo/runtime';
+import { api, client, APIError, ErrCode, Service, jsonCopy, SQLDatabase, type Endpoint, type JsonSchema, type Transaction } from '@topo/runtime';
 import { createHost, runProcess, Credentials, type Host, type ProcessConfig } from '@topo/runtime/host';
 import { createGateway, runGateway, type Gateway, type GatewayConfig } from '@topo/runtime/gateway';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '@topo/runtime/embedded';
+import { testDatabase, type TestDatabase } from '@topo/runtime/testing';
 
-export const used = [api, client, APIError, ErrCode, Service, jsonCopy, createHost, runProcess, Credentials, createGateway, runGateway];
-export type Used = [Endpoint<void, void>, JsonSchema, Host, ProcessConfig, Gateway, GatewayConfig];
+export const used = [api, client, APIError, ErrCode, Service, jsonCopy, SQLDatabase, createHost, runProcess, Credentials, createGateway, runGateway, startEmbeddedDatabase, testDatabase];
+export type Used = [Endpoint<void, void>, JsonSchema, Host, ProcessConfig, Gateway, GatewayConfig, Transaction, EmbeddedDatabase, TestDatabase];
