@@ -1,9 +1,10 @@
+import { buildRuntime, startFixture, stopFixtures } from '../__fixtures__/child';
 import { request } from '../__fixtures__/http';
 import { api } from '../api';
 import { createHost, type Host } from '../host';
 import { Service } from '../service';
 import { describeDatabaseBehaviour } from './__fixtures__/behaviour';
-import { migrationsFolder } from './__fixtures__/databases';
+import { direct, migrationsFolder } from './__fixtures__/databases';
 import { startTestPostgres, type TestPostgres } from './__fixtures__/postgres';
 import { SQLDatabase } from './database';
 import { allDatabases, closeDatabase, migrateOwnedDatabases } from './registry';
@@ -106,6 +107,53 @@ describe('a served process and its database', () => {
     expect(answer.text).not.toMatch(/no_such_table|secret_column|relation/);
     expect(stderr.mock.calls.join('')).toMatch(/endpoint shop\.broken failed: error: relation "no_such_table" does not exist/);
   });
+});
+
+describe('runProcess and migrations', () => {
+  const LISTENING = /topo: process orders \(orders\) listening on http:\/\/127\.0\.0\.1:(\d+)/;
+  const start = (url: string, migrations: string) => startFixture('database-process', { TOPO_DATABASE_URL_ORDERS: url, FIXTURE_MIGRATIONS: migrations });
+
+  beforeAll(() => buildRuntime(), 120_000);
+  afterEach(() => stopFixtures());
+
+  it('applies the migrations of the database its service owns before it listens; a second start applies none', async () => {
+    const url = await freshDatabase();
+    const dir = migrationsFolder({ '1_items.up.sql': 'CREATE TABLE items (name text);', '2_seed.up.sql': "INSERT INTO items VALUES ('lamp');" });
+    const first = start(url, dir);
+    const port = Number((await first.waitFor(LISTENING))[1]);
+    expect(first.stdout()).toMatch(/topo: database orders: applied 1_items\.up\.sql, 2_seed\.up\.sql\ntopo: process orders \(orders\) listening/);
+    expect((await request(port, 'GET', '/items')).json).toEqual([{ name: 'lamp' }]);
+    const second = start(url, dir);
+    await second.waitFor(LISTENING);
+    expect(second.stdout()).not.toContain('applied');
+  }, 30_000);
+
+  it('applies each migration once when two processes start at the same moment', async () => {
+    const url = await freshDatabase();
+    const dir = migrationsFolder({
+      '1_items.up.sql': 'CREATE TABLE items (name text);',
+      '2_slow.up.sql': "SELECT pg_sleep(0.3); INSERT INTO items VALUES ('once');",
+      '3_more.up.sql': "INSERT INTO items VALUES ('more');",
+    });
+    const both = [start(url, dir), start(url, dir)];
+    await Promise.all(both.map((fixture) => fixture.waitFor(LISTENING)));
+    const applied = both.map((fixture) => /applied (.*)\n/.exec(fixture.stdout())?.[1] ?? '').join(', ');
+    expect({
+      applied: applied.split(', ').filter(Boolean).sort(),
+      items: await direct(url, 'SELECT name FROM items ORDER BY name'),
+    }).toEqual({ applied: ['1_items.up.sql', '2_slow.up.sql', '3_more.up.sql'], items: [{ name: 'more' }, { name: 'once' }] });
+  }, 30_000);
+
+  it('does not start when a migration fails, naming the file and quoting Postgres', async () => {
+    const url = await freshDatabase();
+    const dir = migrationsFolder({ '1_items.up.sql': 'CREATE TABLE items (name text);', '2_broken.up.sql': 'INSERT INTO items VALUES (1, 2);' });
+    const fixture = start(url, dir);
+    expect(await fixture.exited).toEqual({ code: 1, signal: null });
+    expect(fixture.stderr()).toBe(
+      'topo: process orders cannot start: database "orders": migration 2_broken.up.sql failed, nothing of it was applied: INSERT has more expressions than target columns\n',
+    );
+    expect(await direct(url, 'SELECT version::int FROM topo_migrations')).toEqual([{ version: 1 }]);
+  }, 30_000);
 });
 
 describe('mistakes, named with their fix', () => {
