@@ -14,7 +14,10 @@ export type ResolveBare = (specifier: string) => Promise<ResolveResult>;
  * Node's built-ins always stay external; `decide` answers for the rest, resolving what it
  * needs with `resolve`.
  */
-export function bareImports(name: string, decide: (specifier: string, resolve: ResolveBare) => Promise<OnResolveResult>): Plugin {
+export function bareImports(
+  name: string,
+  decide: (specifier: string, resolve: ResolveBare, importer: string) => Promise<OnResolveResult>,
+): Plugin {
   return {
     name,
     setup(build) {
@@ -23,8 +26,10 @@ export function bareImports(name: string, decide: (specifier: string, resolve: R
         if (args.pluginData?.topoResolving) return undefined;
         const bare = args.path.startsWith('node:') ? args.path.slice(5) : args.path;
         if (BUILTINS.has(bare.split('/')[0]) || BUILTINS.has(bare)) return { path: args.path, external: true };
-        return decide(args.path, (specifier) =>
-          build.resolve(specifier, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { topoResolving: true } }),
+        return decide(
+          args.path,
+          (specifier) => build.resolve(specifier, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { topoResolving: true } }),
+          args.importer,
         );
       });
     },
@@ -45,6 +50,15 @@ export function keepInstalledPackagesExternal(): Plugin {
     if (resolved.path.includes(`${sep}node_modules${sep}`)) return { path: specifier, external: true };
     return { path: resolved.path };
   });
+}
+
+/**
+ * Whether an import that does not resolve is an installed package's optional dependency
+ * that is not installed (`pg` requires `pg-native` inside a try): it stays a `require` for
+ * the package to handle at run time, as it does unbundled. Workspace code gets the error.
+ */
+export function isMissingOptionalDependency(importer: string): boolean {
+  return importer.includes(`${sep}node_modules${sep}`);
 }
 
 /** esbuild options shared by `nx serve` and `nx build` for one process's bundle. */

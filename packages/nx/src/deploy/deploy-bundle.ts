@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { bareImports } from '../bundling/bundle';
+import { bareImports, isMissingOptionalDependency } from '../bundling/bundle';
 import { renderEntry } from '../bundling/entry';
 import { assertOwnCodeOnly } from '../bundling/foreign-code';
 import type { ProcessPlan } from '../app/process-plan';
@@ -66,7 +66,7 @@ export async function bundleForDeploy(
 
 /** Leaves out Node's built-ins, native packages and the packages named; bundles the rest. */
 function externalsOnly(named: ReadonlySet<string>, found: Map<string, ExternalPackage>): Plugin {
-  return bareImports('topo-deploy-externals', async (specifier, resolve) => {
+  return bareImports('topo-deploy-externals', async (specifier, resolve, importer) => {
     const name = packageName(specifier);
     if (named.has(name)) {
       const manifest = await resolve(`${name}/package.json`);
@@ -74,7 +74,7 @@ function externalsOnly(named: ReadonlySet<string>, found: Map<string, ExternalPa
       return { path: specifier, external: true };
     }
     const resolved = await resolve(specifier);
-    if (resolved.errors.length > 0) return { errors: resolved.errors };
+    if (resolved.errors.length > 0) return isMissingOptionalDependency(importer) ? { path: specifier, external: true } : { errors: resolved.errors };
     if (!resolved.path.includes(`${sep}node_modules${sep}`)) return { path: resolved.path };
     const root = packageRootOf(resolved.path, name);
     if (root && isNative(root)) {

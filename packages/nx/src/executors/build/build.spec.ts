@@ -260,3 +260,38 @@ describe('nx build (buildApp) on the demo app of this repository', () => {
   });
 });
 
+
+describe('nx build of an app with databases (the market fixture)', () => {
+  let workspaceRoot: string;
+
+  beforeAll(() => {
+    workspaceRoot = copyFixtureWorkspace(join(__dirname, '..', 'serve', '__fixtures__', 'market'), { prefix: 'topo-build-db-' });
+  });
+
+  afterAll(() => removeWorkspace(workspaceRoot));
+
+  it('puts the migrations of each database in the folder and image of the process that owns it, and a Postgres in compose', async () => {
+    const build = await buildApp({
+      workspaceRoot,
+      appName: 'market',
+      appRoot: join(workspaceRoot, 'apps/market'),
+      topology: 'pair',
+      engine: 'none',
+      baseImage: 'node:20-slim',
+      tag: 'test',
+      external: [],
+      log: () => undefined,
+    });
+    const folder = (process: string) => build.processes.find((p) => p.name === process)!.dir;
+    const files = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
+
+    expect(files(join(folder('orders-stock'), 'migrations', 'orders'))).toEqual(['1_create_orders.up.sql', '2_add_status.up.sql']);
+    expect(files(join(folder('billing'), 'migrations'))).toEqual(['billing']);
+    expect(readFileSync(join(folder('billing'), 'Dockerfile'), 'utf8')).toContain('ENV TOPO_MIGRATIONS_BILLING=/app/migrations/billing');
+    expect(readFileSync(join(folder('billing'), '.dockerignore'), 'utf8')).toContain('!migrations');
+    const compose = readCompose(build.outDir);
+    expect(Object.keys(compose.services).sort()).toEqual(['billing', 'gateway', 'orders-stock', 'postgres']);
+    expect(readFileSync(join(build.outDir, 'databases-init.sql'), 'utf8')).toBe('CREATE DATABASE "billing";\nCREATE DATABASE "orders";\n');
+    expect(readFileSync(join(build.outDir, 'databases.env.example'), 'utf8')).toContain('TOPO_DATABASE_URL_ORDERS=');
+  });
+});
