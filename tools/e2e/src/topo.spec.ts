@@ -245,6 +245,22 @@ describe('Topo, as a new user meets it', () => {
     }
   });
 
+  it('nx run <app>:catalog writes catalog.json, openapi.json and the page, with both services and the call between them', async () => {
+    needs('services');
+    const run = await timed('nx run <app>:catalog', () => runNx(root, ['run', `${app.name}:catalog`]));
+    expect(run.code === 0 ? 'written' : describeFailure(run)).toBe('written');
+    const dir = path.join(root, 'dist', app.name, 'catalog');
+    expect(fs.readdirSync(dir).sort()).toEqual(expect.arrayContaining(['catalog.json', 'index.html', 'openapi.json']));
+    const catalog = JSON.parse(fs.readFileSync(path.join(dir, 'catalog.json'), 'utf8'));
+    expect({ version: catalog.version, services: catalog.services.map((s: { name: string }) => s.name).sort() }).toEqual({ version: 1, services: ['hello', 'yo'] });
+    expect(catalog.calls.map((c: { from: { service: string }; to: { service: string } }) => `${c.from.service} -> ${c.to.service}`)).toContain('hello -> yo');
+    const openapi = JSON.parse(fs.readFileSync(path.join(dir, 'openapi.json'), 'utf8'));
+    expect(openapi.openapi).toMatch(/^3\.1\./);
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/e2e/hello/{name}']));
+    // The page stands alone: no script, style or font from anywhere.
+    expect(fs.readFileSync(path.join(dir, 'index.html'), 'utf8')).not.toMatch(/<(script|link)[^>]+(src|href)="(https?:)?\/\//);
+  });
+
   /** Later steps build on earlier ones: say so, rather than fail on an undefined value. */
   function needs(step: 'init' | 'services'): void {
     if (!app) throw new Error('Not run: the app `nx g @topo/nx:init` made was not found above.');
