@@ -312,7 +312,7 @@ async function runDatabase(options, log) {
     const templatesMs = performance.now() - templateStart;
     await quiet();
     const worker = await child(['--child', 'test-files', migrationsDir, String(testFiles), String(testBodyMs)], cacheEnv);
-    log(`test files: ${worker.times.map((t) => formatMs(t.totalMs)).join(', ')} ms`);
+    log(`test files: ${worker.times.map((t) => `${formatMs(t.totalMs)} (start ${formatMs(t.startMs)})`).join(', ')} ms`);
     return summarize({ select, initdb, templatesMs, worker, postgres: postgres.version, duration, testFiles, testBodyMs, rounds: options.rounds });
   } finally {
     postgres.stop();
@@ -336,6 +336,7 @@ function summarize({ select, initdb, templatesMs, worker, postgres, duration, te
       maxMs: Math.max(...later.map((t) => t.totalMs)),
       foreignCpu: worker.foreignCpu ?? 0,
       all: worker.times.map((t) => round(t.totalMs, 1)),
+      allStarts: worker.times.map((t) => round(t.startMs, 1)),
     },
   };
   const ratios = {

@@ -34,9 +34,25 @@ export function isUnavailableError(error: unknown): boolean {
   if (typeof message === 'string' && DRIVER_CONNECTION_MESSAGES.some((pattern) => pattern.test(message))) return true;
   const cause = (error as { cause?: unknown }).cause;
   if (cause !== undefined && cause !== error) return isUnavailableError(cause);
-  // Several addresses tried at once (localhost: ::1 and 127.0.0.1) fail as one AggregateError.
-  if (error instanceof AggregateError) return error.errors.some(isUnavailableError);
+  // Several addresses tried at once (localhost: ::1 and 127.0.0.1) fail as one AggregateError
+  // (maybe from another realm: looked at, not tested with instanceof).
+  const errors = (error as { errors?: unknown }).errors;
+  if (Array.isArray(errors)) return errors.some(isUnavailableError);
   return false;
+}
+
+/**
+ * An error's message, also for errors made in another realm (Node's own `net` errors seen
+ * from a Jest sandbox are not `instanceof Error` there); its code when the message is empty
+ * (an AggregateError of every address tried).
+ */
+export function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const { message, code } = error as { message?: unknown; code?: unknown };
+    if (typeof message === 'string' && message !== '') return message;
+    if (typeof code === 'string') return code;
+  }
+  return String(error);
 }
 
 /** The error an endpoint answers with when its database is down: no address, port or driver text. */
@@ -53,8 +69,7 @@ export function logUnavailable(database: string, error: unknown, now = Date.now(
   const last = lastLogged.get(database);
   if (last !== undefined && now - last < LOG_EVERY_MS) return;
   lastLogged.set(database, now);
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  process.stderr.write(`topo: database "${database}" is unavailable (${detail}); its queries answer 503 until it is back\n`);
+  process.stderr.write(`topo: database "${database}" is unavailable (${messageOf(error)}); its queries answer 503 until it is back\n`);
 }
 
 /**

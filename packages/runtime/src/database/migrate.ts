@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool, PoolClient } from 'pg';
 import { describeProblem, migrationsVariable, readMigrationFiles, type MigrationFile } from '../contract';
-import { DatabaseConfigError, MigrationError } from './errors';
+import { DatabaseConfigError, messageOf, MigrationError } from './errors';
 
 /**
  * Migrations: `<version>_<name>.up.sql` files applied once each, in numeric order, each in
@@ -98,7 +98,7 @@ async function applyOne(client: PoolClient, database: string, migration: Migrati
     return true;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     throw new MigrationError(
       database,
       migration.file,

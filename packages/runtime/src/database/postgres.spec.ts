@@ -1,5 +1,5 @@
 import { buildRuntime, startFixture, stopFixtures } from '../__fixtures__/child';
-import { request } from '../__fixtures__/http';
+import { closedPort, request } from '../__fixtures__/http';
 import { api } from '../api';
 import { createHost, type Host } from '../host';
 import { Service } from '../service';
@@ -7,7 +7,7 @@ import { describeDatabaseBehaviour } from './__fixtures__/behaviour';
 import { direct, migrationsFolder } from './__fixtures__/databases';
 import { startTestPostgres, type TestPostgres } from './__fixtures__/postgres';
 import { SQLDatabase } from './database';
-import { allDatabases, closeDatabase, migrateOwnedDatabases } from './registry';
+import { allDatabases, closeDatabase, databaseState, migrate, migrateOwnedDatabases } from './registry';
 
 /**
  * The database cases against a real Postgres server (one per file, a database per case),
@@ -191,6 +191,20 @@ describe('mistakes, named with their fix', () => {
       await db.close();
       // The next case declares it again with another folder.
       (await import('./registry')).databaseState('misnamed').owner = undefined;
+    }
+  });
+
+  it('says which database it cannot reach to migrate, and which variable to check', async () => {
+    const port = await closedPort();
+    process.env.TOPO_DATABASE_URL_UNREACHABLE = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    const db = new SQLDatabase('unreachable', { migrations: migrationsFolder({ '1_x.up.sql': 'SELECT 1;' }) });
+    try {
+      await expect(migrate(databaseState('unreachable'))).rejects.toThrow(
+        new RegExp(`^database "unreachable" cannot be reached to apply its migrations \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\); check that it is up and that TOPO_DATABASE_URL_UNREACHABLE points at it$`),
+      );
+    } finally {
+      await db.close();
+      databaseState('unreachable').owner = undefined;
     }
   });
 

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Pool } from 'pg';
 import { databaseUrlVariable, migrationsVariable } from '../contract';
-import { DatabaseConfigError, isUnavailableError, logUnavailable } from './errors';
+import { DatabaseConfigError, isUnavailableError, logUnavailable, messageOf, MigrationError } from './errors';
 import { applyMigrations, readMigrations } from './migrate';
 
 /**
@@ -192,7 +192,15 @@ async function runMigrations(state: DatabaseState, owner: OwnerDeclaration): Pro
   if (folder === undefined) return [];
   const migrations = readMigrations(state.name, folder);
   const pool = state.pool ?? (await (state.opening ??= openPool(state)));
-  return applyMigrations(pool, state.name, migrations);
+  try {
+    return await applyMigrations(pool, state.name, migrations);
+  } catch (error) {
+    if (error instanceof MigrationError || !isUnavailableError(error)) throw error;
+    // Said to the operator (a start that fails), so the driver's words are welcome here.
+    throw new DatabaseConfigError(
+      `database "${state.name}" cannot be reached to apply its migrations (${messageOf(error)}); check that it is up and that ${databaseUrlVariable(state.name)} points at it`,
+    );
+  }
 }
 
 /**
