@@ -34,6 +34,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
+const { readFlags } = require('./lib/options');
 const { table, heading, formatMs } = require('./lib/report');
 const { generateWorkspace } = require('./split-service');
 
@@ -56,17 +57,8 @@ const USAGE = `usage: node tools/bench/catalog-page.js [options]
 `;
 
 function parseOptions(argv, env) {
-  const flags = new Map();
-  for (const arg of argv) {
-    if (arg === '--help' || arg === '-h') return { help: true };
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"\n\n${USAGE}`);
-    const [key, value] = arg.slice(2).split(/=(.*)/s);
-    flags.set(key, value === undefined ? true : value);
-  }
-  const known = new Set(['rounds', 'no-build', 'keep', 'strict']);
-  for (const key of flags.keys()) {
-    if (!known.has(key)) throw new Error(`unknown option --${key}\n\n${USAGE}`);
-  }
+  const flags = readFlags(argv, ['rounds', 'no-build', 'keep', 'strict'], USAGE);
+  if (!flags) return { help: true };
   const rawRounds = flags.get('rounds') ?? env.BENCH_ROUNDS ?? '5';
   const rounds = Number(rawRounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number above 0, got ${JSON.stringify(rawRounds)}`);

@@ -32,6 +32,7 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { foreignCpu, sampleCpu, waitForQuiet } = require('./lib/cpu');
 const { median } = require('./lib/rounds');
+const { readFlags } = require('./lib/options');
 const { table, heading, formatMs, formatForeign, foreignNote, target, targetTable, round } = require('./lib/report');
 const { generateWorkspace, SERVICES, ENDPOINTS_PER_SERVICE } = require('./split-service');
 
@@ -53,17 +54,8 @@ const USAGE = `usage: node tools/bench/catalog.js [options]
 `;
 
 function parseOptions(argv, env) {
-  const flags = new Map();
-  for (const arg of argv) {
-    if (arg === '--help' || arg === '-h') return { help: true };
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"\n\n${USAGE}`);
-    const [key, value] = arg.slice(2).split(/=(.*)/s);
-    flags.set(key, value === undefined ? true : value);
-  }
-  const known = new Set(['rounds', 'quiet-wait', 'no-build', 'keep', 'strict']);
-  for (const key of flags.keys()) {
-    if (!known.has(key)) throw new Error(`unknown option --${key}\n\n${USAGE}`);
-  }
+  const flags = readFlags(argv, ['rounds', 'quiet-wait', 'no-build', 'keep', 'strict'], USAGE);
+  if (!flags) return { help: true };
   const rawRounds = flags.get('rounds') ?? env.BENCH_ROUNDS ?? '5';
   const rounds = Number(rawRounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number above 0, got ${JSON.stringify(rawRounds)}`);

@@ -32,6 +32,7 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { foreignCpu, sampleCpu, waitForQuiet } = require('./lib/cpu');
 const { median } = require('./lib/rounds');
+const { readFlags } = require('./lib/options');
 const { table, heading, formatCount, formatMs, formatForeign, foreignNote, target, targetTable, round } = require('./lib/report');
 
 const WORKSPACE_ROOT = path.resolve(__dirname, '..', '..');
@@ -64,15 +65,8 @@ const USAGE = `usage: node tools/bench/database.js [options]
 `;
 
 function parseOptions(argv, env) {
-  const flags = new Map();
-  for (const arg of argv) {
-    if (arg === '--help' || arg === '-h') return { help: true };
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"\n\n${USAGE}`);
-    const [key, value] = arg.slice(2).split(/=(.*)/s);
-    flags.set(key, value === undefined ? true : value);
-  }
-  const known = new Set(['rounds', 'duration', 'test-files', 'test-body', 'quiet-wait', 'no-build', 'strict']);
-  for (const key of flags.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}\n\n${USAGE}`);
+  const flags = readFlags(argv, ['rounds', 'duration', 'test-files', 'test-body', 'quiet-wait', 'no-build', 'strict'], USAGE);
+  if (!flags) return { help: true };
   const number = (name, raw, min) => {
     const value = Number(raw);
     if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number from ${min}, got ${JSON.stringify(raw)}`);

@@ -86,4 +86,25 @@ function whole(name, raw) {
   return value;
 }
 
-module.exports = { parseOptions, USAGE, BENCHMARKS, WORKSPACE_ROOT, BENCH_DIR };
+/**
+ * The `--name` and `--name=value` flags of a benchmark script that takes no other argument,
+ * checked against the names it knows; undefined when `--help` is asked for.
+ *
+ * @example
+ * const flags = readFlags(process.argv.slice(2), ['rounds', 'strict'], USAGE); // Map { 'rounds' => '3' }
+ */
+function readFlags(argv, known, usage) {
+  const flags = new Map();
+  for (const arg of argv) {
+    if (arg === '--help' || arg === '-h') return undefined;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"\n\n${usage}`);
+    const [key, value] = arg.slice(2).split(/=(.*)/s);
+    flags.set(key, value === undefined ? true : value);
+  }
+  for (const key of flags.keys()) {
+    if (!known.includes(key)) throw new Error(`unknown option --${key}\n\n${usage}`);
+  }
+  return flags;
+}
+
+module.exports = { parseOptions, readFlags, USAGE, BENCHMARKS, WORKSPACE_ROOT, BENCH_DIR };
