@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type * as TS from 'typescript';
-import { bindingNamesIn, readModuleSyntax, typescript } from '../../../analysis';
+import { bindingNamesIn, declaredNames, readModuleSyntax, typescript } from '../../../analysis';
 import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
 
 /**
@@ -56,9 +56,8 @@ export function unexportReturned(
     const edits: TextEdit[] = [];
     for (const statement of syntax.sourceFile.statements) {
       const modifier = exportModifier(ts, statement);
-      const declared = declaredNameNodes(ts, statement);
-      if (!modifier || declared.length === 0) continue;
-      const all = declared.map((d) => d.text);
+      const all = declaredNames(statement);
+      if (!modifier || all.length === 0) continue;
       if (!all.every((name) => names.has(name) && !imported.get(destination)?.has(name))) continue;
       if (!all.every((name) => usedElsewhereIn(ts, syntax.sourceFile, statement, name))) continue;
       edits.push({ start: modifier.getStart(syntax.sourceFile), end: modifier.end + (text[modifier.end] === ' ' ? 1 : 0), text: '' });
@@ -72,12 +71,6 @@ function exportModifier(ts: typeof TS, statement: TS.Statement): TS.Modifier | u
   const modifiers = ts.canHaveModifiers(statement) ? (ts.getModifiers(statement) ?? []) : [];
   if (modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) return undefined;
   return modifiers.find((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-}
-
-function declaredNameNodes(ts: typeof TS, statement: TS.Statement): TS.Identifier[] {
-  if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.map((d) => d.name).filter(ts.isIdentifier);
-  const name = (statement as TS.DeclarationStatement).name;
-  return name && ts.isIdentifier(name) ? [name] : [];
 }
 
 /** Whether the module names `name` outside the statement that declares it. */
