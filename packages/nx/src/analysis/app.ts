@@ -20,7 +20,7 @@ export function analyzeApp(
   const byName = new Map(workspace.services.map((service) => [service.name, service]));
   const services = selected.services.map((location) => byName.get(location.name)!);
   const served = new Set(services.map((service) => service.name));
-  const databases = (workspace.databases ?? []).filter((d) => served.has(d.service) || d.users.some((user) => served.has(user)));
+  const databases = workspace.databases.filter((d) => served.has(d.service) || d.users.some((user) => served.has(user)));
   return {
     services,
     databases: databases.map((d) => ({ ...d, users: d.users.filter((user) => served.has(user)) })),

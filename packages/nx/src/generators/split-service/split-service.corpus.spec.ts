@@ -352,14 +352,8 @@ function once<R>(run: () => Promise<R>): () => Promise<R> {
   return () => (started ??= run());
 }
 
-/** How a workspace's split runs: the command a user types, or the generator in this process. */
-function splitHow(f: Fixture): string {
-  const args = splitArgs(f.manifest);
-  return THROUGH_THE_CLI.has(f.name) ? `nx ${args.join(' ')}` : `the generator: ${args.slice(2, -1).join(' ')}`;
-}
-
-function mergeHow(f: Fixture): string {
-  const args = mergeArgs(f.manifest);
+/** How a workspace's split or merge runs (`args`, as for `nx`): the command a user types, or the generator in one Node process. */
+function how(f: Fixture, args: string[]): string {
   return THROUGH_THE_CLI.has(f.name) ? `nx ${args.join(' ')}` : `the generator: ${args.slice(2, -1).join(' ')}`;
 }
 
@@ -490,7 +484,7 @@ describe('before the split', () => {
 });
 
 describe('split', () => {
-  it.each(names.map((name) => [name, splitHow(fixture(name))]))('%s: %s', async (name) => {
+  it.each(names.map((name) => [name, how(fixture(name), splitArgs(fixture(name).manifest))]))('%s: %s', async (name) => {
     await splitRun();
     expect(exitOf(fixture(name).split!)).toBe('exit 0');
   });
@@ -577,7 +571,7 @@ describe('after the split', () => {
 });
 
 describe('merged back', () => {
-  it.each(names.map((name) => [name, mergeHow(fixture(name))]))('%s: %s', async (name) => {
+  it.each(names.map((name) => [name, how(fixture(name), mergeArgs(fixture(name).manifest))]))('%s: %s', async (name) => {
     const f = fixture(name);
     splitWorkspace(f);
     await mergeRun();
