@@ -77,3 +77,4 @@ export {
   type ProcessGroup,
   type ResolvedTopology,
 } from './app-config';
+export { loadSqlParser, readMigrationStatements, tablesOfQuery, type MigrationStatement, type SqlError } from './sql';
