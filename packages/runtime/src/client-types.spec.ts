@@ -50,6 +50,7 @@ describe('types', () => {
       expect(require.resolve('@topo/runtime/gateway', { paths: [root] })).toBe(path.join(__dirname, '..', 'dist', 'gateway', 'index.js'));
       expect(require.resolve('@topo/runtime/embedded', { paths: [root] })).toBe(path.join(__dirname, '..', 'dist', 'embedded', 'index.js'));
       expect(require.resolve('@topo/runtime/testing', { paths: [root] })).toBe(path.join(__dirname, '..', 'dist', 'testing', 'index.js'));
+      expect(require.resolve('@topo/runtime/copy-tables', { paths: [root] })).toBe(path.join(__dirname, '..', 'dist', 'copy-tables', 'index.js'));
     });
   });
 });

@@ -47,6 +47,24 @@ export function migrationsVariable(name: string): string {
   return `TOPO_MIGRATIONS_${envSuffix(name)}`;
 }
 
+/**
+ * Where `nx serve` keeps the data of an app's embedded databases, relative to the workspace
+ * root: one folder per app, one data folder per database in it. Git-ignored (`.topo/.gitignore`).
+ */
+export const EMBEDDED_DATABASES_FOLDER = '.topo/databases';
+
+/**
+ * The workspace-relative data folder of one app's embedded database under `nx serve`.
+ *
+ * @example
+ * ```ts
+ * embeddedDataFolder('market', 'orders'); // '.topo/databases/market/orders'
+ * ```
+ */
+export function embeddedDataFolder(app: string, database: string): string {
+  return `${EMBEDDED_DATABASES_FOLDER}/${app}/${database}`;
+}
+
 /** A migration file, `<version>_<name>.up.sql`: applied once, in the order of its version. */
 export interface MigrationFile {
   version: number;

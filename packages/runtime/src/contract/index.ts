@@ -9,6 +9,8 @@ export { ANY_METHOD, DEFAULT_METHODS, HTTP_METHODS, QUERY_METHODS, readMethods, 
 export { isServiceName, readServiceName, suggestServiceName } from './names';
 export {
   databaseUrlVariable,
+  EMBEDDED_DATABASES_FOLDER,
+  embeddedDataFolder,
   migrationsVariable,
   readDatabaseName,
   readMigrationFile,

@@ -132,20 +132,35 @@ function normalizeOptions(options: EmbeddedDatabaseOptions): EmbeddedSettings {
 }
 
 /**
+ * The live process, other than this one, that serves the data folder `dataDir` (an `nx serve`,
+ * a script), if any: a folder it holds cannot be opened until it stops.
+ *
+ * @example
+ * ```ts
+ * const holder = embeddedDatabaseHolder(join(workspaceRoot, '.topo/databases/market/orders'));
+ * if (holder) throw new Error(`stop nx serve (process ${holder}) first`);
+ * ```
+ */
+export function embeddedDatabaseHolder(dataDir: string): number | undefined {
+  let holder = NaN;
+  try {
+    holder = Number(readFileSync(join(dataDir, OWNER_FILE), 'utf8'));
+  } catch {
+    // Not in use.
+  }
+  return Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder) ? holder : undefined;
+}
+
+/**
  * Refuses a folder another live process serves (PGlite has no lock of its own: two servers
  * on one folder would corrupt it); takes over one left by a process that died.
  */
 function claimFolder(name: string, dataDir: string): void {
-  const file = join(dataDir, OWNER_FILE);
-  let holder = NaN;
-  try {
-    holder = Number(readFileSync(file, 'utf8'));
-  } catch {
-    // Not in use.
-  }
-  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+  const holder = embeddedDatabaseHolder(dataDir);
+  if (holder !== undefined) {
     throw new Error(`embedded database "${name}": ${dataDir} is in use by process ${holder}; stop it (another nx serve?) or use another folder`);
   }
+  const file = join(dataDir, OWNER_FILE);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, String(process.pid));
 }
