@@ -4,60 +4,21 @@ import { join } from 'node:path';
 import { databaseUrlVariable } from '@topo/runtime/contract';
 import { startTestPostgres, type TestPostgres } from '../../../../runtime/src/database/__fixtures__/postgres';
 import { copyFixtureWorkspace, removeWorkspace } from '../../testing/fixture-workspace';
-import { type Answer, replay, type ServeRequest, serveOptions, startServe } from '../../testing/serve-replay';
+import { type Answer, replay, serveOptions, startServe } from '../../testing/serve-replay';
 import { assertPortFree, findFreePorts } from './lib/ports';
 import type { ServeSession } from './lib/serve-session';
+import { expectMarketAnswers, MARKET_REQUESTS as REQUESTS } from './__fixtures__/market-requests';
 
 /**
  * nx serve with databases: the market app (orders owns `orders`, billing owns `billing` and
  * reads `orders` by name, stock has none; orders calls stock, billing writes to both) answers
- * a stateful request set the same in mono, micro and a custom topology, on embedded PGlite
+ * a stateful request set (__fixtures__/market-requests.ts) the same in mono, micro and a custom topology, on embedded PGlite
  * (the default, each run from empty) and on a real Postgres server named by
  * TOPO_DATABASE_URL_<NAME>; embedded data stays between runs.
  */
 
 const FIXTURE = join(__dirname, '__fixtures__/market');
-const json = (value: unknown) => JSON.stringify(value);
-
 jest.setTimeout(120_000);
-
-const REQUESTS: ServeRequest[] = [
-  { method: 'POST', path: '/orders', body: json({ customer: 'ada', lines: [{ sku: 'apple', quantity: 2 }, { sku: 'pear', quantity: 1 }] }) },
-  { method: 'POST', path: '/orders', body: json({ customer: 'ada', lines: [{ sku: 'plum', quantity: 3 }] }) },
-  { method: 'GET', path: '/orders/1' },
-  { method: 'POST', path: '/invoices', body: json({ orderId: 1 }) },
-  { method: 'POST', path: '/invoices', body: json({ orderId: 1 }) },
-  { method: 'POST', path: '/invoices', body: json({ orderId: 9 }) },
-  { method: 'GET', path: '/customers/ada/orders' },
-  { method: 'GET', path: '/invoices' },
-  { method: 'POST', path: '/orders', body: json({ customer: 'bob', lines: [] }) },
-  { method: 'POST', path: '/orders', body: json({ customer: 'bob', lines: [{ sku: 'kiwi', quantity: 1 }] }) },
-  { method: 'POST', path: '/orders', body: json({ customer: 'bob', lines: [{ sku: 'apple', quantity: 0 }] }) },
-  { method: 'GET', path: "/customers/x'%20OR%20'1'%3D'1/orders" },
-  { method: 'GET', path: '/orders/1;DROP%20TABLE%20orders' },
-  { method: 'GET', path: '/stock/apple/price' },
-  { method: 'GET', path: '/orders/2' },
-];
-
-/** The answers without what differs from run to run by design (none: ids come from fresh databases). */
-function expectMarketAnswers(answers: Answer[]): void {
-  const [placed, second, read, invoiced, again, unknown, ofAda, invoices, empty, kiwi, zero, injection, dropping, privatePrice, after] = answers;
-  expect(placed).toEqual({
-    status: 200,
-    body: { id: 1, customer: 'ada', status: 'open', lines: [{ sku: 'apple', quantity: 2, cents: 100 }, { sku: 'pear', quantity: 1, cents: 70 }] },
-  });
-  expect(second.status).toBe(200);
-  expect(read).toEqual(placed);
-  expect(invoiced).toEqual({ status: 200, body: { id: 1, orderId: 1, cents: 170 } });
-  expect([again.status, unknown.status]).toEqual([409, 404]);
-  expect(ofAda).toEqual({ status: 200, body: { orders: [{ id: 1, status: 'invoiced' }, { id: 2, status: 'open' }] } });
-  expect(invoices).toEqual({ status: 200, body: { invoices: [{ id: 1, orderId: 1, cents: 170 }] } });
-  expect([empty.status, kiwi.status, injection, dropping.status, privatePrice.status]).toEqual([400, 404, { status: 200, body: { orders: [] } }, 400, 404]);
-  // A check constraint the database enforces is an internal error, with no SQL in the body.
-  expect(zero.status).toBe(500);
-  expect(JSON.stringify(zero.body)).not.toMatch(/order_lines|quantity|constraint|INSERT/i);
-  expect(after.status).toBe(200);
-}
 
 describe('nx serve with databases', () => {
   let workspaceRoot: string;

@@ -189,6 +189,63 @@ describe('merge-service generator', () => {
     expect(services()).toEqual({ hello: ['h1', 'h2'] });
   });
 
+  describe('databases', () => {
+    const endpoint = (name: string, handle: string) =>
+      `import { api } from '@topo/runtime';\nimport { ${handle} } from './db';\n\nexport const ${name} = api({ expose: true, method: 'GET', path: '/${name}' }, async () => ({ n: (await ${handle}.queryAll\`SELECT 1 AS n\`).length }));\n`;
+
+    it("brings back a database the merged service owns: hello owns it now, its migrations beside hello's own, the option following them", async () => {
+      service('hello', {
+        'hello.ts': endpoint('h1', 'db'),
+        'db.ts': `import { SQLDatabase } from '@topo/runtime';\n\nexport const db = new SQLDatabase('hello', { migrations: './migrations' });\n`,
+        'migrations/1_create_greetings.up.sql': 'CREATE TABLE greetings (id SERIAL PRIMARY KEY);\n',
+      });
+      service('yo', {
+        'yo.ts': endpoint('h2', 'yoDb'),
+        'db.ts': `import { SQLDatabase } from '@topo/runtime';\n\nexport const yoDb = new SQLDatabase('yo', { migrations: './migrations' });\n`,
+        'migrations/1_create_greetings.up.sql': 'CREATE TABLE yo_greetings (id SERIAL PRIMARY KEY);\n',
+        'copy-data-from-hello.mjs': '// Written by `nx g @topo/nx:split-service --database=own`: copies the rows.\n',
+      });
+      await merge();
+      expect(read(`${SERVICES}/hello/db.ts`)).toContain(`export const yoDb = new SQLDatabase('yo', { migrations: './migrations-yo' });`);
+      expect(read(`${SERVICES}/hello/db.ts`)).toContain(`export const db = new SQLDatabase('hello', { migrations: './migrations' });`);
+      expect(read(`${SERVICES}/hello/migrations-yo/1_create_greetings.up.sql`)).toBe('CREATE TABLE yo_greetings (id SERIAL PRIMARY KEY);\n');
+      expect(read(`${SERVICES}/hello/migrations/1_create_greetings.up.sql`)).toBe('CREATE TABLE greetings (id SERIAL PRIMARY KEY);\n');
+      expect(tree.exists(`${SERVICES}/hello/copy-data-from-hello.mjs`)).toBe(false);
+      const { databases, errors } = analyzeWorkspace(tree.root, { host: treeHost(tree) });
+      expect(errors).toEqual([]);
+      expect(databases.map((d) => [d.name, d.service, d.migrations])).toEqual([
+        ['hello', 'hello', `${SERVICES}/hello/migrations`],
+        ['yo', 'hello', `${SERVICES}/hello/migrations-yo`],
+      ]);
+    });
+
+    it('makes the handles of one database in modules that become one a single handle again, the owner\'s', async () => {
+      const db = (value: string) => `import { SQLDatabase } from '@topo/runtime';\n\nexport const db = ${value};\n`;
+      service('hello', {
+        'hello.ts': endpoint('h1', 'db'),
+        'db.ts': db(`SQLDatabase.named('greetings')`),
+      });
+      service('yo', {
+        'yo.ts': endpoint('h2', 'db'),
+        'db.ts': db(`new SQLDatabase('greetings', { migrations: './migrations' })`),
+        'migrations/1_create_greetings.up.sql': 'CREATE TABLE greetings (id SERIAL PRIMARY KEY);\n',
+      });
+      await merge();
+      expect(read(`${SERVICES}/hello/db.ts`)).toBe(db(`new SQLDatabase('greetings', { migrations: './migrations' })`));
+      expect(read(`${SERVICES}/hello/migrations/1_create_greetings.up.sql`)).toBe('CREATE TABLE greetings (id SERIAL PRIMARY KEY);\n');
+      expect(services()).toEqual({ hello: ['h1', 'h2'] });
+    });
+
+    it('refuses two handles of one name on different databases in modules that become one, writing nothing', async () => {
+      const db = (name: string) => `import { SQLDatabase } from '@topo/runtime';\n\nexport const db = new SQLDatabase('${name}', { migrations: './migrations' });\n`;
+      service('hello', { 'hello.ts': endpoint('h1', 'db'), 'db.ts': db('hello'), 'migrations/1_a.up.sql': 'SELECT 1;\n' });
+      service('yo', { 'yo.ts': endpoint('h2', 'db'), 'db.ts': db('yo'), 'migrations/1_a.up.sql': 'SELECT 1;\n' });
+      const before = tree.listChanges().length;
+      await expect(merge()).rejects.toThrow(`${SERVICES}/hello/db.ts and the module of "yo" that goes there: both declare "db"`);
+      expect(tree.listChanges().length).toBe(before);
+    });
+  });
+
   it('writes no client for the remaining service when it had none and no caller of the merged one needs it', async () => {
     service('hello', { 'hello.ts': `import { api } from '@topo/runtime';\n\nexport const h1 = api({ expose: true, method: 'GET', path: '/h1' }, async () => ({ ok: true }));\n` });
     service('yo', {

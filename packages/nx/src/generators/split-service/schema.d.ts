@@ -7,5 +7,7 @@ export interface SplitServiceGeneratorSchema {
   name: string;
   /** Folder of the new service; default: beside the source service. */
   directory?: string;
+  /** When the moved code and the code that stays use one database: `share` it by name, or give the new service its `own`. */
+  database?: 'share' | 'own';
   skipFormat?: boolean;
 }

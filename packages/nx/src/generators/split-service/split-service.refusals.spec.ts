@@ -27,6 +27,7 @@ interface Refusal {
   from?: string;
   endpoints?: string;
   name?: string;
+  database?: 'share' | 'own';
   /** Texts the message must contain. */
   message: string[];
 }
@@ -143,7 +144,7 @@ export async function greetLater(name: string): Promise<string> {
     ],
   },
   {
-    title: 'a database both sides use, until split-service moves databases, by file and line',
+    title: 'a database both sides use, without --database and no terminal to ask in: the database, where it is declared, both choices',
     files: {
       [`${SERVICES}/hello/db.ts`]: `import { SQLDatabase } from '@topo/runtime';
 
@@ -166,9 +167,40 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
 `,
     },
     message: [
+      'The endpoints that move use database "greetings" (declared at apps/guide/services/hello/db.ts:4), and so does the code that stays in the service.',
+      '--database=share',
+      '--database=own',
+      'Nothing was changed.',
+    ],
+  },
+  {
+    title: '--database=own with a table both sides query: the table and every query, by file and line',
+    files: {
+      [`${SERVICES}/hello/db.ts`]: `import { SQLDatabase } from '@topo/runtime';
+
+/** Who was greeted. */
+export const greetings = new SQLDatabase('greetings', { migrations: './migrations' });
+`,
+      [`${SERVICES}/hello/migrations/1_create.up.sql`]: 'CREATE TABLE greeted (name TEXT NOT NULL);\n',
+      [`${SERVICES}/hello/hello.ts`]: `import { api } from '@topo/runtime';
+import { greetings } from './db';
+
+export const h1 = api({ expose: true, method: 'GET', path: '/hello/:name' }, async ({ name }: { name: string }) => {
+  await greetings.exec\`INSERT INTO greeted (name) VALUES (\${name})\`;
+  return { message: \`Hello, \${name}!\` };
+});
+
+export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async ({ name }: { name: string }) => {
+  const seen = await greetings.queryRow<{ n: number }>\`SELECT COUNT(*)::int AS n FROM greeted WHERE name = \${name}\`;
+  return { message: \`Yo, \${name}! (\${seen?.n ?? 0})\` };
+});
+`,
+    },
+    database: 'own',
+    message: [
       'Cannot split safely; nothing was changed.',
-      `${SERVICES}/hello/db.ts:4: "greetings" declares database "greetings", used both by "hello" (h1 at ${SERVICES}/hello/hello.ts:4) and by "yo" (h2 at ${SERVICES}/hello/hello.ts:9); split-service does not move databases yet`,
-      "`export const greetings = SQLDatabase.named('greetings')` in a module only it uses",
+      `${SERVICES}/hello/hello.ts:10: Table "greeted" of database "greetings" is queried both by code that moves to "yo" (h2 at ${SERVICES}/hello/hello.ts:10) and by code that stays in "hello" (h1 at ${SERVICES}/hello/hello.ts:5)`,
+      'or pass --database=share',
     ],
   },
   {
@@ -214,7 +246,7 @@ export const h3 = api(
 
 /** The options `nx g @topo/nx:split-service` passes for a case: the fixture's split unless the case says otherwise. */
 function schemaOf(refusal: Refusal): SplitServiceGeneratorSchema {
-  return { from: refusal.from ?? 'hello', endpoints: refusal.endpoints ?? 'h2', name: refusal.name ?? 'yo' };
+  return { from: refusal.from ?? 'hello', endpoints: refusal.endpoints ?? 'h2', name: refusal.name ?? 'yo', ...(refusal.database ? { database: refusal.database } : {}) };
 }
 
 /** The case the CLI runs too: the workspace's project graph has another service of that name. */

@@ -4,7 +4,10 @@ import { createNewService } from './lib/create-new-service';
 import { moveDeclarations } from './lib/move-declarations';
 import { moveTests } from './lib/move-tests';
 import { normalizeOptions } from './lib/normalize-options';
-import { planSplit } from './lib/plan-split';
+import { planSplit, type SplitPlan } from './lib/plan-split';
+import { askDatabaseChoice, canAsk, describeDatabaseSplit, writeDatabaseFiles } from './lib/write-databases';
+import { DatabaseChoiceNeeded } from './lib/split-databases';
+import { loadSqlParser } from '../../analysis';
 import { updateAppConfig } from './lib/update-app-config';
 import { updateCallers } from './lib/update-callers';
 import { updateSharedLibrary } from './lib/update-shared-library';
@@ -24,9 +27,17 @@ import type { SplitServiceGeneratorSchema } from './schema';
  * nx g @topo/nx:split-service --from=hello --endpoints=h2 --name=yo
  */
 export async function splitServiceGenerator(tree: Tree, schema: SplitServiceGeneratorSchema): Promise<void> {
-  const options = normalizeOptions(tree, schema);
+  let options = normalizeOptions(tree, schema);
   checkSplit(tree, options);
-  const plan = planSplit(tree, options);
+  await loadSqlParser();
+  let plan: SplitPlan;
+  try {
+    plan = planSplit(tree, options);
+  } catch (error) {
+    if (!(error instanceof DatabaseChoiceNeeded) || !canAsk()) throw error;
+    options = { ...options, database: await askDatabaseChoice(error) };
+    plan = planSplit(tree, options);
+  }
   createNewService(tree, options, plan);
   moveDeclarations(tree, plan);
   updateSharedLibrary(tree, options, plan);
@@ -36,11 +47,13 @@ export async function splitServiceGenerator(tree: Tree, schema: SplitServiceGene
   updateTypescriptConfig(tree, options, plan);
   updatePathAliases(tree, plan);
   updateAppConfig(tree, options);
+  writeDatabaseFiles(tree, plan.databases);
   if (!options.skipFormat) await formatFiles(tree);
   logger.info(
     `Moved ${options.endpoints.map((e) => e.exportName).join(', ')} from "${options.source.name}" to "${options.name}" (${options.directory})` +
       `${plan.sharedLibrary ? `; what both use is in ${plan.sharedLibrary.root}` : ''}.`,
   );
+  for (const line of describeDatabaseSplit(plan.databases, options.name)) logger.info(line);
 }
 
 export default splitServiceGenerator;

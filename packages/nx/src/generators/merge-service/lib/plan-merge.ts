@@ -5,6 +5,7 @@ import type { NormalizedMergeOptions } from './normalize-options';
 import type { TypedEndpoint } from './client-modules';
 import { mergeModules } from './merge-modules';
 import { mergedFileName } from './merged-file-names';
+import { followMigrations, joinDatabaseHandles, migrationsDestination, type MigrationsMove, planMigrationsMoves } from './merge-databases';
 import { type AliasMove, planAliasMoves } from './path-aliases';
 import { joinReexports, reexportsName } from './reexports';
 import { type ClientConversion, rewriteModule } from './rewrite-module';
@@ -54,7 +55,7 @@ const CODE_FILE = /\.[cm]?tsx?$/;
 export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePlan {
   const { from, into } = options;
   const host = treeHost(tree);
-  const { moves: serviceMoves, dropped } = planMoves(tree, options);
+  const { moves: serviceMoves, dropped, migrations } = planMoves(tree, options);
   const landing = new Set(serviceMoves.values());
   const shared = planSharedReturn(host, { from, into }, (file) => tree.exists(file) || landing.has(file));
   // What comes back from the library is joined first, where the kept code imported it.
@@ -105,14 +106,15 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
         text = module.text;
         continue;
       }
-      const merged = mergeModules(destination, text, module.text, { exportsThrough });
+      const joined = joinDatabaseHandles(destination, text, module.text);
+      const merged = mergeModules(destination, joined.kept, joined.added, { exportsThrough });
       if ('text' in merged) text = merged.text;
       else {
         const what = isInside(module.file, from.root) ? `the module of "${from.name}"` : `${module.file}, from the shared library,`;
         problems.push(...merged.clashes.map((clash) => `${destination} and ${what} that goes there: ${clash}`));
       }
     }
-    texts.set(destination, text!);
+    texts.set(destination, followMigrations(destination, text!, migrations));
   }
   if (problems.length) {
     throw new Error(
@@ -162,16 +164,23 @@ export function planMerge(tree: Tree, options: NormalizedMergeOptions): MergePla
  * Where each file of the merged service goes, and which go with it (its service.ts, client.ts
  * and project configuration). Refuses a destination that holds a file other than a module.
  */
-function planMoves(tree: Tree, options: NormalizedMergeOptions): { moves: Map<string, string>; dropped: string[] } {
+function planMoves(tree: Tree, options: NormalizedMergeOptions): { moves: Map<string, string>; dropped: string[]; migrations: MigrationsMove[] } {
   const { from, into } = options;
+  const migrations = planMigrationsMoves(tree, from, into);
   const moves = new Map<string, string>();
   const dropped: string[] = [];
   const clashes: string[] = [];
   const names = { from: from.name, into: into.name };
   for (const file of filesBelow(tree, from.root)) {
     const relative = posix.relative(from.root, file);
-    if (file === from.serviceFile || file === from.clientFile || (!relative.includes('/') && PROJECT_FILES.test(relative))) {
+    if (file === from.serviceFile || file === from.clientFile || (!relative.includes('/') && PROJECT_FILES.test(relative)) || isCopyScript(tree, file)) {
       dropped.push(file);
+      continue;
+    }
+    // A database's migrations go where nothing is, as a whole folder.
+    const migration = migrationsDestination(migrations, file);
+    if (migration) {
+      moves.set(file, migration);
       continue;
     }
     const named = mergedFileName(
@@ -193,7 +202,7 @@ function planMoves(tree: Tree, options: NormalizedMergeOptions): { moves: Map<st
         `Rename one file of each pair first (nx g @nx/workspace:move does not apply to files; rename and update the imports), then merge again.`,
     );
   }
-  return { moves, dropped };
+  return { moves, dropped, migrations };
 }
 
 /**
@@ -258,6 +267,11 @@ function planClient(options: NormalizedMergeOptions, graph: DeclarationGraph, mo
     staleModules: [],
     example: typed[0]?.exportName ?? 'endpoint',
   };
+}
+
+/** The one-off data-copy script of `split-service --database=own`: it goes with the service it was written for. */
+function isCopyScript(tree: Tree, file: string): boolean {
+  return /(^|\/)copy-data-from-[^/]+\.mjs$/.test(file) && (tree.read(file, 'utf-8') ?? '').startsWith('// Written by `nx g @topo/nx:split-service --database=own`');
 }
 
 /** Whether two modules declare a name both (they cannot be one module then). */

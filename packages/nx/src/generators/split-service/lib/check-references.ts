@@ -116,20 +116,6 @@ function checkSharedState(check: ReferenceCheck): SplitProblem[] {
       const endpoints = reachers(statement).filter((e) => sides.get(e) === wanted);
       return endpoints.length ? endpoints.map((e) => `${e.names[0]} at ${e.file}:${e.line}`).join(', ') : 'its code';
     };
-    const database = databaseDeclared(check, statement);
-    if (database) {
-      problems.push({
-        file: statement.file,
-        line: statement.line,
-        message:
-          `"${name}" declares database "${database}", used both by "${check.source}" (${users('stay')}) and by "${check.target}" (${users('move')}); ` +
-          `split-service does not move databases yet (--database=share and --database=own are to come).`,
-        fix:
-          `Keep the endpoints that use "${name}" together (move them all with --endpoints, or leave them all in "${check.source}"); ` +
-          `or give the code that moves a handle of its own, \`export const ${name} = SQLDatabase.named('${database}')\` in a module only it uses, so that the new service shares the database by name. Then run the split again.`,
-      });
-      continue;
-    }
     problems.push({
       file: statement.file,
       line: statement.line,
@@ -142,20 +128,6 @@ function checkSharedState(check: ReferenceCheck): SplitProblem[] {
     });
   }
   return problems;
-}
-
-/** The database a top-level `new SQLDatabase('orders', ...)` declares, if that is what the statement is. */
-function databaseDeclared(check: ReferenceCheck, statement: TopLevelStatement): string | undefined {
-  const ts = check.typescript;
-  const node = statement.node;
-  if (!ts.isVariableStatement(node)) return undefined;
-  for (const declaration of node.declarationList.declarations) {
-    const value = declaration.initializer && unwrapValue(ts, declaration.initializer);
-    if (!value || !ts.isNewExpression(value) || !/(^|\.)SQLDatabase$/.test(value.expression.getText())) continue;
-    const [name] = value.arguments ?? [];
-    if (name && ts.isStringLiteralLike(name)) return name.text;
-  }
-  return undefined;
 }
 
 /** What makes a top-level statement state (`a \`let\``, `an instance of Counter`...), or undefined for a value. */

@@ -19,6 +19,7 @@ import {
 import { findApps } from '../../service/lib/normalize-options';
 import { isEsmFolder, normalizePath } from '../../utils/workspace';
 import type { SplitServiceGeneratorSchema } from '../schema';
+import { DATABASE_CHOICES, type DatabaseChoice } from './split-databases';
 
 /** An app whose topo.json serves the source service. */
 export interface SplitApp {
@@ -46,6 +47,8 @@ export interface NormalizedSplitOptions {
   readonly apps: readonly SplitApp[];
   /** `.js` in ES module packages, where relative imports name the emitted file. */
   readonly importExtension: '' | '.js';
+  /** What the new service does with a database of the source that both sides use; asked or refused when needed and missing. */
+  readonly database?: DatabaseChoice;
   readonly skipFormat: boolean;
 }
 
@@ -81,8 +84,17 @@ export function normalizeOptions(tree: Tree, schema: SplitServiceGeneratorSchema
     services: analysis.services,
     apps: appsServing(tree, host, source),
     importExtension: isEsmFolder(host, source.root) ? '.js' : '',
+    database: readDatabaseChoice(schema.database),
     skipFormat: schema.skipFormat ?? false,
   };
+}
+
+function readDatabaseChoice(value: unknown): DatabaseChoice | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (DATABASE_CHOICES.includes(value as DatabaseChoice)) return value as DatabaseChoice;
+  throw new Error(
+    `--database=${String(value)} is not a choice: pass --database=share (the new service uses the source's database by name) or --database=own (it gets a database of its own).`,
+  );
 }
 
 /**

@@ -27,6 +27,7 @@ import type { TestHostedService } from './host-in-tests';
 import { type ClientModule, type ModulePlan, type Owner, ReferenceResolver, referencesIn } from './resolve-references';
 import { refusal, type SplitProblem } from './split-problem';
 import { splitTests, type TestFileSplit } from './split-tests';
+import { type DatabaseSplit, planDatabaseSplit, planOwnDatabase } from './split-databases';
 
 /** The shared library of an app: a nested Nx project both services import by relative path. */
 export interface SharedLibrary {
@@ -56,6 +57,8 @@ export interface SplitPlan {
   readonly sharedLibrary?: SharedLibrary;
   /** Exact `paths` aliases whose module the split moves whole, with the module that holds its code now. */
   readonly aliasMoves: readonly { alias: PathAlias; home: string }[];
+  /** What happens to the source's databases: handles twinned, migrations moved or divided, the data-copy script. */
+  readonly databases: DatabaseSplit;
 }
 
 const isTestFile = (file: string) => /\.(spec|test)\.tsx?$/.test(file);
@@ -84,6 +87,21 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
   // service.ts stays, and the new service gets a copy under its name (the same middleware).
   const marker = (graph.modules.get(source.serviceFile)?.statements ?? []).filter((s) => s.kind === 'declaration' || s.kind === 'other');
   const sides = classifyDeclarations(code, (s) => endpoints.has(s), selected, marker);
+  // A database handle both sides use is twinned: it stays, and the new service gets its own.
+  const databaseInput = {
+    typescript: ts,
+    tree,
+    source,
+    services: options.services,
+    target: { name: options.name, directory: options.directory },
+    choice: options.database,
+    code,
+    sides,
+    newFile: (file: string) => newFileOf(tree, options, file),
+    workspaceRoot: tree.root,
+  };
+  const databasePlan = planDatabaseSplit(databaseInput);
+  problems.push(...databasePlan.problems);
 
   const paths = splitPaths(tree, options, sides);
   const sideOfFile = (file: string): Side | undefined => {
@@ -92,6 +110,15 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     return placed.includes('stay') ? 'stay' : placed.includes('move') ? 'move' : 'share';
   };
   const tests = splitTests(modulesOf(source.testFiles), { typescript: ts, sides, newFile: paths.newFile, sideOfFile });
+  let databases: DatabaseSplit = databasePlan.split;
+  if (databasePlan.owning) {
+    const testStatements = tests.flatMap((t) => [
+      ...t.stay.map((statement) => ({ statement, side: 'stay' as const })),
+      ...t.move.map((statement) => ({ statement, side: 'move' as const })),
+    ]);
+    const own = planOwnDatabase({ ...databaseInput, tests: testStatements }, databasePlan.owning, databasePlan.handles, problems);
+    if (own) databases = { ...databases, own: own.own, files: [...databases.files, ...own.files] };
+  }
   const modules: ModulePlan[] = [
     { path: source.serviceFile, owner: 'source', test: false, inPlace: true, origin: source.serviceFile, statements: marker },
     {
@@ -103,7 +130,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
       statements: marker,
       serviceMarker: true,
     },
-    ...codeModules(modulesOf(codeFiles), sides, paths.moduleOf),
+    ...withTwins(codeModules(modulesOf(codeFiles), sides, paths.moduleOf), databases),
     ...testModules(tests),
     ...callerModules(modulesOf(callers)),
   ];
@@ -137,6 +164,7 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     aliasHome: (specifier) => aliasMoves.find((move) => move.alias.pattern === specifier)?.home,
     homeOf,
     serviceFiles: { source: source.serviceFile, target: paths.serviceFile },
+    twins: databases.twins,
   });
   for (const module of modules) {
     for (const statement of module.statements) resolver.resolve(statement, module);
@@ -212,7 +240,27 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     clients: { source: { ...clients.source, needed: callsSource && !source.clientFile }, target: clients.target },
     sharedLibrary: paths.sharedLibrary,
     aliasMoves,
+    databases,
   };
+}
+
+/**
+ * The new service's modules with the database handles it gets of its own (twins), each in
+ * its copy of the handle's file: in the module the file's moved code goes to, or a new one.
+ */
+function withTwins(plans: ModulePlan[], databases: DatabaseSplit): ModulePlan[] {
+  const result = [...plans];
+  for (const twin of databases.twins.values()) {
+    const statement = twin.handle.statement;
+    const index = result.findIndex((plan) => plan.path === twin.home && plan.owner === 'new' && !plan.test);
+    if (index < 0) {
+      result.push({ path: twin.home, owner: 'new', test: false, inPlace: false, origin: statement.file, statements: [statement] });
+      continue;
+    }
+    const plan = result[index];
+    result[index] = { ...plan, statements: [...plan.statements, statement].sort((a, b) => a.node.pos - b.node.pos) };
+  }
+  return result;
 }
 
 /**
@@ -248,15 +296,18 @@ function endpointStatements(
   return endpoints;
 }
 
+/** Where a file of the source goes in the new service: the same place, `hello.ts` named `yo.ts` (unless the source has a `yo.ts` of its own). */
+function newFileOf(tree: Tree, options: NormalizedSplitOptions, file: string): string {
+  const { source } = options;
+  const path = posix.relative(source.root, file);
+  const renamedPath = renamed(path, source.name, options.name);
+  return posix.join(options.directory, tree.exists(posix.join(source.root, renamedPath)) ? path : renamedPath);
+}
+
 /** Where things go: the new service's files mirror the source's; shared code goes to `shared/<source>/...`. */
 function splitPaths(tree: Tree, options: NormalizedSplitOptions, sides: ReadonlyMap<TopLevelStatement, Side>) {
   const { source } = options;
-  const newFile = (file: string) => {
-    const path = posix.relative(source.root, file);
-    const renamedPath = renamed(path, source.name, options.name);
-    // `hello.ts` becomes `yo.ts`, unless the source has a `yo.ts` of its own.
-    return posix.join(options.directory, tree.exists(posix.join(source.root, renamedPath)) ? path : renamedPath);
-  };
+  const newFile = (file: string) => newFileOf(tree, options, file);
   const sharedLibrary = [...sides.values()].includes('share') ? locateSharedLibrary(tree, options) : undefined;
   const sharedFile = (file: string) => posix.join(sharedLibrary!.root, source.name, posix.relative(source.root, file));
   const moduleOf = (statement: TopLevelStatement) => {

@@ -5,6 +5,7 @@ import type { Side } from './classify-declarations';
 import { relativeSpecifier } from '../../utils/specifiers';
 import type { SplitProblem } from './split-problem';
 import type { TextEdit } from '../../utils/text-edits';
+import type { DatabaseTwin } from './split-databases';
 
 /** Whose code a module is after the split. */
 export type Owner = 'source' | 'new' | 'shared' | 'other';
@@ -87,6 +88,8 @@ export interface ResolverContext {
   homeOf(file: string): string;
   /** The source's service.ts and the new service's. */
   serviceFiles: { source: string; target: string };
+  /** Database handles both sides use: the source keeps each, and the new service declares its own in `home`. */
+  twins: ReadonlyMap<TopLevelStatement, DatabaseTwin>;
 }
 
 const OWNER_OF_SIDE: Record<Side, Owner> = { stay: 'source', move: 'new', share: 'shared' };
@@ -117,6 +120,9 @@ export class ReferenceResolver {
     if (!result) {
       result = { edits: [], bindings: [], keeps: new Set(), calls: new Set() };
       for (const reference of referencesIn(statement, module)) this.resolveReference(statement, reference, module, result);
+      // The new service's own handle: `SQLDatabase.named('orders')`, or a new database's name.
+      const twin = module.owner === 'new' ? this.context.twins.get(statement) : undefined;
+      if (twin) result.edits.push(...twin.edits);
       byStatement.set(statement, result);
     }
     return result;
@@ -242,7 +248,8 @@ export class ReferenceResolver {
       if (reference.via) result.keeps.add(reference.via);
       return;
     }
-    const home = context.moduleOf(target);
+    // The new service's code uses its own handle on a database both sides use.
+    const home = (module.owner === 'new' && context.twins.get(target)?.home) || context.moduleOf(target);
     if (home === module.path) {
       // Same module: a namespace access to it would need the module to import itself.
       if (reference.member) result.edits.push(this.replace(reference.member, memberName(reference.member)));
