@@ -122,6 +122,7 @@ export async function buildApp(settings: AppBuildSettings): Promise<AppBuild> {
           gateway: plan.kind === 'gateway',
           edge: plan.kind === 'gateway' || plan.edge,
           databases: plan.kind === 'process' ? databasesOf(plan, app.services).names : [],
+          owns: plan.kind === 'process' ? databasesOf(plan, app.services).owned : [],
         };
       }),
     };
@@ -171,10 +172,14 @@ export async function buildServiceImage(settings: ServiceBuildSettings): Promise
  * The databases a process's services own or use by name, and the migrations folders of those
  * it owns: they travel with its bundle, since its process applies them at start.
  */
-function databasesOf(plan: ServiceProcessPlan, services: readonly ServiceInfo[]): { names: string[]; migrations: { name: string; folder: string }[] } {
+function databasesOf(
+  plan: ServiceProcessPlan,
+  services: readonly ServiceInfo[],
+): { names: string[]; owned: string[]; migrations: { name: string; folder: string }[] } {
   const uses = services.filter((s) => plan.services.some((p) => p.name === s.name)).flatMap((s) => s.databases);
   return {
     names: [...new Set(uses.map((d) => d.name))].sort(),
+    owned: [...new Set(uses.filter((d) => d.kind === 'own').map((d) => d.name))].sort(),
     migrations: uses.filter((d) => d.kind === 'own' && d.migrations).map((d) => ({ name: d.name, folder: d.migrations! })),
   };
 }

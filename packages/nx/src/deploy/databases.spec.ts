@@ -7,8 +7,8 @@ const LAYOUT: DeployLayout = {
   app: 'shop',
   topology: 'micro',
   processes: [
-    { name: 'orders', services: ['orders'], image: 'shop-orders:latest', context: 'orders', port: 4001, gateway: false, edge: false, databases: ['orders'] },
-    { name: 'billing', services: ['billing'], image: 'shop-billing:latest', context: 'billing', port: 4002, gateway: false, edge: false, databases: ['ledger', 'orders'] },
+    { name: 'orders', services: ['orders'], image: 'shop-orders:latest', context: 'orders', port: 4001, gateway: false, edge: false, databases: ['orders'], owns: ['orders'] },
+    { name: 'billing', services: ['billing'], image: 'shop-billing:latest', context: 'billing', port: 4002, gateway: false, edge: false, databases: ['ledger', 'orders'], owns: ['ledger'] },
     { name: 'greeter', services: ['greeter'], image: 'shop-greeter:latest', context: 'greeter', port: 4003, gateway: false, edge: false, databases: [] },
     { name: 'gateway', services: [], image: 'shop-gateway:latest', context: 'gateway', port: 4000, gateway: true, edge: true, databases: [] },
   ],
@@ -25,9 +25,10 @@ describe('deploy files of an app with databases', () => {
       healthcheck: { test: ['CMD-SHELL', 'pg_isready -U "$$POSTGRES_USER" -d postgres'] },
     });
     expect(compose.volumes).toEqual({ 'postgres-data': {} });
+    // billing uses orders by name: it starts once orders, which migrates it, is healthy.
     expect([compose.services.orders, compose.services.billing].map((s) => [s.env_file, s.depends_on])).toEqual([
       [['databases.env'], { postgres: { condition: 'service_healthy' } }],
-      [['databases.env'], { postgres: { condition: 'service_healthy' } }],
+      [['databases.env'], { postgres: { condition: 'service_healthy' }, orders: { condition: 'service_healthy' } }],
     ]);
     expect([compose.services.greeter.env_file, compose.services.greeter.depends_on]).toEqual([undefined, undefined]);
     // No credential and no connection string in the file itself.

@@ -17,6 +17,8 @@ export interface DeployedProcess {
   edge: boolean;
   /** The databases its services own or use by name. */
   databases: string[];
+  /** Those its services own: it applies their migrations before it listens. Default: none. */
+  owns?: string[];
 }
 
 export interface DeployLayout {
@@ -74,10 +76,15 @@ export function renderCompose(layout: DeployLayout): string {
   const processes = layout.processes.filter((p) => !p.gateway);
   const databases = layoutDatabases(layout);
   for (const process of layout.processes) {
+    // A process that uses a database by name starts once the process that owns it is healthy:
+    // it listens, and so answers its health check, only after applying the migrations.
+    const owners = process.databases
+      .map((database) => processes.find((p) => p !== process && p.owns?.includes(database))?.name)
+      .filter((name): name is string => name !== undefined);
     const dependsOn = process.gateway
       ? Object.fromEntries(processes.map((p) => [p.name, { condition: 'service_healthy' }]))
       : process.databases.length
-        ? { postgres: { condition: 'service_healthy' } }
+        ? Object.fromEntries(['postgres', ...new Set(owners)].map((name) => [name, { condition: 'service_healthy' }]))
         : undefined;
     services[process.name] = {
       image: process.image,
