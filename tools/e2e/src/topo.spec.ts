@@ -10,6 +10,7 @@ import {
   findWorkspaceFiles,
   getJson,
   HttpResponse,
+  httpRequest,
   isListening,
   listProcesses,
   ProjectGraph,
@@ -261,6 +262,53 @@ describe('Topo, as a new user meets it', () => {
     expect(fs.readFileSync(path.join(dir, 'index.html'), 'utf8')).not.toMatch(/<(script|link)[^>]+(src|href)="(https?:)?\/\//);
   });
 
+  it('a service with a database: nx serve --topology=micro starts an embedded Postgres, migrates it, and the rows stay between runs', async () => {
+    needs('services');
+    await timed('nx g @topo/nx:service notes', () => runNxOrThrow(root, ['g', '@topo/nx:service', 'notes', '--no-interactive']));
+    const file = findWorkspaceFiles(root, 'service.ts').find((f) => /new Service\(\s*['"]notes['"]\s*\)/.test(fs.readFileSync(f, 'utf8')));
+    expect(file).toBeDefined();
+    const notes = readServiceSource('notes', path.dirname(file!));
+    fs.mkdirSync(path.join(notes.dir, 'migrations'));
+    fs.writeFileSync(
+      path.join(notes.dir, 'migrations', '1_create_notes.up.sql'),
+      'CREATE TABLE notes (\n  id SERIAL PRIMARY KEY,\n  text TEXT NOT NULL\n);\n',
+    );
+    fs.writeFileSync(
+      path.join(notes.dir, 'db.ts'),
+      `import { SQLDatabase } from '@topo/runtime';\n\nexport const db = new SQLDatabase('notes', { migrations: './migrations' });\n`,
+    );
+    addToEndpointModule(
+      notes,
+      `import { api as e2eApi } from '@topo/runtime';\nimport { db as e2eDb } from '${relativeSpecifier(notes, path.join(notes.dir, 'db.ts'))}';`,
+      `
+// Added by the e2e test.
+export const e2eAddNote = e2eApi(
+  { expose: true, method: 'POST', path: '/e2e/notes' },
+  async ({ text }: { text: string }): Promise<{ id: number }> =>
+    (await e2eDb.queryRow<{ id: number }>\`INSERT INTO notes (text) VALUES (\${text}) RETURNING id\`)!,
+);
+
+export const e2eNotes = e2eApi(
+  { expose: true, method: 'GET', path: '/e2e/notes' },
+  async (): Promise<{ notes: { id: number; text: string }[] }> => ({
+    notes: await e2eDb.queryAll<{ id: number; text: string }>\`SELECT id, text FROM notes ORDER BY id\`,
+  }),
+);
+`,
+    );
+    const base = `http://127.0.0.1:${app.port}`;
+    const first = await serve('micro', '/e2e/notes');
+    expect(first.output()).toMatch(/notes: postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres \(embedded/);
+    const added = await httpRequest<{ id: number }>(`${base}/e2e/notes`, { method: 'POST', body: { text: "it's; DROP TABLE notes; --" } });
+    expect({ status: added.status, body: added.json }).toEqual({ status: 200, body: { id: 1 } });
+    await stop(first, []);
+
+    const second = await serve('micro', '/e2e/notes');
+    const listed = await getJson<{ notes: { id: number; text: string }[] }>(`${base}/e2e/notes`);
+    expect({ status: listed.status, body: listed.json }).toEqual({ status: 200, body: { notes: [{ id: 1, text: "it's; DROP TABLE notes; --" }] } });
+    await stop(second, []);
+  });
+
   /** Later steps build on earlier ones: say so, rather than fail on an undefined value. */
   function needs(step: 'init' | 'services'): void {
     if (!app) throw new Error('Not run: the app `nx g @topo/nx:init` made was not found above.');
@@ -269,11 +317,11 @@ describe('Topo, as a new user meets it', () => {
     }
   }
 
-  /** Starts `nx serve` and waits until hello answers, which needs yo too. */
-  async function serve(topology: string): Promise<ServeHandle> {
+  /** Starts `nx serve` and waits until `path` answers 200: by default hello's, which needs yo too. */
+  async function serve(topology: string, path = '/e2e/hello/ready'): Promise<ServeHandle> {
     const server = await timed(`nx serve --topology=${topology} (until it answers)`, () =>
       startServe(root, app.name, [`--topology=${topology}`], {
-        readyUrl: `http://127.0.0.1:${app.port}/e2e/hello/ready`,
+        readyUrl: `http://127.0.0.1:${app.port}${path}`,
         ready: (response) => response.status === 200,
       }),
     );
