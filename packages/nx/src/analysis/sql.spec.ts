@@ -69,22 +69,24 @@ describe('readMigrationStatements', () => {
 
     expect(readMigrationStatements(sql)).toEqual({
       statements: [
-        { line: 1, text: '-- Orders and their lines.\nCREATE EXTENSION IF NOT EXISTS pgcrypto;', tables: [] },
-        { line: 4, text: "CREATE TYPE order_status AS ENUM ('placed', 'paid', 'shipped');", tables: [] },
+        { line: 1, text: '-- Orders and their lines.\nCREATE EXTENSION IF NOT EXISTS pgcrypto;', tables: [], kind: 'CreateExtensionStmt' },
+        { line: 4, text: "CREATE TYPE order_status AS ENUM ('placed', 'paid', 'shipped');", tables: [], kind: 'CreateEnumStmt' },
         {
           line: 6,
           text: "/* The customers, kept by billing. */\nCREATE TABLE customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  name text NOT NULL DEFAULT 'anonymous; really'\n);",
           tables: ['customers'],
+          kind: 'CreateStmt',
         },
         {
           line: 12,
           text: "-- An order belongs to a customer.\nCREATE TABLE orders (\n  id serial PRIMARY KEY,\n  customer_id bigint NOT NULL REFERENCES customers (id) ON DELETE CASCADE,\n  status order_status NOT NULL DEFAULT 'placed',\n  placed_at timestamptz NOT NULL DEFAULT now()\n);",
           tables: ['orders', 'customers'],
+          kind: 'CreateStmt',
         },
-        { line: 19, text: 'CREATE TABLE order_lines (order_id int NOT NULL, sku text NOT NULL, PRIMARY KEY (order_id, sku), FOREIGN KEY (order_id) REFERENCES public.orders);', tables: ['order_lines', 'orders'] },
-        { line: 20, text: 'CREATE INDEX orders_by_customer ON orders (customer_id);', tables: ['orders'] },
-        { line: 21, text: "INSERT INTO customers (name) VALUES ('O''Brien') RETURNING id;", tables: ['customers'] },
-        { line: 22, text: 'SELECT 1', tables: [] },
+        { line: 19, text: 'CREATE TABLE order_lines (order_id int NOT NULL, sku text NOT NULL, PRIMARY KEY (order_id, sku), FOREIGN KEY (order_id) REFERENCES public.orders);', tables: ['order_lines', 'orders'], kind: 'CreateStmt' },
+        { line: 20, text: 'CREATE INDEX orders_by_customer ON orders (customer_id);', tables: ['orders'], kind: 'IndexStmt' },
+        { line: 21, text: "INSERT INTO customers (name) VALUES ('O''Brien') RETURNING id;", tables: ['customers'], kind: 'InsertStmt' },
+        { line: 22, text: 'SELECT 1', tables: [], kind: 'SelectStmt' },
       ],
     });
   });
@@ -157,8 +159,8 @@ describe('readMigrationStatements', () => {
     const read = readMigrationStatements(`${fn}\nCREATE TABLE audit_log (note text);\n`);
     expect(read).toEqual({
       statements: [
-        { line: 1, text: fn, tables: [] },
-        { line: 9, text: 'CREATE TABLE audit_log (note text);', tables: ['audit_log'] },
+        { line: 1, text: fn, tables: [], kind: 'CreateFunctionStmt' },
+        { line: 9, text: 'CREATE TABLE audit_log (note text);', tables: ['audit_log'], kind: 'CreateStmt' },
       ],
     });
   });
@@ -167,8 +169,8 @@ describe('readMigrationStatements', () => {
     const read = readMigrationStatements("-- Café ☕ and 😀\nINSERT INTO notes VALUES ('naïve; 😀');\n-- ü\nCREATE TABLE tags (name text);");
     expect(read).toEqual({
       statements: [
-        { line: 1, text: "-- Café ☕ and 😀\nINSERT INTO notes VALUES ('naïve; 😀');", tables: ['notes'] },
-        { line: 3, text: '-- ü\nCREATE TABLE tags (name text);', tables: ['tags'] },
+        { line: 1, text: "-- Café ☕ and 😀\nINSERT INTO notes VALUES ('naïve; 😀');", tables: ['notes'], kind: 'InsertStmt' },
+        { line: 3, text: '-- ü\nCREATE TABLE tags (name text);', tables: ['tags'], kind: 'CreateStmt' },
       ],
     });
   });

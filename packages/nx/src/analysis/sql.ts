@@ -74,6 +74,8 @@ export interface MigrationStatement {
    * for a statement about no table (CREATE EXTENSION, CREATE TYPE, CREATE FUNCTION, DROP INDEX).
    */
   tables: string[];
+  /** The parser's name for the kind of statement: `CreateStmt`, `CreateExtensionStmt`, `DropStmt`... */
+  kind: string;
 }
 
 /**
@@ -103,7 +105,8 @@ export function readMigrationStatements(sql: string): { statements: MigrationSta
     while (end > start && isSpace(bytes[end - 1])) end--;
     const tables = new Set<string>();
     addTables(stmt, new Set(), tables);
-    return { text: bytes.subarray(start, end).toString('utf8'), line: lineAt(bytes, start), tables: [...tables] };
+    const kind = stmt && typeof stmt === 'object' ? (Object.keys(stmt)[0] ?? '') : '';
+    return { text: bytes.subarray(start, end).toString('utf8'), line: lineAt(bytes, start), tables: [...tables], kind };
   });
   return { statements };
 }

@@ -144,6 +144,24 @@ it('--database=own: "returns" gets its own database with the returns migration, 
   expect(await answers(root, 'micro', [...MARKET_REQUESTS, ...LATER], true)).toEqual(reference);
 });
 
+it('--database=own: a migration is divided by statement, definitions a moved table may need copied, the rest left', async () => {
+  const root = workspace();
+  const tree = workspaceTree(root);
+  const migration = 'migrations/4_tidy.up.sql';
+  tree.write(
+    `apps/market/services/orders/${migration}`,
+    '-- Tidy up.\nCREATE EXTENSION IF NOT EXISTS pgcrypto;\n\nDROP INDEX IF EXISTS orders_by_customer;\n\nCREATE INDEX returns_by_order ON returns (order_id);\n',
+  );
+  await splitServiceGenerator(tree, { ...SPLIT, database: 'own', skipFormat: true });
+  const moved = tree.read(`${RETURNS}/${migration}`, 'utf-8')!;
+  expect(moved).toContain('CREATE EXTENSION IF NOT EXISTS pgcrypto;');
+  expect(moved).toContain('CREATE INDEX returns_by_order ON returns (order_id);');
+  expect(moved).not.toContain('DROP INDEX');
+  const left = tree.read(`apps/market/services/orders/${migration}`, 'utf-8')!;
+  expect(left).toMatch(/CREATE EXTENSION IF NOT EXISTS pgcrypto;\s+DROP INDEX IF EXISTS orders_by_customer;/);
+  expect(left).not.toContain('returns_by_order');
+});
+
 describe('refused, writing nothing', () => {
   let root: string;
   beforeAll(() => {

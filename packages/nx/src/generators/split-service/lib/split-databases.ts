@@ -247,6 +247,9 @@ interface QuerySite {
   database?: string;
 }
 
+/** Statements about no table that the new database needs too, as the parser names them. */
+const DEFINITIONS = new Set(['CreateExtensionStmt', 'CreateEnumStmt', 'CompositeTypeStmt', 'CreateDomainStmt', 'CreateFunctionStmt', 'CreateSchemaStmt', 'CreateRangeStmt', 'DefineStmt']);
+
 const TEMPLATE_METHODS = new Set(['query', 'queryRow', 'queryAll', 'exec']);
 const RAW_METHODS = new Set(['rawQuery', 'rawQueryRow', 'rawQueryAll', 'rawExec']);
 
@@ -374,7 +377,8 @@ export function planOwnDatabase(
       }
       const moved = read.statements.filter((s) => goes(s.tables));
       if (!to || moved.length === 0) continue;
-      const general = read.statements.filter((s) => s.tables.length === 0);
+      // What a moved table may need and names no table: an extension, a type, a function, a schema.
+      const general = read.statements.filter((s) => s.tables.length === 0 && DEFINITIONS.has(s.kind));
       const header = `-- Split out of database "${handle.database}" (${file}) by split-service: the statements of table${tables.length > 1 ? 's' : ''} ${moved
         .flatMap((s) => s.tables)
         .filter((t, i, all) => all.indexOf(t) === i)
