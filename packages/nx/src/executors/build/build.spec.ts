@@ -285,7 +285,7 @@ describe('nx build of an app with databases (the market fixture)', () => {
     const folder = (process: string) => build.processes.find((p) => p.name === process)!.dir;
     const files = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
-    expect(files(join(folder('orders-stock'), 'migrations', 'orders'))).toEqual(['1_create_orders.up.sql', '2_add_status.up.sql']);
+    expect(files(join(folder('orders-stock'), 'migrations', 'orders'))).toEqual(['1_create_orders.up.sql', '2_add_status.up.sql', '3_create_returns.up.sql']);
     expect(files(join(folder('billing'), 'migrations'))).toEqual(['billing']);
     expect(readFileSync(join(folder('billing'), 'Dockerfile'), 'utf8')).toContain('ENV TOPO_MIGRATIONS_BILLING=/app/migrations/billing');
     expect(readFileSync(join(folder('billing'), '.dockerignore'), 'utf8')).toContain('!migrations');
