@@ -21,6 +21,16 @@ export const AUTH_HEADER = 'x-topo-auth';
 /** Every header under this prefix is Topo's; the gateway drops them from client requests. */
 export const INTERNAL_HEADER_PREFIX = 'x-topo-';
 
+/**
+ * Deletes the `x-topo-*` headers of a request: only services mint them, so one arriving
+ * from a client is a forgery. The gateway and every process that faces clients call it.
+ */
+export function stripInternalHeaders(headers: Record<string, unknown>): void {
+  for (const name in headers) {
+    if (name.charCodeAt(0) === 120 /* x */ && name.startsWith(INTERNAL_HEADER_PREFIX)) delete headers[name];
+  }
+}
+
 /** How far a credential's timestamp may be from now, either way: clocks drift, replays age. */
 export const CREDENTIAL_MAX_AGE_MS = 5 * 60 * 1000;
 

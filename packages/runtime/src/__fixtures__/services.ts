@@ -141,6 +141,12 @@ export function expressService(): HostedService {
         }),
       },
       {
+        name: 'rawInternalHeaders',
+        endpoint: api.raw({ expose: true, method: 'GET', path: '/web/internal-headers' }, (req, res) => {
+          res.json(Object.fromEntries(Object.entries(req.headers).filter(([name]) => name.startsWith('x-topo-'))));
+        }),
+      },
+      {
         name: 'rawThrows',
         endpoint: api.raw({ expose: true, method: 'GET', path: '/web/throws' }, () => {
           throw new Error('raw secret failure');

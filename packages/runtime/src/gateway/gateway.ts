@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseLegacyUrl } from 'node:url';
 import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
-import { INTERNAL_HEADER_PREFIX } from '../credential';
+import { stripInternalHeaders } from '../credential';
 import { ConfigError, type Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
 import { catalogOf, isCatalogPath } from '../http/catalog';
@@ -180,7 +180,7 @@ function createProxy(service: string, baseUrl: string, failing: Set<string>): Re
  * service for error answers, hands over to the proxy.
  */
 function forward(upstream: Upstream, req: IncomingMessage, res: ServerResponse, path: string): void {
-  stripInternalHeaders(req);
+  stripInternalHeaders(req.headers);
   // An absolute-form request target would be sent on as is (toProxy): send its path instead.
   if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) {
     const query = queryOf(req.url);
@@ -190,14 +190,6 @@ function forward(upstream: Upstream, req: IncomingMessage, res: ServerResponse, 
     logUnexpectedError(`gateway proxy to ${upstream.service}`, error);
     sendError(res, internalError());
   });
-}
-
-/** Only services mint `x-topo-*` headers; one arriving from a client is a forgery. */
-function stripInternalHeaders(req: IncomingMessage): void {
-  const { headers } = req;
-  for (const name in headers) {
-    if (name.charCodeAt(0) === 120 /* x */ && name.startsWith(INTERNAL_HEADER_PREFIX)) delete headers[name];
-  }
 }
 
 /**

@@ -370,6 +370,12 @@ describe('host facing clients (edge true, the monolith)', () => {
   it('still requires a credential for internal calls (401)', async () => {
     expect((await request(port, 'POST', '/__topo/call/hello/whisper', { body: { words: 'x' } })).status).toBe(401);
   });
+
+  it('drops the x-topo-* headers a client sends, as the gateway does: the code never sees them', async () => {
+    const forged = { [CALLER_HEADER]: 'billing', [AUTH_HEADER]: 'forged', 'x-topo-anything': 'x', 'x-other': 'kept' };
+    const answer = await request(port, 'GET', '/web/internal-headers', { headers: forged });
+    expect({ status: answer.status, json: answer.json }).toEqual({ status: 200, json: {} });
+  });
 });
 
 describe('host without a secret', () => {

@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { INTERNAL_CALL_PREFIX, noSuchEndpoint } from '../internal-call';
-import { AUTH_HEADER, Credentials } from '../credential';
+import { AUTH_HEADER, Credentials, stripInternalHeaders } from '../credential';
 import type { Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
 import { catalogOf, isCatalogPath, type CatalogPassThrough } from '../http/catalog';
@@ -176,6 +176,9 @@ function createRequestHandler(context: RequestContext): (req: IncomingMessage, r
     // An edge process shows clients only public routes, exactly as the gateway does; a caller
     // holding a credential sees them all.
     const trusted = edge && req.headers[AUTH_HEADER] !== undefined && hasValidCredential(req, method, path);
+    // Only services mint `x-topo-*` headers: from a client they are forgeries, dropped here as
+    // the gateway drops them, so that no code reads a caller the client chose.
+    if (edge && !trusted) stripInternalHeaders(req.headers);
     const routes = edge && !trusted ? plan.publicRoutes : plan.routes;
     const match = routes.lookup(path);
     if (match === undefined) return sendNotFound(res, method, path);
