@@ -95,6 +95,12 @@ describe('strict checks (JSON requests)', () => {
     expect(messageOf(typed, { a: 1, b: 'x' })).toBe('b: expected number, got "x"');
   });
 
+  it('coerces query strings for each anyOf branch apart: a branch that fails halfway leaves the next the strings', () => {
+    const schema: JsonSchema = { type: 'object', properties: { x: { anyOf: [{ type: 'array', items: { type: 'number' } }, { type: 'array', items: { type: 'string' } }] } } };
+    expect(compileRequestCheck(schema, 'all')({ x: ['1', 'a'] })).toEqual({ x: ['1', 'a'] });
+    expect(compileRequestCheck(schema, 'all')({ x: ['1', '2'] })).toEqual({ x: [1, 2] });
+  });
+
   it('prefers the deeper explanation of an anyOf branch of the right kind', () => {
     const schema: JsonSchema = {
       type: 'object',

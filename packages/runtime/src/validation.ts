@@ -263,12 +263,25 @@ function compileAnyOf(schemas: readonly JsonSchema[], fromStrings: boolean): Che
     // than "expected A or B".
     let deepest: Invalid | undefined;
     for (let i = 0; i < checks.length; i++) {
-      const checked = checks[i](value);
+      // Coercion writes into the value; each branch coerces a copy of its own, so that a
+      // branch that fails halfway (`number[]` on ['1', 'a']) leaves the next one the strings.
+      const checked = checks[i](fromStrings && i < checks.length - 1 ? copyOfStrings(value) : value);
       if (!(checked instanceof Invalid)) return checked;
       if (deepest === undefined && checked.path !== '') deepest = checked;
     }
     return deepest ?? mistyped(expected, value);
   };
+}
+
+/** A copy of what a query string or path parameters give (strings, in arrays and objects), deep enough for coercion to write into. */
+function copyOfStrings(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyOfStrings);
+  if (typeof value === 'object' && value !== null) {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) copy[key] = copyOfStrings((value as Record<string, unknown>)[key]);
+    return copy;
+  }
+  return value;
 }
 
 function describeSchema(schema: JsonSchema): string {
