@@ -1,5 +1,5 @@
 import { APIError, ErrCode } from './errors';
-import { jsonCopy } from './json-copy';
+import { jsonCopy, jsonNestsDeeperThan, MAX_JSON_DEPTH } from './json-copy';
 
 /** What the round trip through text gives, the reference jsonCopy must match exactly. */
 function roundTrip(value: unknown): unknown {
@@ -146,6 +146,21 @@ describe('jsonCopy', () => {
     const outer: Record<string, unknown> = { name: 'outer' };
     outer.child = { toJSON: () => jsonCopy({ name: outer.name }) };
     expect(jsonCopy(outer)).toEqual({ name: 'outer', child: { name: 'outer' } });
+  });
+
+  it(`copies ${MAX_JSON_DEPTH} levels of nesting, and refuses one more with invalid_argument, as a request body is refused`, () => {
+    const nested = (levels: number) => {
+      let value: unknown = 1;
+      for (let i = 0; i < levels; i++) value = i % 2 ? { a: value } : [value];
+      return value;
+    };
+    expect(jsonCopy(nested(MAX_JSON_DEPTH))).toEqual(nested(MAX_JSON_DEPTH));
+    const error = catchError(() => jsonCopy(nested(3000)));
+    expect(error).toBeInstanceOf(APIError);
+    expect(error).toMatchObject({ code: ErrCode.InvalidArgument, message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` });
+    expect(catchError(() => jsonCopy(nested(MAX_JSON_DEPTH + 1)))).toBeInstanceOf(APIError);
+    expect([jsonNestsDeeperThan(JSON.stringify(nested(MAX_JSON_DEPTH))), jsonNestsDeeperThan(JSON.stringify(nested(MAX_JSON_DEPTH + 1)))]).toEqual([false, true]);
+    expect(jsonNestsDeeperThan(JSON.stringify({ text: '['.repeat(1000) + '\\"{{{' }))).toBe(false);
   });
 
   it('passes errors thrown by a getter or toJSON through unchanged', () => {

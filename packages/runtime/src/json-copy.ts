@@ -9,6 +9,45 @@ import { APIError, ErrCode } from './errors';
  */
 const TRACK_FROM_DEPTH = 32;
 
+/**
+ * How deep JSON may nest (objects and arrays) in a request, a response or a value that crosses
+ * a service boundary: deeper is an `invalid_argument` (400) in every topology, rather than a
+ * stack that overflows in one process and not in another.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `max`: one pass over the text,
+ * brackets inside strings aside. Text shorter than `max` cannot, and is not read.
+ *
+ * @example
+ * ```ts
+ * jsonNestsDeeperThan('[[[1]]]', 2); // true
+ * jsonNestsDeeperThan('{"a":"[[["}', 1); // false
+ * ```
+ */
+export function jsonNestsDeeperThan(text: string, max: number = MAX_JSON_DEPTH): boolean {
+  if (text.length <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
+}
+
+/** The error of a value nested deeper than MAX_JSON_DEPTH, the same wherever it is found. */
+export function tooDeepError(): APIError {
+  return new APIError(ErrCode.InvalidArgument, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+}
+
 const hasOwn = Object.prototype.hasOwnProperty;
 
 interface Ancestors {
@@ -80,7 +119,7 @@ function copyObjectOrArray(value: object, depth: number, ancestors: Ancestors | 
 }
 
 function copyObject(value: Record<string, unknown>, depth: number, ancestors: Ancestors | null): Record<string, unknown> {
-  if (depth >= TRACK_FROM_DEPTH) ancestors = track(value, ancestors);
+  if (depth >= TRACK_FROM_DEPTH) ancestors = track(value, depth, ancestors);
   const copy: Record<string, unknown> = {};
   // for-in over own keys visits them in Object.keys order, without allocating the key array:
   // several times faster on the small objects that requests and results usually are.
@@ -98,7 +137,7 @@ function copyObject(value: Record<string, unknown>, depth: number, ancestors: An
 }
 
 function copyArray(value: readonly unknown[], depth: number, ancestors: Ancestors | null): unknown[] {
-  if (depth >= TRACK_FROM_DEPTH) ancestors = track(value, ancestors);
+  if (depth >= TRACK_FROM_DEPTH) ancestors = track(value, depth, ancestors);
   const length = value.length;
   const copy: unknown[] = [];
   for (let i = 0; i < length; i++) {
@@ -108,7 +147,8 @@ function copyArray(value: readonly unknown[], depth: number, ancestors: Ancestor
   return copy;
 }
 
-function track(value: object, ancestors: Ancestors | null): Ancestors {
+function track(value: object, depth: number, ancestors: Ancestors | null): Ancestors {
+  if (depth >= MAX_JSON_DEPTH) throw tooDeepError();
   for (let ancestor = ancestors; ancestor !== null; ancestor = ancestor.parent) {
     if (ancestor.value === value) {
       throw new APIError(ErrCode.InvalidArgument, 'cannot copy a value with a circular reference: JSON cannot represent it');

@@ -5,7 +5,7 @@ import { ConfigError, parseDiscovery, type Discovery } from '../environment';
 import { APIError, ErrCode } from '../errors';
 import { keepAliveAgent, limitConnectTime, parseTarget } from '../http/outgoing';
 import { internalCallPath } from '../internal-call';
-import { jsonCopy } from '../json-copy';
+import { jsonCopy, jsonNestsDeeperThan, tooDeepError } from '../json-copy';
 import { registeredCallContext, type CallContext } from '../registry';
 import { checkRequestObject, type Invalid } from '../validation';
 
@@ -114,6 +114,11 @@ function readAnswer(
     const status = response.statusCode ?? 500;
     const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
     let parsed: unknown;
+    // A result nested deeper than in-process calls copy is refused the same way here.
+    if (jsonNestsDeeperThan(text)) {
+      reject(tooDeepError());
+      return;
+    }
     try {
       parsed = text === '' ? undefined : JSON.parse(text);
     } catch {

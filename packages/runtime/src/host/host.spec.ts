@@ -371,6 +371,13 @@ describe('host facing clients (edge true, the monolith)', () => {
     expect((await request(port, 'POST', '/__topo/call/hello/whisper', { body: { words: 'x' } })).status).toBe(401);
   });
 
+  it('refuses JSON nested deeper than the documented limit with 400 invalid_argument, and keeps serving', async () => {
+    const body = `{"value":${'['.repeat(3000)}${']'.repeat(3000)}}`;
+    const answer = await request(port, 'POST', '/echo', { body, headers: { 'content-type': 'application/json' } });
+    expect({ status: answer.status, json: answer.json }).toEqual({ status: 400, json: { code: 'invalid_argument', message: 'JSON nested deeper than 256 levels' } });
+    expect((await request(port, 'GET', '/hello/ada')).status).toBe(200);
+  });
+
   it('drops the x-topo-* headers a client sends, as the gateway does: the code never sees them', async () => {
     const forged = { [CALLER_HEADER]: 'billing', [AUTH_HEADER]: 'forged', 'x-topo-anything': 'x', 'x-other': 'kept' };
     const answer = await request(port, 'GET', '/web/internal-headers', { headers: forged });

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { APIError, ErrCode } from '../errors';
+import { jsonNestsDeeperThan, tooDeepError } from '../json-copy';
 
 /**
  * Reading requests without `new URL` or a body-parser: the path and query are cut out of
@@ -105,6 +106,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
 /** Parses a JSON request body; '' is `{}`. */
 export function parseJsonBody(text: string): unknown {
   if (text === '') return {};
+  if (jsonNestsDeeperThan(text)) throw tooDeepError();
   try {
     return JSON.parse(text);
   } catch (error) {
