@@ -132,9 +132,22 @@ function readAnswer(
   });
 }
 
-function unavailable(service: string, baseUrl: string, error: Error): APIError {
-  return new APIError(ErrCode.Unavailable, `service "${service}" at ${baseUrl} is unavailable: ${error.message}`);
+/**
+ * What the caller (and, if it lets the error through, its client) learns when a service
+ * cannot be reached: that it is unavailable, with no address, port or socket error in it.
+ * The operator reads those on stderr, one line per outage of an address every ten seconds.
+ */
+function unavailable(service: string, baseUrl: string, error: Error, now = Date.now()): APIError {
+  const last = lastLogged.get(baseUrl);
+  if (last === undefined || now - last >= LOG_EVERY_MS) {
+    lastLogged.set(baseUrl, now);
+    process.stderr.write(`topo: call to service "${service}" at ${baseUrl} failed (${(error as NodeJS.ErrnoException).code ?? error.message}); it answers unavailable until it is back\n`);
+  }
+  return new APIError(ErrCode.Unavailable, `service "${service}" is unavailable; try again later`);
 }
+
+const LOG_EVERY_MS = 10_000;
+const lastLogged = new Map<string, number>();
 
 // ---------------------------------------------------------------------------------------
 // Outside runProcess (scripts, tests), the environment says where services are.
