@@ -217,7 +217,7 @@ async function timeContainerStart(sandbox, image) {
   const port = await freePort();
   const name = `topo-bench-${Date.now()}`;
   const start = performance.now();
-  const child = spawn('podman', ['run', '--rm', '--name', name, '--network', 'host', '--no-healthcheck', '--env', `PORT=${port}`, '--env', 'TOPO_SECRET=bench', image], { stdio: 'ignore' });
+  const child = spawn('podman', ['run', '--rm', '--name', name, '--network', 'host', '--no-healthcheck', '--env', `PORT=${port}`, '--env', 'TOPO_SECRET=bench-secret-long-enough-for-topo-0123456789', image], { stdio: 'ignore' });
   try {
     return await firstOk(port, start);
   } finally {
@@ -229,7 +229,7 @@ async function timeContainerStart(sandbox, image) {
 async function timeHostStart(dir) {
   const port = await freePort();
   const start = performance.now();
-  const child = spawn(process.execPath, ['main.js'], { cwd: dir, env: { ...process.env, PORT: String(port), TOPO_SECRET: 'bench' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['main.js'], { cwd: dir, env: { ...process.env, PORT: String(port), TOPO_SECRET: 'bench-secret-long-enough-for-topo-0123456789' }, stdio: 'ignore' });
   try {
     return await firstOk(port, start);
   } finally {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { CREDENTIAL_MAX_AGE_MS, Credentials } from './credential';
 
 describe('Credentials', () => {
-  const credentials = new Credentials('app-secret');
+  const credentials = new Credentials('app-secret-long-enough-0123456789abcdef');
   const path = '/__topo/call/yo/h2';
 
   it('verifies what it signed', () => {
@@ -13,7 +13,7 @@ describe('Credentials', () => {
 
   it('signs "<unix-ms>\\n<METHOD> <path>" with HMAC-SHA256 under a key derived from the secret', () => {
     const now = 1_700_000_000_000;
-    const key = createHmac('sha256', 'app-secret').update('topo internal-call v1').digest();
+    const key = createHmac('sha256', 'app-secret-long-enough-0123456789abcdef').update('topo internal-call v1').digest();
     const expected = createHmac('sha256', key).update(`${now}\nPOST ${path}`).digest('hex');
     expect(credentials.sign('POST', path, now)).toBe(`${now}.${expected}`);
   });
@@ -22,7 +22,7 @@ describe('Credentials', () => {
     const auth = credentials.sign('POST', path);
     expect(credentials.verify(auth, 'GET', path)).toBe(false);
     expect(credentials.verify(auth, 'POST', '/__topo/call/yo/h3')).toBe(false);
-    expect(new Credentials('other-secret').verify(auth, 'POST', path)).toBe(false);
+    expect(new Credentials('other-secret-long-enough-0123456789abcd').verify(auth, 'POST', path)).toBe(false);
   });
 
   it('refuses a credential older or newer than five minutes, and accepts one just inside', () => {
@@ -49,5 +49,7 @@ describe('Credentials', () => {
 
   it('refuses to work without a secret, saying how to set one', () => {
     expect(() => new Credentials('')).toThrow(/TOPO_SECRET/);
+    expect(() => new Credentials('x'.repeat(31))).toThrow('the internal-call secret is 31 bytes long, and it must be at least 32');
+    expect(() => new Credentials('x'.repeat(32))).not.toThrow();
   });
 });

@@ -34,6 +34,9 @@ export function stripInternalHeaders(headers: Record<string, unknown>): void {
 /** How far a credential's timestamp may be from now, either way: clocks drift, replays age. */
 export const CREDENTIAL_MAX_AGE_MS = 5 * 60 * 1000;
 
+/** The shortest app secret accepted, in bytes: 256 bits, the size of the key it makes. */
+export const MIN_SECRET_BYTES = 32;
+
 const KEY_LABEL = 'topo internal-call v1';
 const SIGNATURE_HEX_LENGTH = 64;
 
@@ -54,6 +57,13 @@ export class Credentials {
   constructor(secret: string) {
     if (typeof secret !== 'string' || secret === '') {
       throw new Error('the internal-call secret is empty: set TOPO_SECRET to the same random string in every process of the app');
+    }
+    const bytes = Buffer.byteLength(secret);
+    if (bytes < MIN_SECRET_BYTES) {
+      throw new Error(
+        `the internal-call secret is ${bytes} bytes long, and it must be at least ${MIN_SECRET_BYTES}: a short secret can be guessed, and then any request passes for an internal call. ` +
+          'Set TOPO_SECRET to a long random string, the same in every process of the app (`openssl rand -hex 32` makes one).',
+      );
     }
     this.key = createHmac('sha256', secret).update(KEY_LABEL).digest();
   }

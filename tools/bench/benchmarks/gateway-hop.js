@@ -26,7 +26,7 @@ async function runGatewayHop(options, log) {
   const samples = await withServers(async (track) => {
     // nx serve starts every process with --enable-source-maps; so does the bench.
     const service = await track(
-      startServer({ ...common, name: 'hello', file: bundles.service, nodeArgs: ['--enable-source-maps'], env: { TOPO_SECRET: 'bench-secret' } }),
+      startServer({ ...common, name: 'hello', file: bundles.service, nodeArgs: ['--enable-source-maps'], env: { TOPO_SECRET: 'bench-secret-long-enough-for-topo-0123456789' } }),
     );
     const running = {
       gateway: await track(

@@ -20,7 +20,7 @@ async function runMono(options, log) {
   const servers = path.join(options.benchDir, 'servers');
   const contenders = {
     // nx serve starts every process with --enable-source-maps; so does the bench.
-    topo: { label: 'topo mono (nx serve bundle)', file: bundle, nodeArgs: ['--enable-source-maps'], env: { TOPO_SECRET: 'bench-secret' } },
+    topo: { label: 'topo mono (nx serve bundle)', file: bundle, nodeArgs: ['--enable-source-maps'], env: { TOPO_SECRET: 'bench-secret-long-enough-for-topo-0123456789' } },
     express: { label: 'express 5', file: path.join(servers, 'express-app.js') },
     bare: { label: 'bare node:http', file: path.join(servers, 'bare-http.js') },
   };

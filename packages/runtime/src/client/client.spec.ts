@@ -4,7 +4,7 @@ import { client } from '.';
 import { APIError, ErrCode } from '../errors';
 import { createHost, type Host } from '../host/host';
 
-const SECRET = 'client-spec-secret';
+const SECRET = 'client-spec-secret-long-enough-0123456789';
 
 type HelloModule = ReturnType<typeof helloEndpoints>;
 
@@ -244,7 +244,7 @@ describe('client over HTTP (the service is hosted elsewhere)', () => {
   });
 
   it('is refused by the service when the secrets differ', async () => {
-    process.env.TOPO_SECRET = 'another-secret';
+    process.env.TOPO_SECRET = 'another-secret-long-enough-0123456789abcdef';
     const error = await hello.hello({ name: 'x' }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: ErrCode.Unauthenticated });
   });

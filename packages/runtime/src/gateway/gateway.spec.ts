@@ -7,7 +7,7 @@ import type { HostedService } from '../host/plan';
 import { Service } from '../service';
 import { createGateway, type Gateway, type GatewayRoute } from './gateway';
 
-const SECRET = 'gateway-spec-secret';
+const SECRET = 'gateway-spec-secret-long-enough-0123456789';
 const credentials = new Credentials(SECRET);
 
 function headersService(): HostedService {

@@ -8,7 +8,7 @@ afterEach(() => stopFixtures());
 
 describe('runGateway', () => {
   it('routes to the service process and, on SIGTERM, finishes the request in flight and exits 0', async () => {
-    const service = startFixture('service-process', { TOPO_SECRET: 's' });
+    const service = startFixture('service-process', { TOPO_SECRET: 'a-process-secret-long-enough-0123456789' });
     const servicePort = (await service.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/))[1];
     const gateway = startFixture('gateway-process', { TOPO_DISCOVERY: JSON.stringify({ slow: `http://127.0.0.1:${servicePort}` }) });
     const port = Number((await gateway.waitFor(/topo: gateway of fixture listening on http:\/\/127\.0\.0\.1:(\d+)/))[1]);

@@ -5,7 +5,7 @@ import { AUTH_HEADER, CALLER_HEADER, Credentials, internalCallHeaders } from '..
 import { Service } from '../service';
 import { createHost, type Host } from './host';
 
-const SECRET = 'test-secret';
+const SECRET = 'test-secret-that-is-long-enough-0123456789';
 const credentials = new Credentials(SECRET);
 
 function signed(method: string, path: string): Record<string, string> {
@@ -219,7 +219,7 @@ describe('host (behind a gateway: edge false)', () => {
       expect((await request(port, 'GET', '/secret', { headers: { [AUTH_HEADER]: tampered } })).status).toBe(401);
       const forOtherPath = credentials.sign('GET', '/ping');
       expect((await request(port, 'GET', '/secret', { headers: { [AUTH_HEADER]: forOtherPath } })).status).toBe(401);
-      const otherSecret = new Credentials('someone-else').sign('GET', '/secret');
+      const otherSecret = new Credentials('someone-else-with-a-long-enough-secret-0123').sign('GET', '/secret');
       expect((await request(port, 'GET', '/secret', { headers: { [AUTH_HEADER]: otherSecret } })).status).toBe(401);
     });
 

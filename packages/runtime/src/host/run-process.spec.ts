@@ -14,7 +14,7 @@ afterEach(() => stopFixtures());
 
 describe('runProcess', () => {
   it('prints where it listens and does not load express when no service needs it', async () => {
-    const fixture = startFixture('service-process', { TOPO_SECRET: 's' });
+    const fixture = startFixture('service-process', { TOPO_SECRET: 'a-process-secret-long-enough-0123456789' });
     const [, port] = await fixture.waitFor(LISTENING);
     await fixture.waitFor(/express loaded: (true|false)/);
     expect(fixture.stdout()).toContain('express loaded: false');
@@ -22,7 +22,7 @@ describe('runProcess', () => {
   });
 
   it('logs a promise rejection nobody handled and keeps serving', async () => {
-    const fixture = startFixture('service-process', { TOPO_SECRET: 's' });
+    const fixture = startFixture('service-process', { TOPO_SECRET: 'a-process-secret-long-enough-0123456789' });
     const port = Number((await fixture.waitFor(LISTENING))[1]);
     expect(await request(port, 'GET', '/careless')).toMatchObject({ status: 200, json: { ok: true } });
     await fixture.waitFor(/a promise nobody awaited failed: Error: nobody awaits me/);
@@ -30,7 +30,7 @@ describe('runProcess', () => {
   });
 
   it('on SIGTERM finishes the request in flight, closes idle keep-alive connections, and exits 0', async () => {
-    const fixture = startFixture('service-process', { TOPO_SECRET: 's' });
+    const fixture = startFixture('service-process', { TOPO_SECRET: 'a-process-secret-long-enough-0123456789' });
     const port = Number((await fixture.waitFor(LISTENING))[1]);
 
     // An idle keep-alive connection must not hold the process open.
@@ -53,14 +53,14 @@ describe('runProcess', () => {
   });
 
   it('exits on SIGINT too', async () => {
-    const fixture = startFixture('service-process', { TOPO_SECRET: 's' });
+    const fixture = startFixture('service-process', { TOPO_SECRET: 'a-process-secret-long-enough-0123456789' });
     await fixture.waitFor(LISTENING);
     fixture.child.kill('SIGINT');
     expect(await fixture.exited).toEqual({ code: 0, signal: null });
   });
 
   it('cuts off requests still running after TOPO_SHUTDOWN_TIMEOUT_MS and exits 1, saying so', async () => {
-    const fixture = startFixture('service-process', { TOPO_SECRET: 's', TOPO_SHUTDOWN_TIMEOUT_MS: '100' });
+    const fixture = startFixture('service-process', { TOPO_SECRET: 'a-process-secret-long-enough-0123456789', TOPO_SHUTDOWN_TIMEOUT_MS: '100' });
     const port = Number((await fixture.waitFor(LISTENING))[1]);
     const inFlight = request(port, 'GET', '/wait?ms=5000').catch((error: Error) => error);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -75,6 +75,12 @@ describe('runProcess', () => {
     const fixture = startFixture('service-process', { TOPO_DISCOVERY: '{"yo": ' });
     expect(await fixture.exited).toEqual({ code: 1, signal: null });
     expect(fixture.stderr()).toMatch(/topo: process slow cannot start: TOPO_DISCOVERY is not valid JSON .*set it to a JSON object from service name to base URL/);
+  });
+
+  it('exits 1 at start with the reason for a TOPO_SECRET shorter than 32 bytes', async () => {
+    const fixture = startFixture('service-process', { TOPO_SECRET: 'short' });
+    expect(await fixture.exited).toEqual({ code: 1, signal: null });
+    expect(fixture.stderr()).toMatch(/topo: process slow cannot start: the internal-call secret is 5 bytes long, and it must be at least 32.*openssl rand -hex 32/);
   });
 
   it('exits 1 with a clear message when the port is taken', async () => {
