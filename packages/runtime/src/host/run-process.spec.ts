@@ -52,6 +52,40 @@ describe('runProcess', () => {
     await expect(request(port, 'GET', '/ping')).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('on SIGTERM under keep-alive load resets no request: each connection gets its answers, the last with connection: close', async () => {
+    const fixture = startFixture('service-process', { TOPO_SECRET: 'a-process-secret-long-enough-0123456789' });
+    const port = Number((await fixture.waitFor(LISTENING))[1]);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
+    const outcomes = { answered: 0, refused: 0, reset: [] as string[] };
+    let stopped = false;
+    const get = () =>
+      new Promise<void>((resolve) => {
+        http
+          .get({ host: '127.0.0.1', port, path: '/ping', agent }, (res) => res.resume().on('end', () => (outcomes.answered++, resolve())))
+          .on('error', (error: NodeJS.ErrnoException) => {
+            // A refused connection is a process that has stopped accepting: a balancer sends it
+            // elsewhere. A reset is a request lost.
+            if (error.code === 'ECONNREFUSED') outcomes.refused++;
+            else outcomes.reset.push(error.code ?? error.message);
+            resolve();
+          });
+      });
+    const client = async () => {
+      while (!stopped) await get();
+    };
+    const clients = Array.from({ length: 20 }, client);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    fixture.child.kill('SIGTERM');
+    expect(await fixture.exited).toEqual({ code: 0, signal: null });
+    // Until the clients find the port closed.
+    while (outcomes.refused < 20) await get();
+    stopped = true;
+    await Promise.all(clients);
+    agent.destroy();
+    expect(outcomes.answered).toBeGreaterThan(100);
+    expect(outcomes.reset).toEqual([]);
+  });
+
   it('exits on SIGINT too', async () => {
     const fixture = startFixture('service-process', { TOPO_SECRET: 'a-process-secret-long-enough-0123456789' });
     await fixture.waitFor(LISTENING);

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { ConfigError } from '../environment';
 import { logUnexpectedError } from '../errors';
 
@@ -42,27 +42,44 @@ function listenError(error: NodeJS.ErrnoException, port: number, host: string): 
 const IDLE_SWEEP_MS = 25;
 
 /**
+ * How long a keep-alive connection may stay open, idle, once draining starts. A client may
+ * be sending its next request on it at this very moment; closing it would reset that
+ * request. Within the grace, such a request is answered, with `connection: close`, and the
+ * connection ends after it; a connection idle for longer is closed.
+ */
+const IDLE_GRACE_MS = 500;
+
+/**
  * Stops accepting connections and resolves once every request in flight has been answered
- * (true), or after `timeoutMs` with whatever remains cut off (false).
+ * (true), or after `timeoutMs` with whatever remains cut off (false). Requests that arrive
+ * meanwhile on open keep-alive connections are answered too, with `connection: close`, so
+ * that a rolling restart resets no request.
  */
 export function drain(target: Drainable, timeoutMs: number): Promise<boolean> {
   const { server } = target;
   target.draining = true;
   if (!server.listening) return Promise.resolve(true);
   return new Promise<boolean>((resolve) => {
-    // A keep-alive connection turns idle when its last answer is sent; sweeping closes it then.
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    let sweep: NodeJS.Timeout | undefined;
+    // Idle connections are left alone for the grace, then closed as they turn idle.
+    const grace = setTimeout(() => {
+      server.closeIdleConnections();
+      sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    }, Math.min(IDLE_GRACE_MS, timeoutMs));
     const deadline = setTimeout(() => {
+      clearTimeout(grace);
       clearInterval(sweep);
       server.closeAllConnections();
       resolve(false);
     }, timeoutMs);
-    server.close(() => {
+    // net.Server's close: stop accepting, and call back once every connection has ended.
+    // (http.Server's own close would also close the idle keep-alive connections at once.)
+    net.Server.prototype.close.call(server, () => {
+      clearTimeout(grace);
       clearInterval(sweep);
       clearTimeout(deadline);
       resolve(true);
     });
-    server.closeIdleConnections();
   });
 }
 
