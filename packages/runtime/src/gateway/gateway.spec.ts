@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { closedPort, request } from '../__fixtures__/http';
 import { helloService } from '../__fixtures__/services';
 import { api } from '../api';
@@ -135,6 +136,36 @@ describe('gateway', () => {
     expect(Object.keys(forwarded).filter((name) => name.startsWith('x-topo-'))).toEqual([]);
     expect(forwarded['x-kept']).toBe('yes');
     expect(forwarded['x-forwarded-for']).toBe('127.0.0.1');
+  });
+
+  it('answers requests node cannot parse with JSON, as the monolith does: a bad method, a NUL in the URL, a lying content-length, huge headers', async () => {
+    const raw = (port: number, text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.end(text));
+        let answer = '';
+        socket.setEncoding('latin1');
+        socket.on('data', (chunk: string) => (answer += chunk));
+        socket.on('end', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    const shapes = [
+      'FOO BAR BAZ\r\n\r\n',
+      'GET /hello/a\u0000b HTTP/1.1\r\nhost: x\r\n\r\n',
+      'POST /hello/ada HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\ncontent-length: 6\r\n\r\nabcde',
+      `GET /hello/ada HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ];
+    for (const shape of shapes) {
+      const [gatewayAnswer, monoAnswer] = [await raw(gatewayPort, shape), await raw(monoPort, shape)];
+      const statusOf = (answer: string) => answer.split('\r\n')[0];
+      const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      expect({ shape: shape.slice(0, 40), status: statusOf(gatewayAnswer), body: bodyOf(gatewayAnswer) }).toEqual({
+        shape: shape.slice(0, 40),
+        status: statusOf(monoAnswer),
+        body: bodyOf(monoAnswer),
+      });
+      expect(gatewayAnswer).toMatch(/content-type: application\/json/i);
+    }
+    expect((await request(gatewayPort, 'GET', '/hello/ada')).status).toBe(200);
   });
 
   it('serves /__topo/health itself', async () => {

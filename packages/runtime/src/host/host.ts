@@ -1,6 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { INTERNAL_CALL_PREFIX, noSuchEndpoint } from '../internal-call';
 import { AUTH_HEADER, Credentials, stripInternalHeaders } from '../credential';
 import type { Discovery } from '../environment';
@@ -8,7 +7,7 @@ import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors'
 import { catalogOf, isCatalogPath, type CatalogPassThrough } from '../http/catalog';
 import { pathOf } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
-import { sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
+import { answerClientError, sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
 import { registerServices } from '../registry';
 import { RESERVED_PREFIX } from '../contract';
 import { createExpressDispatch, type ExpressDispatch } from './express-apps';
@@ -247,24 +246,3 @@ function refuseInternalCall(res: ServerResponse, credentials: Credentials | unde
   sendError(res, new APIError(ErrCode.Unauthenticated, message));
 }
 
-/**
- * A request node could not even parse (or that took too long to arrive): answer in our JSON
- * shape rather than node's bare status line.
- */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable || error.code === 'ECONNRESET') {
-    socket.destroy();
-    return;
-  }
-  const [status, reason, code] = clientErrorStatus(error.code);
-  const body = JSON.stringify(new APIError(code, `malformed HTTP request (${error.code ?? 'parse error'})`));
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-}
-
-function clientErrorStatus(code: string | undefined): [number, string, ErrCode] {
-  if (code === 'HPE_HEADER_OVERFLOW') return [431, 'Request Header Fields Too Large', ErrCode.InvalidArgument];
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'Request Timeout', ErrCode.DeadlineExceeded];
-  return [400, 'Bad Request', ErrCode.InvalidArgument];
-}

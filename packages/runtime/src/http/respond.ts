@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { APIError, ErrCode, httpStatusOf, internalError, logUnexpectedError } from '../errors';
 
 /**
@@ -60,4 +61,26 @@ export function notFoundError(method: string, path: string): APIError {
 /** 405, with the methods the path does answer. */
 export function sendMethodNotAllowed(res: ServerResponse, method: string, path: string, allow: string): void {
   sendError(res, new APIError(ErrCode.Unimplemented, `${path} does not answer ${method}; it answers ${allow}`), 405, { allow });
+}
+
+/**
+ * A request node could not even parse (or that took too long to arrive): answer in our JSON
+ * shape rather than node's bare status line. The host and the gateway answer alike.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code] = clientErrorStatus(error.code);
+  const body = JSON.stringify(new APIError(code, `malformed HTTP request (${error.code ?? 'parse error'})`));
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+function clientErrorStatus(code: string | undefined): [number, string, ErrCode] {
+  if (code === 'HPE_HEADER_OVERFLOW') return [431, 'Request Header Fields Too Large', ErrCode.InvalidArgument];
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'Request Timeout', ErrCode.DeadlineExceeded];
+  return [400, 'Bad Request', ErrCode.InvalidArgument];
 }
