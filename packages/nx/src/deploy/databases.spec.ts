@@ -69,3 +69,46 @@ describe('deploy files of an app with databases', () => {
     expect(renderDockerfile({ app: 'shop', process: 'greeter', port: 8080, installs: false })).not.toContain('migrations');
   });
 });
+
+describe('deploy files are locked down', () => {
+  it('compose: every process drops all capabilities, gains no privilege and writes only /tmp', () => {
+    const compose = parse(renderCompose(LAYOUT));
+    for (const name of ['orders', 'billing', 'greeter', 'gateway']) {
+      expect({ name, ...compose.services[name] }).toMatchObject({
+        name,
+        cap_drop: ['ALL'],
+        security_opt: ['no-new-privileges:true'],
+        read_only: true,
+        tmpfs: ['/tmp'],
+      });
+    }
+  });
+
+  it('Kubernetes: pods meet the "restricted" Pod Security Standard with a read-only root filesystem', () => {
+    const files = renderKubernetes(LAYOUT);
+    for (const name of ['orders', 'billing', 'greeter', 'gateway']) {
+      const pod = parse(files.get(`${name}-deployment.yaml`)!).spec.template.spec;
+      expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+      for (const container of pod.containers) {
+        expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true });
+        expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+      }
+      expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    }
+  });
+
+  it("Kubernetes: only the app's own pods reach a process that faces no client; the gateway has no such policy", () => {
+    const files = renderKubernetes(LAYOUT);
+    expect([...files.keys()].filter((file) => file.endsWith('-networkpolicy.yaml')).sort()).toEqual([
+      'billing-networkpolicy.yaml',
+      'greeter-networkpolicy.yaml',
+      'orders-networkpolicy.yaml',
+    ]);
+    expect(parse(files.get('orders-networkpolicy.yaml')!).spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'shop-orders', 'app.kubernetes.io/part-of': 'shop' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'shop' } } }], ports: [{ protocol: 'TCP', port: 4001 }] }],
+    });
+    expect(parse(files.get('kustomization.yaml')!).resources).toContain('orders-networkpolicy.yaml');
+  });
+});

@@ -99,6 +99,11 @@ export function renderCompose(layout: DeployLayout): string {
       ...(process.edge ? { ports: [`${process.port}:${process.port}`] } : {}),
       ...(dependsOn ? { depends_on: dependsOn } : {}),
       healthcheck: { test: ['CMD', ...healthCommand()], interval: '10s', timeout: '3s', retries: 3, start_period: '5s' },
+      // No capability, no privilege to gain, nothing to write but /tmp.
+      cap_drop: ['ALL'],
+      security_opt: ['no-new-privileges:true'],
+      read_only: true,
+      tmpfs: ['/tmp'],
       restart: 'unless-stopped',
       stop_grace_period: '15s',
     };
@@ -164,13 +169,19 @@ export function renderKubernetes(layout: DeployLayout): Map<string, string> {
         template: {
           metadata: { labels: labels(process) },
           spec: {
-            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+            // The "restricted" Pod Security Standard: a non-root user, no privilege escalation,
+            // no capability, the runtime's default seccomp profile; and a read-only root
+            // filesystem, with /tmp the one place to write.
+            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
             terminationGracePeriodSeconds: 30,
+            volumes: [{ name: 'tmp', emptyDir: {} }],
             containers: [
               {
                 name: process.name,
                 image: process.image,
                 ports: [{ name: 'http', containerPort: process.port }],
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
                 env,
                 readinessProbe: { ...probe, initialDelaySeconds: 1 },
                 livenessProbe: { ...probe, initialDelaySeconds: 10, failureThreshold: 3 },
@@ -181,6 +192,19 @@ export function renderKubernetes(layout: DeployLayout): Map<string, string> {
         },
       },
     }));
+    // Only the app's own processes (the gateway among them) reach a process that faces no client.
+    if (!process.edge) {
+      files.set(`${process.name}-networkpolicy.yaml`, toYaml({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: resource(process.name), labels: labels(process) },
+        spec: {
+          podSelector: { matchLabels: labels(process) },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': layout.app } } }], ports: [{ protocol: 'TCP', port: process.port }] }],
+        },
+      }));
+    }
     files.set(`${process.name}-service.yaml`, toYaml({
       apiVersion: 'v1',
       kind: 'Service',

@@ -147,6 +147,7 @@ describe('nx build (buildApp) on a fixture app with calls between services', () 
         Deployment: k8s.apps.v1.Deployment as never,
         Service: k8s.v1.Service as never,
         ConfigMap: k8s.v1.ConfigMap as never,
+        NetworkPolicy: k8s.networkingK8sIo.v1.NetworkPolicy as never,
       };
       for (const object of objects) {
         const Model = models[object.kind];
@@ -156,6 +157,8 @@ describe('nx build (buildApp) on a fixture app with calls between services', () 
       const processes = build.processes.length;
       expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(processes);
       expect(objects.filter((o) => o.kind === 'Service')).toHaveLength(processes);
+      // Every process but the gateway, which faces clients, lets in only the app's own pods.
+      expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toHaveLength(processes - 1);
       for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
         const [container] = deployment.spec.template.spec.containers;
         expect(container.readinessProbe.httpGet.path).toBe('/__topo/health');
@@ -174,7 +177,12 @@ describe('nx build (buildApp) on a fixture app with calls between services', () 
       const result = spawnSync('kubectl', ['kustomize', join(build.outDir, 'k8s')], { encoding: 'utf8' });
       expect(result.status === 0 ? 'ok' : result.stderr).toBe('ok');
       expect(parseAllDocuments(result.stdout).map((doc) => doc.toJSON().kind).sort()).toEqual(
-        ['ConfigMap', ...Array(build.processes.length).fill('Deployment'), ...Array(build.processes.length).fill('Service')].sort(),
+        [
+          'ConfigMap',
+          ...Array(build.processes.length).fill('Deployment'),
+          ...Array(build.processes.length).fill('Service'),
+          ...Array(build.processes.length - 1).fill('NetworkPolicy'),
+        ].sort(),
       );
     });
   });
