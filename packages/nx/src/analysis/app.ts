@@ -1,12 +1,12 @@
 import { type AppConfig, resolveAppServices } from './app-config';
 import type { AnalysisError } from './errors';
-import { routeConflicts } from './routes';
+import { routeConflicts, shadowedPrivateRoutes } from './routes';
 import type { DatabaseInfo, ServiceInfo, WorkspaceAnalysis } from './workspace';
 
 /**
  * The services an app runs, as the analysis read them, and the problems that belong to the
- * app rather than to one service: names in its topo.json that are no service, and routes
- * that two of its endpoints answer. Problems inside a service's files are in
+ * app rather than to one service: names in its topo.json that are no service, routes that
+ * two of its endpoints answer, and private routes a public one covers. Problems inside a service's files are in
  * `workspace.errors`.
  *
  * @example
@@ -24,7 +24,12 @@ export function analyzeApp(
   return {
     services,
     databases: databases.map((d) => ({ ...d, users: d.users.filter((user) => served.has(user)) })),
-    errors: [...selected.errors, ...routeConflicts(services.flatMap((service) => service.endpoints)), ...unownedDatabases(config, services, databases)],
+    errors: [
+      ...selected.errors,
+      ...routeConflicts(services.flatMap((service) => service.endpoints)),
+      ...shadowedPrivateRoutes(services.flatMap((service) => service.endpoints)),
+      ...unownedDatabases(config, services, databases),
+    ],
   };
 }
 

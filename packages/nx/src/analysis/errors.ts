@@ -13,6 +13,7 @@ export type AnalysisErrorCode =
   | 'endpoint-not-exported'
   | 'endpoint-not-routable'
   | 'duplicate-route'
+  | 'private-route-shadowed'
   | 'invalid-app-config'
   | 'unknown-service'
   | 'service-not-placed'

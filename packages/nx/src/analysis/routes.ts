@@ -33,3 +33,47 @@ export function routeConflicts(endpoints: readonly EndpointInfo[]): AnalysisErro
   }
   return errors;
 }
+
+/**
+ * Private endpoints whose requests a public route of the app would answer where the private
+ * one is hidden: `GET /files/secret` (private) under `GET /files/*path` (public). A process
+ * facing clients (mono) routes such a request to the public endpoint, while behind the
+ * gateway the request reaches the process that holds the private one: the same URL would
+ * answer differently by topology (and tell the world the private endpoint exists). Each
+ * names both endpoints by file and line.
+ *
+ * @example
+ * shadowedPrivateRoutes(services.flatMap((s) => s.endpoints)); // [] when no public route covers a private one
+ */
+export function shadowedPrivateRoutes(endpoints: readonly EndpointInfo[]): AnalysisError[] {
+  const all = new RouteTable<EndpointInfo>();
+  const exposed = new RouteTable<EndpointInfo>();
+  for (const endpoint of endpoints) {
+    for (const method of endpoint.methods) {
+      all.addUnlessTaken(method, endpoint.path, endpoint);
+      if (endpoint.expose) exposed.addUnlessTaken(method, endpoint.path, endpoint);
+    }
+  }
+  const errors: AnalysisError[] = [];
+  for (const endpoint of endpoints) {
+    if (endpoint.expose) continue;
+    // A request the private route answers: each parameter and the rest given a value.
+    const sample = endpoint.path.replace(/\/[:*][^/]+/g, '/x');
+    for (const method of endpoint.methods.includes('*') ? ['GET', 'POST'] : endpoint.methods) {
+      if (all.lookup(sample)?.table.select(method) !== endpoint) continue;
+      const shadow = exposed.lookup(sample)?.table.select(method);
+      if (shadow === undefined) continue;
+      errors.push({
+        code: 'private-route-shadowed',
+        file: endpoint.file,
+        line: endpoint.line,
+        message:
+          `Private endpoint "${endpoint.service}.${endpoint.exportName}" (${method} ${endpoint.path}) is under public endpoint "${shadow.service}.${shadow.exportName}" (${shadow.methods.join('|')} ${shadow.path}, ${shadow.file}:${shadow.line}): ` +
+          `a client's ${method} ${sample} would reach the public one in mono and the private one behind the gateway.`,
+        fix: `Give the private endpoint a path no public route covers (under a prefix of its own), or narrow the public route; then the URL answers the same in every topology.`,
+      });
+      break;
+    }
+  }
+  return errors;
+}

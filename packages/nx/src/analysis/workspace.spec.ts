@@ -98,6 +98,24 @@ export const e = api({ path: '/e', expose: Boolean(base) }, async () => 1);
     ]);
   });
 
+  it('analyzeApp refuses a private endpoint a public route covers, naming both: the URL would answer differently in mono and behind the gateway', () => {
+    workspace.write({
+      'apps/api/services/files/service.ts': serviceFile('files'),
+      'apps/api/services/files/files.ts': `import { api } from '@topo/runtime';
+export const open = api({ expose: true, method: 'GET', path: '/docs/*path' }, async () => 1);
+export const audit = api({ method: 'GET', path: '/docs/audit' }, async () => 1);
+export const mine = api({ method: 'GET', path: '/mine/:id' }, async () => 1);
+export const publicMine = api({ expose: true, method: 'POST', path: '/mine/:id' }, async () => 1);
+`,
+    });
+    const app = analyzeApp(parseAppConfig('apps/api/topo.json', '{ "services": "*", "port": 4000 }').config!, analyzeWorkspace(workspace.root));
+    expect(app.errors.map((e) => [e.code, e.file, e.line])).toEqual([['private-route-shadowed', 'apps/api/services/files/files.ts', 3]]);
+    expect(app.errors[0].message).toBe(
+      'Private endpoint "files.audit" (GET /docs/audit) is under public endpoint "files.open" (GET /docs/*path, apps/api/services/files/files.ts:2): ' +
+        "a client's GET /docs/audit would reach the public one in mono and the private one behind the gateway.",
+    );
+  });
+
   it('reports endpoints without path or export and unknown methods; analyzeApp the routes two endpoints of an app answer', () => {
     workspace.write({
       'apps/api/services/hello/hello.ts': `import { api } from '@topo/runtime';
