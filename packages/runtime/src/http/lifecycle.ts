@@ -84,12 +84,13 @@ export function drain(target: Drainable, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * Exits the process after draining on the first SIGTERM or SIGINT; a second signal while
- * draining changes nothing (the deadline still holds), so `nx serve` sending both is safe.
+ * Exits the process after draining on the first SIGTERM or SIGINT, or when the `nx serve`
+ * that supervises it goes away; a second signal while draining changes nothing (the
+ * deadline still holds), so `nx serve` sending both is safe.
  */
 export function exitOnSignals(name: string, stop: () => Promise<boolean>, timeoutMs: number): void {
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
+  const onSignal = (signal: NodeJS.Signals | 'the end of its supervisor'): void => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`topo: ${name} received ${signal}, finishing requests in flight\n`);
@@ -106,6 +107,14 @@ export function exitOnSignals(name: string, stop: () => Promise<boolean>, timeou
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // A process `nx serve` supervises (TOPO_SUPERVISED=1, with an IPC channel to it) stops when
+  // the channel closes: when its supervisor is gone, killed with -9 as well, so that no process
+  // of the app lives on as an orphan holding its port.
+  if (process.env.TOPO_SUPERVISED === '1' && process.channel) {
+    process.once('disconnect', () => onSignal('the end of its supervisor'));
+    // The channel must not keep the process alive by itself.
+    process.channel.unref();
+  }
 }
 
 /**

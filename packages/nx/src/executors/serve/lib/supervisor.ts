@@ -13,7 +13,9 @@ const STOP_GRACE_MS = 5000;
 
 /**
  * Keeps one process of the app running: prefixes its output, restarts it when it crashes
- * (with a growing delay while it keeps crashing) and when asked to after a code change.
+ * (with a growing delay while it keeps crashing; a clean exit, code 0, is a stop and not a
+ * crash) and when asked to after a code change. The process stops by itself when this one
+ * goes away, even killed with -9 (see TOPO_SUPERVISED in @topo/runtime).
  */
 export class SupervisedProcess {
   private child: ChildProcess | undefined;
@@ -29,11 +31,15 @@ export class SupervisedProcess {
 
   start(): void {
     this.stopping = false;
+    // The IPC channel is how the child knows its supervisor is alive: it stops when the
+    // channel closes (TOPO_SUPERVISED), even if this process is killed with -9.
     const child = spawn(process.execPath, ['--enable-source-maps', this.options.bundleFile], {
       cwd: this.options.cwd,
-      env: this.options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...this.options.env, TOPO_SUPERVISED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    // Nothing is sent over it: it must not keep this process alive either.
+    child.channel?.unref();
     this.child = child;
     pipeWithPrefix(child.stdout!, process.stdout, this.options.name);
     pipeWithPrefix(child.stderr!, process.stderr, this.options.name);
@@ -42,6 +48,12 @@ export class SupervisedProcess {
       if (this.child !== child) return;
       this.child = undefined;
       if (this.stopping) return;
+      // A process exits 0 only when told to stop (Ctrl-C reaches the children with nx serve,
+      // SIGTERM from outside): that is no crash, and it stays stopped.
+      if (code === 0) {
+        logger.warn(`topo: process ${this.options.name} stopped (code 0); it is not restarted`);
+        return;
+      }
       if (Date.now() - startedAt > 10_000) this.crashes = 0;
       const delay = RESTART_DELAYS_MS[Math.min(this.crashes, RESTART_DELAYS_MS.length - 1)];
       this.crashes += 1;
