@@ -194,7 +194,10 @@ async function buildProcess(
 ): Promise<BuiltProcess> {
   rmSync(dir, { recursive: true, force: true });
   const name = deployName(processName);
-  const bundle: DeployBundle = await bundleForDeploy(settings.appName, plan, dir, settings.workspaceRoot, settings.external);
+  // express goes into the bundle only for services with raw endpoints or middleware, which the runtime serves through it.
+  const own = plan.kind === 'process' ? services.filter((s) => plan.services.some((p) => p.name === s.name)) : [];
+  const usesExpress = own.some((s) => s.endpoints.some((e) => e.kind === 'raw') || /\bmiddleware\b/.test(s.options));
+  const bundle: DeployBundle = await bundleForDeploy(settings.appName, plan, dir, settings.workspaceRoot, settings.external, { usesExpress });
   rmSync(join(dir, 'entry.js'), { force: true });
   writePackageFiles(dir, `${deployName(settings.appName)}-${name}`, bundle.externals, settings.workspaceRoot);
   // The migrations of the databases it owns, in migrations/<database>/ beside main.js.

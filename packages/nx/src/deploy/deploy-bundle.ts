@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { bareImports, isMissingOptionalDependency } from '../bundling/bundle';
@@ -36,6 +36,7 @@ export async function bundleForDeploy(
   outDir: string,
   workspaceRoot: string,
   external: readonly string[] = [],
+  options: { usesExpress?: boolean } = {},
 ): Promise<DeployBundle> {
   mkdirSync(outDir, { recursive: true });
   const entryFile = join(outDir, 'entry.js');
@@ -54,7 +55,10 @@ export async function bundleForDeploy(
     metafile: true,
     logLevel: 'silent',
     legalComments: 'none',
-    plugins: [externalsOnly(new Set(external), externals)],
+    plugins: [
+      ...(options.usesExpress === false && !external.includes('express') ? [expressLeftOut(workspaceRoot)] : []),
+      externalsOnly(new Set(external), externals),
+    ],
   }).catch((error: { errors?: { text: string; location?: { file: string; line: number } | null }[] }) => {
     const details = (error.errors ?? []).map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`);
     throw new Error(`Process ${plan.name} of app ${app} does not build:\n${details.join('\n') || String(error)}`);
@@ -62,6 +66,35 @@ export async function bundleForDeploy(
   writeFileSync(join(outDir, 'meta.json'), JSON.stringify(result.metafile));
   if (plan.kind === 'process') assertOwnCodeOnly(app, plan, result.metafile!, workspaceRoot);
   return { mainFile, bytes: readFileSync(mainFile).length, externals: [...externals.values()].sort((a, b) => a.name.localeCompare(b.name)), metafile: result.metafile! };
+}
+
+/**
+ * Leaves express out of a process none of whose services has a raw endpoint or middleware:
+ * the runtime loads it only for those (express and what it needs are most of a bundle
+ * otherwise). The runtime's `require('express')` gets a module that says so if it is ever
+ * called; an import of express by the services' own code still gets express.
+ */
+function expressLeftOut(workspaceRoot: string): Plugin {
+  let runtimeRoot: string | undefined;
+  try {
+    runtimeRoot = dirname(realpathSync(require.resolve('@topo/runtime/package.json', { paths: [workspaceRoot] })));
+  } catch {
+    runtimeRoot = undefined;
+  }
+  return {
+    name: 'topo-express-left-out',
+    setup(build) {
+      build.onResolve({ filter: /^express$/ }, (args) => {
+        if (runtimeRoot === undefined || !args.importer.startsWith(runtimeRoot + sep)) return undefined;
+        return { path: 'express', namespace: 'topo-express-left-out' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'topo-express-left-out' }, () => ({
+        contents:
+          "module.exports = function express() { throw new Error('express is not in this bundle: no service of this process has a raw endpoint or middleware; rebuild with nx build'); };",
+        loader: 'js',
+      }));
+    },
+  };
 }
 
 /** Leaves out Node's built-ins, native packages and the packages named; bundles the rest. */

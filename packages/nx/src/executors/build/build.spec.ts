@@ -187,6 +187,23 @@ describe('nx build (buildApp) on a fixture app with calls between services', () 
     });
   });
 
+  it('bundles express only for a process whose services have a raw endpoint or middleware: the runtime serves only those through it', async () => {
+    const expressIn = (dir: string) =>
+      Object.keys(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).inputs).filter((input) => input.includes('node_modules/express/')).length;
+    const micro = await buildApp(settings('micro'));
+    expect(micro.processes.map((p) => [p.name, expressIn(p.dir)])).toEqual(micro.processes.map((p) => [p.name, 0]));
+    const greeter = join(workspaceRoot, 'apps/shop/services/greeter/greeter.ts');
+    const before = readFileSync(greeter, 'utf8');
+    try {
+      writeFileSync(greeter, `${before}\nexport const ping = api.raw({ expose: true, method: 'GET', path: '/greeter-ping' }, (_req, res) => res.json({ pong: true }));\n`);
+      const withRaw = await buildApp(settings('micro'));
+      const counts = Object.fromEntries(withRaw.processes.map((p) => [p.name, expressIn(p.dir) > 0]));
+      expect(counts).toEqual({ gateway: false, greeter: true, orders: false, users: false });
+    } finally {
+      writeFileSync(greeter, before);
+    }
+  });
+
   it('leaves --external packages for npm: package.json names them, the lockfile holds them and all they need', async () => {
     // Without a lockfile the build says to make one.
     await expect(buildApp({ ...settings('mono'), external: ['express'] })).rejects.toThrow(
