@@ -134,6 +134,20 @@ export function resolveShutdownTimeout(env: Env): number {
   return timeout;
 }
 
+/** How long the gateway waits for a service's answer by default: then 504 `deadline_exceeded`. */
+export const DEFAULT_GATEWAY_TIMEOUT_MS = 30_000;
+
+/** TOPO_GATEWAY_TIMEOUT_MS: how long the gateway waits for a service to start answering. */
+export function resolveGatewayTimeout(env: Env): number {
+  const raw = env.TOPO_GATEWAY_TIMEOUT_MS;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_GATEWAY_TIMEOUT_MS;
+  const timeout = Number(raw);
+  if (!Number.isInteger(timeout) || timeout <= 0) {
+    throw new ConfigError(`TOPO_GATEWAY_TIMEOUT_MS is ${JSON.stringify(raw)}: set it to a whole number of milliseconds above 0`);
+  }
+  return timeout;
+}
+
 /** `http://host:port` for a listening address, brackets around IPv6. */
 export function formatAddress(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -190,6 +190,36 @@ describe('gateway', () => {
   });
 });
 
+describe('gateway deadline', () => {
+  it('answers 504 deadline_exceeded when a service does not start answering in time (hung or stopped), and keeps serving', async () => {
+    // A process that accepts connections and never answers, as one stopped with SIGSTOP.
+    const hung = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const hungPort = (hung.address() as net.AddressInfo).port;
+    const hello = createHost({ app: 'demo', process: 'hello', edge: false, secret: SECRET, services: [helloService()] });
+    const helloPort = (await hello.listen(0, '127.0.0.1')).port;
+    const gateway = createGateway({
+      app: 'demo',
+      routes: [...publicRoutes(helloService()), { method: 'GET', path: '/stuck', service: 'stuck' }],
+      discovery: { hello: `http://127.0.0.1:${helloPort}`, stuck: `http://127.0.0.1:${hungPort}` },
+      timeoutMs: 300,
+    });
+    const port = (await gateway.listen(0, '127.0.0.1')).port;
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const answer = await request(port, 'GET', '/stuck');
+      expect({ status: answer.status, json: answer.json }).toEqual({ status: 504, json: { code: 'deadline_exceeded', message: 'service stuck did not answer in time' } });
+      expect(stderr.mock.calls.join('')).toContain('topo: gateway: service stuck did not answer within 300 ms; answered 504');
+      expect((await request(port, 'GET', '/hello/ada')).status).toBe(200);
+    } finally {
+      stderr.mockRestore();
+      await gateway.close();
+      await hello.close();
+      hung.close();
+    }
+  });
+});
+
 describe('createGateway refuses a bad configuration, naming the fix', () => {
   it('needs an address for every routed service', () => {
     expect(() => createGateway({ app: 'demo', routes: [{ method: 'GET', path: '/a', service: 'yo' }], discovery: {} })).toThrow(

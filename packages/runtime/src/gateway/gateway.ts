@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseLegacyUrl } from 'node:url';
 import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
 import { stripInternalHeaders } from '../credential';
-import { ConfigError, type Discovery } from '../environment';
+import { ConfigError, DEFAULT_GATEWAY_TIMEOUT_MS, type Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
 import { catalogOf, isCatalogPath } from '../http/catalog';
 import { pathOf, queryOf } from '../http/incoming';
@@ -32,6 +32,12 @@ export interface GatewayConfig {
   catalog?: string;
   /** A catalog folder written by `nx run <app>:catalog`, served at `/__topo/catalog`. */
   catalogDir?: string;
+  /**
+   * How long a service may take to start answering, in ms: then the gateway answers 504
+   * `deadline_exceeded` (a service that hangs, or is stopped, makes nobody wait forever).
+   * Default 30 000.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -58,6 +64,8 @@ interface Upstream {
 }
 
 const HEALTH_PATH = '/__topo/health';
+/** The code of the error that ends a proxied request past its deadline. */
+const DEADLINE_CODE = 'TOPO_DEADLINE';
 const CLOSE_TIMEOUT_MS = 10_000;
 
 /**
@@ -80,7 +88,7 @@ const CLOSE_TIMEOUT_MS = 10_000;
  */
 export function createGateway(config: GatewayConfig): Gateway {
   const settings = normalizeGatewayConfig(config);
-  const upstreams = createUpstreams(settings.discovery, settings.services);
+  const upstreams = createUpstreams(settings.discovery, settings.services, config.timeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS);
   const routes = new RouteTable<Upstream>();
   for (const route of settings.routes) routes.add(route.method, route.path, upstreams.get(route.service)!, `${route.service} (${route.method} ${route.path})`);
   const health = JSON.stringify({ status: 'ok', app: settings.app, process: 'gateway', services: settings.services });
@@ -149,17 +157,17 @@ function normalizeGatewayConfig(config: GatewayConfig): GatewaySettings {
  * One proxy per service, so its errors can name the service without tagging each request;
  * services hosted by the same process share that process's keep-alive connections.
  */
-function createUpstreams(discovery: Discovery, services: readonly string[]): Map<string, Upstream> {
+function createUpstreams(discovery: Discovery, services: readonly string[], timeoutMs: number): Map<string, Upstream> {
   const failing = new Set<string>();
   const upstreams = new Map<string, Upstream>();
   for (const service of services) {
     const baseUrl = discovery[service];
-    upstreams.set(service, { service, baseUrl, proxy: createProxy(service, baseUrl, failing) });
+    upstreams.set(service, { service, baseUrl, proxy: createProxy(service, baseUrl, failing, timeoutMs) });
   }
   return upstreams;
 }
 
-function createProxy(service: string, baseUrl: string, failing: Set<string>): RequestHandler {
+function createProxy(service: string, baseUrl: string, failing: Set<string>, timeoutMs: number): RequestHandler {
   const target = parseLegacyUrl(baseUrl);
   return createProxyMiddleware({
     // Parsed once here; http-proxy would otherwise parse the target string on every request.
@@ -172,7 +180,7 @@ function createProxy(service: string, baseUrl: string, failing: Set<string>): Re
     // The default plugins log through a URL built per request and answer errors in text; ours
     // answer in the JSON shape and add nothing to the hot path.
     ejectPlugins: true,
-    plugins: [topoProxyPlugin(service, baseUrl, failing)],
+    plugins: [topoProxyPlugin(service, baseUrl, failing, timeoutMs)],
   });
 }
 
@@ -200,9 +208,19 @@ function forward(upstream: Upstream, req: IncomingMessage, res: ServerResponse, 
  * logged once, not once per request.
  */
 const topoProxyPlugin =
-  (service: string, baseUrl: string, failing: Set<string>): Plugin =>
+  (service: string, baseUrl: string, failing: Set<string>, timeoutMs: number): Plugin =>
   (proxyServer) => {
-    proxyServer.on('proxyReq', (proxyReq) => limitConnectTime(proxyReq, CONNECT_TIMEOUT_MS));
+    proxyServer.on('proxyReq', (proxyReq) => {
+      limitConnectTime(proxyReq, CONNECT_TIMEOUT_MS);
+      // The deadline for the service's answer to begin: a hung or stopped process gives 504.
+      const deadline = setTimeout(() => {
+        const error = new Error(`service ${service} did not answer within ${timeoutMs} ms`) as NodeJS.ErrnoException;
+        error.code = DEADLINE_CODE;
+        proxyReq.destroy(error);
+      }, timeoutMs);
+      proxyReq.once('response', () => clearTimeout(deadline));
+      proxyReq.once('close', () => clearTimeout(deadline));
+    });
     proxyServer.on('proxyRes', (proxyRes, _req, res) => {
       if (failing.size > 0 && failing.delete(baseUrl)) {
         process.stdout.write(`topo: gateway: service ${service} at ${baseUrl} is reachable again\n`);
@@ -214,6 +232,12 @@ const topoProxyPlugin =
       });
     });
     proxyServer.on('error', (error: NodeJS.ErrnoException, _req, res) => {
+      if (error.code === DEADLINE_CODE) {
+        process.stderr.write(`topo: gateway: ${error.message}; answered 504\n`);
+        if (isResponse(res)) sendError(res, new APIError(ErrCode.DeadlineExceeded, `service ${service} did not answer in time`));
+        else res.destroy();
+        return;
+      }
       if (!failing.has(baseUrl)) {
         failing.add(baseUrl);
         process.stderr.write(`topo: gateway: service ${service} at ${baseUrl} is unavailable (${error.code ?? error.message})\n`);

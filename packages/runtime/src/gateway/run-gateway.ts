@@ -1,4 +1,4 @@
-import { DEFAULT_EDGE_PORT, formatAddress, resolveCatalogDir, resolveCatalogUrl, resolveDiscovery, resolveHost, resolvePort, resolveShutdownTimeout } from '../environment';
+import { DEFAULT_EDGE_PORT, formatAddress, resolveCatalogDir, resolveCatalogUrl, resolveDiscovery, resolveGatewayTimeout, resolveHost, resolvePort, resolveShutdownTimeout } from '../environment';
 import { exitOnSignals, logUnhandledRejections, startOrExit } from '../http/lifecycle';
 import { createGateway, type Gateway, type GatewayRoute } from './gateway';
 
@@ -50,6 +50,7 @@ export function runGateway(config: RunGatewayConfig): Promise<Gateway> {
       discovery: { ...resolveDiscovery(config.discovery, env) },
       catalog: resolveCatalogUrl(config.catalog, env),
       catalogDir: resolveCatalogDir(config.catalogDir, env),
+      timeoutMs: resolveGatewayTimeout(env),
     });
     logUnhandledRejections('gateway');
     // Before the line that says we listen: whoever reads it may signal at once.
