@@ -105,7 +105,7 @@ function classify({ answer, error }) {
   if (!answer) return { kind: 'no answer', detail: error ?? 'closed' };
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer)?.[1] ?? 0);
   const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
-  let json = false;
+  let json;
   try {
     JSON.parse(body.split('\r\n').find((line) => line.startsWith('{')) ?? body);
     json = true;
