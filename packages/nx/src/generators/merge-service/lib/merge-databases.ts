@@ -1,7 +1,7 @@
 import type { Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import type * as TS from 'typescript';
-import { isInside, type ServiceInfo, typescript } from '../../../analysis';
+import { isInside, readFileFacts, type ServiceInfo, typescript } from '../../../analysis';
 import { relativeSpecifier } from '../../utils/specifiers';
 import { applyTextEdits, type TextEdit } from '../../utils/text-edits';
 
@@ -53,27 +53,24 @@ interface Handle {
   migrations?: TS.StringLiteralLike;
 }
 
+/** The database handles of a module, as the analysis reads them, with the nodes the merge edits. */
 function handlesOf(ts: typeof TS, sourceFile: TS.SourceFile): Handle[] {
   const handles: Handle[] = [];
-  for (const statement of sourceFile.statements) {
-    if (!ts.isVariableStatement(statement) || statement.declarationList.declarations.length !== 1) continue;
-    const declaration = statement.declarationList.declarations[0];
-    const value = declaration.initializer;
-    if (!value || !ts.isIdentifier(declaration.name)) continue;
-    const name = declaration.name.text;
-    if (ts.isNewExpression(value) && /(^|\.)SQLDatabase$/.test(value.expression.getText(sourceFile))) {
-      const [database, options] = value.arguments ?? [];
-      if (!database || !ts.isStringLiteralLike(database)) continue;
-      const option =
-        options && ts.isObjectLiteralExpression(options)
-          ? options.properties.find((p): p is TS.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText(sourceFile) === 'migrations')
-          : undefined;
-      const migrations = option && ts.isStringLiteralLike(option.initializer) ? option.initializer : undefined;
-      handles.push({ statement, name, database: database.text, kind: 'own', migrations });
-    } else if (ts.isCallExpression(value) && /(^|\.)SQLDatabase\.named$/.test(value.expression.getText(sourceFile))) {
-      const [database] = value.arguments;
-      if (database && ts.isStringLiteralLike(database)) handles.push({ statement, name, database: database.text, kind: 'named' });
-    }
+  for (const fact of readFileFacts(sourceFile.fileName, sourceFile.text).databases) {
+    if (fact.name === undefined || fact.variable === undefined) continue;
+    const statement = sourceFile.statements.find(
+      (s): s is TS.VariableStatement =>
+        ts.isVariableStatement(s) && s.declarationList.declarations.length === 1 && s.declarationList.declarations[0].name.getText(sourceFile) === fact.variable,
+    );
+    if (!statement) continue;
+    const value = statement.declarationList.declarations[0].initializer;
+    const options = fact.kind === 'own' && value && ts.isNewExpression(value) ? value.arguments?.[1] : undefined;
+    const option =
+      options && ts.isObjectLiteralExpression(options)
+        ? options.properties.find((p): p is TS.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText(sourceFile) === 'migrations')
+        : undefined;
+    const migrations = option && ts.isStringLiteralLike(option.initializer) ? option.initializer : undefined;
+    handles.push({ statement, name: fact.variable, database: fact.name, kind: fact.kind, migrations });
   }
   return handles;
 }

@@ -98,7 +98,6 @@ export function planSplit(tree: Tree, options: NormalizedSplitOptions): SplitPla
     code,
     sides,
     newFile: (file: string) => newFileOf(tree, options, file),
-    workspaceRoot: tree.root,
   };
   const databasePlan = planDatabaseSplit(databaseInput);
   problems.push(...databasePlan.problems);

@@ -2,7 +2,7 @@ import type { Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import type * as TS from 'typescript';
 import { readDatabaseName } from '@topo/runtime/contract';
-import { isInside, readMigrationStatements, type ServiceInfo, tablesOfQuery, type TopLevelStatement } from '../../../analysis';
+import { type DatabaseUse, isInside, readMigrationStatements, type ServiceInfo, tablesOfQuery, type TopLevelStatement } from '../../../analysis';
 import type { Side } from './classify-declarations';
 import type { SplitProblem } from './split-problem';
 
@@ -91,7 +91,6 @@ export interface DatabaseSplitInput {
   code: readonly TopLevelStatement[];
   sides: Map<TopLevelStatement, Side>;
   newFile(file: string): string;
-  workspaceRoot: string;
 }
 
 /**
@@ -104,11 +103,7 @@ export interface DatabaseSplitInput {
  */
 export function planDatabaseSplit(input: DatabaseSplitInput): { split: DatabaseSplit; problems: SplitProblem[]; owning?: DatabaseHandle; handles: ReadonlyMap<TopLevelStatement, DatabaseHandle> } {
   const ts = input.typescript;
-  const handles = new Map<TopLevelStatement, DatabaseHandle>();
-  for (const statement of input.code) {
-    const handle = readDatabaseHandle(ts, statement);
-    if (handle) handles.set(statement, handle);
-  }
+  const handles = databaseHandles(ts, input.code, input.source.databases);
   const problems: SplitProblem[] = [];
   const twins = new Map<TopLevelStatement, DatabaseTwin>();
   const files: DatabaseFile[] = [];
@@ -165,22 +160,25 @@ export function planDatabaseSplit(input: DatabaseSplitInput): { split: DatabaseS
   return { split: { twins, files, movedWhole }, problems, owning, handles };
 }
 
-/** Reads `const x = new SQLDatabase('orders', ...)` or `const x = SQLDatabase.named('orders')`. */
-export function readDatabaseHandle(ts: typeof TS, statement: TopLevelStatement): DatabaseHandle | undefined {
-  const node = statement.node;
-  if (!ts.isVariableStatement(node) || node.declarationList.declarations.length !== 1) return undefined;
-  let value = node.declarationList.declarations[0].initializer;
-  while (value && (ts.isParenthesizedExpression(value) || ts.isAsExpression(value) || ts.isSatisfiesExpression(value))) value = value.expression;
-  if (!value) return undefined;
-  if (ts.isNewExpression(value) && /(^|\.)SQLDatabase$/.test(value.expression.getText())) {
-    const [name] = value.arguments ?? [];
-    if (name && ts.isStringLiteralLike(name)) return { statement, database: name.text, kind: 'own', expression: value, nameLiteral: name };
+/**
+ * The statements of the source's code that declare its databases, as the analysis read them
+ * (`new SQLDatabase('orders', ...)` or `SQLDatabase.named('orders')`, the value of a
+ * top-level const), with the expression and its name literal for the edits of a twin.
+ */
+function databaseHandles(ts: typeof TS, code: readonly TopLevelStatement[], uses: readonly DatabaseUse[]): Map<TopLevelStatement, DatabaseHandle> {
+  const handles = new Map<TopLevelStatement, DatabaseHandle>();
+  for (const use of uses) {
+    for (const statement of code) {
+      const node = statement.node;
+      if (statement.file !== use.file || !ts.isVariableStatement(node) || node.declarationList.declarations.length !== 1) continue;
+      let value = node.declarationList.declarations[0].initializer;
+      while (value && (ts.isParenthesizedExpression(value) || ts.isAsExpression(value) || ts.isSatisfiesExpression(value))) value = value.expression;
+      if (!value || (!ts.isNewExpression(value) && !ts.isCallExpression(value)) || lineOf(value) !== use.line) continue;
+      const [name] = value.arguments ?? [];
+      if (name && ts.isStringLiteralLike(name)) handles.set(statement, { statement, database: use.name, kind: use.kind, expression: value, nameLiteral: name });
+    }
   }
-  if (ts.isCallExpression(value) && /(^|\.)SQLDatabase\.named$/.test(value.expression.getText())) {
-    const [name] = value.arguments;
-    if (name && ts.isStringLiteralLike(name)) return { statement, database: name.text, kind: 'named', expression: value, nameLiteral: name };
-  }
-  return undefined;
+  return handles;
 }
 
 /** The JSDoc comments of a variable statement. */
@@ -346,9 +344,9 @@ export function planOwnDatabase(
 
   const files: DatabaseFile[] = [];
   const folder = migrationsOf(input, handle);
+  const to = folder === undefined ? undefined : mirrored(input, folder, handle, problems);
   const created = new Set<string>();
   if (folder) {
-    const to = mirrored(input, folder, handle, problems);
     for (const file of filesUnder(input.tree, folder).filter((f) => f.endsWith('.sql')).sort()) {
       const text = input.tree.read(file, 'utf-8') ?? '';
       const read = readMigrationStatements(text);
@@ -407,8 +405,7 @@ export function planOwnDatabase(
   }
   const copied = tables.filter((t) => created.has(t));
   let script: string | undefined;
-  if (copied.length && folder) {
-    const to = posix.join(input.target.directory, posix.relative(input.source.root, folder));
+  if (copied.length && to) {
     script = posix.join(input.target.directory, `copy-data-from-${handle.database}.mjs`);
     files.push({ path: script, content: copyScript({ script, from: handle.database, to: name, tables: copied, migrations: posix.relative(input.target.directory, to) }) });
   }
