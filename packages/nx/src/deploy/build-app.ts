@@ -113,6 +113,7 @@ export async function buildApp(settings: AppBuildSettings): Promise<AppBuild> {
       topology: app.topology,
       processes: processes.map((process): DeployedProcess => {
         const plan = plans.find((p) => deployName(p.name) === process.name) as ProcessPlan;
+        const databases = plan.kind === 'process' ? databasesOf(plan, app.services) : undefined;
         return {
           name: process.name,
           services: plan.kind === 'process' ? plan.services.map((s) => s.name) : [],
@@ -121,8 +122,8 @@ export async function buildApp(settings: AppBuildSettings): Promise<AppBuild> {
           port: ports.get(plan.name)!,
           gateway: plan.kind === 'gateway',
           edge: plan.kind === 'gateway' || plan.edge,
-          databases: plan.kind === 'process' ? databasesOf(plan, app.services).names : [],
-          owns: plan.kind === 'process' ? databasesOf(plan, app.services).owned : [],
+          databases: databases?.names ?? [],
+          owns: databases?.owned ?? [],
         };
       }),
     };
