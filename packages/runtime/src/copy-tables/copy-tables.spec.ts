@@ -17,35 +17,33 @@ import { copyTables } from '.';
 // The first run on a machine makes the embedded template (a PGlite initdb: many seconds).
 jest.setTimeout(120_000);
 
-/** The source service's schema: what `orders` holds before the split (no foreign key on categories' parent). */
-const SOURCE_SCHEMA = `
-  CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL, profile jsonb, joined_at timestamptz NOT NULL, note text);
-  CREATE TABLE invoices (
+/** The tables both databases have alike. */
+const CUSTOMERS = 'CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL, profile jsonb, joined_at timestamptz NOT NULL, note text);';
+const INVOICES = `CREATE TABLE invoices (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     customer_id int NOT NULL REFERENCES customers,
     amount numeric(12, 2) NOT NULL,
     issued_at timestamp NOT NULL,
     tags text[],
     amount_cents bigint GENERATED ALWAYS AS ((amount * 100)::bigint) STORED
-  );
+  );`;
+const AUDIT_LOG = 'CREATE TABLE "Audit Log" (id serial PRIMARY KEY, invoice_id bigint REFERENCES invoices, "What" text);';
+
+/** The source service's schema: what `orders` holds before the split (no foreign key on categories' parent). */
+const SOURCE_SCHEMA = `
+  ${CUSTOMERS}
+  ${INVOICES}
   CREATE TABLE categories (id serial PRIMARY KEY, parent_id int, name text NOT NULL);
-  CREATE TABLE "Audit Log" (id serial PRIMARY KEY, invoice_id bigint REFERENCES invoices, "What" text);
+  ${AUDIT_LOG}
   CREATE TABLE carts (id serial PRIMARY KEY, customer_id int REFERENCES customers);
 `;
 
 /** The new service's migrations: the tables that move, with a foreign key from each category to its parent. */
 const TARGET_MIGRATIONS = {
-  '1_customers.up.sql': 'CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL, profile jsonb, joined_at timestamptz NOT NULL, note text);\n',
-  '2_invoices.up.sql': `CREATE TABLE invoices (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    customer_id int NOT NULL REFERENCES customers,
-    amount numeric(12, 2) NOT NULL,
-    issued_at timestamp NOT NULL,
-    tags text[],
-    amount_cents bigint GENERATED ALWAYS AS ((amount * 100)::bigint) STORED
-  );
+  '1_customers.up.sql': `${CUSTOMERS}\n`,
+  '2_invoices.up.sql': `${INVOICES}
   CREATE TABLE categories (id serial PRIMARY KEY, parent_id int REFERENCES categories, name text NOT NULL);
-  CREATE TABLE "Audit Log" (id serial PRIMARY KEY, invoice_id bigint REFERENCES invoices, "What" text);\n`,
+  ${AUDIT_LOG}\n`,
 };
 
 /** Listed children first: the copy puts the parents first. */

@@ -34,6 +34,29 @@ interface Refusal {
 
 const service = (name: string) => `import { Service } from '@topo/runtime';\n\nexport default new Service('${name}');\n`;
 
+/** hello.ts's h1 (stays) writes table greeted of database greetings, and h2 (moves) reads it. */
+const GREETED_TWICE: Record<string, string> = {
+  [`${SERVICES}/hello/db.ts`]: `import { SQLDatabase } from '@topo/runtime';
+
+/** Who was greeted. */
+export const greetings = new SQLDatabase('greetings', { migrations: './migrations' });
+`,
+  [`${SERVICES}/hello/migrations/1_create.up.sql`]: 'CREATE TABLE greeted (name TEXT NOT NULL);\n',
+  [`${SERVICES}/hello/hello.ts`]: `import { api } from '@topo/runtime';
+import { greetings } from './db';
+
+export const h1 = api({ expose: true, method: 'GET', path: '/hello/:name' }, async ({ name }: { name: string }) => {
+  await greetings.exec\`INSERT INTO greeted (name) VALUES (\${name})\`;
+  return { message: \`Hello, \${name}!\` };
+});
+
+export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async ({ name }: { name: string }) => {
+  const seen = await greetings.queryRow<{ n: number }>\`SELECT COUNT(*)::int AS n FROM greeted WHERE name = \${name}\`;
+  return { message: \`Yo, \${name}! (\${seen?.n ?? 0})\` };
+});
+`,
+};
+
 const REFUSALS: Refusal[] = [
   {
     title: 'an unknown service',
@@ -145,27 +168,7 @@ export async function greetLater(name: string): Promise<string> {
   },
   {
     title: 'a database both sides use, without --database and no terminal to ask in: the database, where it is declared, both choices',
-    files: {
-      [`${SERVICES}/hello/db.ts`]: `import { SQLDatabase } from '@topo/runtime';
-
-/** Who was greeted. */
-export const greetings = new SQLDatabase('greetings', { migrations: './migrations' });
-`,
-      [`${SERVICES}/hello/migrations/1_create.up.sql`]: 'CREATE TABLE greeted (name TEXT NOT NULL);\n',
-      [`${SERVICES}/hello/hello.ts`]: `import { api } from '@topo/runtime';
-import { greetings } from './db';
-
-export const h1 = api({ expose: true, method: 'GET', path: '/hello/:name' }, async ({ name }: { name: string }) => {
-  await greetings.exec\`INSERT INTO greeted (name) VALUES (\${name})\`;
-  return { message: \`Hello, \${name}!\` };
-});
-
-export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async ({ name }: { name: string }) => {
-  const seen = await greetings.queryRow<{ n: number }>\`SELECT COUNT(*)::int AS n FROM greeted WHERE name = \${name}\`;
-  return { message: \`Yo, \${name}! (\${seen?.n ?? 0})\` };
-});
-`,
-    },
+    files: GREETED_TWICE,
     message: [
       'The endpoints that move use database "greetings" (declared at apps/guide/services/hello/db.ts:4), and so does the code that stays in the service.',
       '--database=share',
@@ -175,27 +178,7 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
   },
   {
     title: '--database=own with a table both sides query: the table and every query, by file and line',
-    files: {
-      [`${SERVICES}/hello/db.ts`]: `import { SQLDatabase } from '@topo/runtime';
-
-/** Who was greeted. */
-export const greetings = new SQLDatabase('greetings', { migrations: './migrations' });
-`,
-      [`${SERVICES}/hello/migrations/1_create.up.sql`]: 'CREATE TABLE greeted (name TEXT NOT NULL);\n',
-      [`${SERVICES}/hello/hello.ts`]: `import { api } from '@topo/runtime';
-import { greetings } from './db';
-
-export const h1 = api({ expose: true, method: 'GET', path: '/hello/:name' }, async ({ name }: { name: string }) => {
-  await greetings.exec\`INSERT INTO greeted (name) VALUES (\${name})\`;
-  return { message: \`Hello, \${name}!\` };
-});
-
-export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async ({ name }: { name: string }) => {
-  const seen = await greetings.queryRow<{ n: number }>\`SELECT COUNT(*)::int AS n FROM greeted WHERE name = \${name}\`;
-  return { message: \`Yo, \${name}! (\${seen?.n ?? 0})\` };
-});
-`,
-    },
+    files: GREETED_TWICE,
     database: 'own',
     message: [
       'Cannot split safely; nothing was changed.',
