@@ -49,8 +49,8 @@ async function main() {
   const nxDist = (file) => require(path.join(WORKSPACE_ROOT, 'packages/nx/dist', file));
   const { buildApp } = nxDist('deploy/build-app');
   const { renderEntry } = nxDist('bundling/entry');
-  const { planProcesses } = nxDist('bundling/plan-processes');
-  const { loadApp } = nxDist('executors/serve/lib/load-app');
+  const { planProcesses } = nxDist('app/plan-processes');
+  const { loadApp } = nxDist('app/load-app');
   const esbuild = require(require.resolve('esbuild', { paths: [path.join(WORKSPACE_ROOT, 'packages/nx')] }));
 
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: WORKSPACE_ROOT, encoding: 'utf8' }).trim();

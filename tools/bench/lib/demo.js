@@ -38,7 +38,7 @@ function loadDemo(workspaceRoot, topology) {
 }
 
 function readDemo(workspaceRoot, topology) {
-  const { loadApp } = nx(workspaceRoot, 'executors/serve/lib/load-app');
+  const { loadApp } = nx(workspaceRoot, 'app/load-app');
   return loadApp({
     workspaceRoot,
     appName: APP,
@@ -63,7 +63,7 @@ async function bundle(workspaceRoot, outDir, plans) {
 
 /** The bundle `nx serve demo --topology=mono` runs: one edge process hosting every service. */
 async function buildMonoBundle(workspaceRoot, cacheDir) {
-  const { planProcesses } = nx(workspaceRoot, 'bundling/plan-processes');
+  const { planProcesses } = nx(workspaceRoot, 'app/plan-processes');
   const app = loadDemo(workspaceRoot, 'mono');
   const plans = planProcesses(workspaceRoot, app.groups, app.services, app.schemas);
   if (plans.length !== 1 || plans[0].kind !== 'process' || !plans[0].edge) {
@@ -80,7 +80,7 @@ async function buildMonoBundle(workspaceRoot, cacheDir) {
  * group, plus a gateway routing every public endpoint), made from the same plan pieces.
  */
 async function buildMicroBundles(workspaceRoot, cacheDir) {
-  const { planProcesses } = nx(workspaceRoot, 'bundling/plan-processes');
+  const { planProcesses } = nx(workspaceRoot, 'app/plan-processes');
   const app = loadDemo(workspaceRoot, 'micro');
   const hello = app.services.find((service) => service.name === 'hello');
   if (!hello) throw new Error(`the demo has no service "hello"; found ${app.services.map((s) => s.name).join(', ') || 'none'}`);
