@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  AS_A_NEW_USER,
   freshTestWorkspace,
   dependenciesOf,
   describeFailure,
@@ -186,7 +187,8 @@ describe('Topo, as a new user meets it', () => {
 
   it('nx serve --topology=mono serves every public path from one process', async () => {
     needs('services');
-    const server = await serve('mono');
+    // The first serve runs as a new user has Nx: its Ctrl-C must stop the plugin workers too.
+    const server = await serve('mono', undefined, AS_A_NEW_USER);
     const base = `http://127.0.0.1:${app.port}`;
 
     const hello = await expectPublicPaths(base);
@@ -317,12 +319,16 @@ export const e2eNotes = e2eApi(
     }
   }
 
-  /** Starts `nx serve` and waits until `path` answers 200: by default hello's, which needs yo too. */
-  async function serve(topology: string, path = '/e2e/hello/ready'): Promise<ServeHandle> {
+  /**
+   * Starts `nx serve` and waits until `path` answers 200: by default hello's, which needs yo
+   * too. `env` changes its environment: AS_A_NEW_USER runs it with Nx's plugin workers.
+   */
+  async function serve(topology: string, path = '/e2e/hello/ready', env?: Record<string, string | undefined>): Promise<ServeHandle> {
     const server = await timed(`nx serve --topology=${topology} (until it answers)`, () =>
       startServe(root, app.name, [`--topology=${topology}`], {
         readyUrl: `http://127.0.0.1:${app.port}${path}`,
         ready: (response) => response.status === 200,
+        env,
       }),
     );
     servers.add(server);

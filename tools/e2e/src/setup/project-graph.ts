@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runNxOrThrow } from './run-command';
+import { type RunOptions, runNxOrThrow } from './run-command';
 
 export interface GraphProject {
   name: string;
@@ -23,9 +23,9 @@ export interface ProjectGraph {
  * The workspace's project graph as `nx graph --file` writes it. The file goes beside the
  * workspace, not into it, so that the workspace holds only what the user and Topo wrote.
  */
-export async function readProjectGraph(root: string): Promise<ProjectGraph> {
+export async function readProjectGraph(root: string, options: Omit<RunOptions, 'cwd'> = {}): Promise<ProjectGraph> {
   const file = path.join(path.dirname(root), `graph-${Date.now()}.json`);
-  await runNxOrThrow(root, ['graph', `--file=${file}`]);
+  await runNxOrThrow(root, ['graph', `--file=${file}`], options);
   try {
     return (JSON.parse(fs.readFileSync(file, 'utf8')) as { graph: ProjectGraph }).graph;
   } finally {

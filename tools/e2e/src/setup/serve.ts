@@ -18,6 +18,8 @@ export interface StartServeOptions {
   ready?: (response: HttpResponse) => boolean;
   /** How long to wait for the URL. Default 3 minutes (serve bundles before it listens). */
   timeoutMs?: number;
+  /** Changes to the environment {@link childEnv} gives, e.g. `AS_A_NEW_USER`. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface ServeHandle {
@@ -63,7 +65,7 @@ export async function startProcessGroup(file: string, args: readonly string[], o
   const { label } = options;
   const child = spawn(file, args, {
     cwd: options.cwd,
-    env: childEnv(),
+    env: childEnv(options.env),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { registryEnv } from './child-env';
+import { AS_A_NEW_USER, childEnv, registryEnv } from './child-env';
 import { whenPrepared } from './e2e-context';
 import { timed } from './log';
 import { findWorkspaceFiles, readProjectGraph } from './project-graph';
@@ -78,9 +78,11 @@ export type TestWorkspace = WorkspaceLayout;
  */
 export async function startTopo(root: string, registryUrl: string, published: PublishedPackages): Promise<TemplateWorkspace> {
   await npmInstall(root, ['-D', `@topo/nx@${published.packages['@topo/nx']}`], registryUrl);
-  await timed('nx g @topo/nx:init', () => runNxOrThrow(root, ['g', '@topo/nx:init', '--no-interactive']));
-  await timed('nx g @topo/nx:service hello', () => runNxOrThrow(root, ['g', '@topo/nx:service', 'hello', '--no-interactive']));
-  const graph = await timed('nx graph', () => readProjectGraph(root));
+  // As a new user has Nx, plugin workers and all (see AS_A_NEW_USER).
+  const env = childEnv(AS_A_NEW_USER);
+  await timed('nx g @topo/nx:init', () => runNxOrThrow(root, ['g', '@topo/nx:init', '--no-interactive'], { env }));
+  await timed('nx g @topo/nx:service hello', () => runNxOrThrow(root, ['g', '@topo/nx:service', 'hello', '--no-interactive'], { env }));
+  const graph = await timed('nx graph', () => readProjectGraph(root, { env }));
   return {
     root,
     topoJsonFiles: findWorkspaceFiles(root, 'topo.json').map((file) => path.relative(root, file)),
