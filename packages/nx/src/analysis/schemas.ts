@@ -93,16 +93,25 @@ function workspaceFiles(host: SourceHost): WorkspaceFiles {
     const relative = own(path);
     return relative === undefined ? ts.sys.readFile(path) : host.read(relative);
   };
+  // Module resolution asks about the same installed files and folders again and again (each
+  // import probes every node_modules above it): what the disk answered holds for this program.
+  const installedFiles = new Map<string, boolean>();
+  const installedFolders = new Map<string, boolean>();
+  const remembered = (answers: Map<string, boolean>, path: string, ask: (path: string) => boolean) => {
+    let answer = answers.get(path);
+    if (answer === undefined) answers.set(path, (answer = ask(path)));
+    return answer;
+  };
   const fileExists = (path: string) => {
     const relative = own(path);
-    return relative === undefined ? ts.sys.fileExists(path) : host.isFile(relative);
+    return relative === undefined ? remembered(installedFiles, path, ts.sys.fileExists) : host.isFile(relative);
   };
   const compilerHost = ts.createCompilerHost({});
   compilerHost.getCurrentDirectory = () => root;
   compilerHost.readFile = readFile;
   compilerHost.fileExists = fileExists;
   // Module resolution only probes folders to skip them; the workspace's may exist only in a Tree.
-  compilerHost.directoryExists = (path) => own(path) !== undefined || ts.sys.directoryExists(path);
+  compilerHost.directoryExists = (path) => own(path) !== undefined || remembered(installedFolders, path, ts.sys.directoryExists);
   compilerHost.getSourceFile = (fileName, languageVersion) => {
     // TypeScript's libraries and installed packages are parsed once per process: they are
     // most of what a program reads, and they do not change while it runs.
