@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * Header naming the calling service (or process); informative, not signed.
+ * Header naming the calling service (or process); signed as part of the credential.
  *
  * @example
  * ```ts
@@ -10,11 +10,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export const CALLER_HEADER = 'x-topo-caller';
 /**
- * Header carrying `<unix-ms>.<hex HMAC-SHA256(key, "<unix-ms>\n<METHOD> <path>")>`.
+ * Header carrying the internal-call credential, `<unix-ms>.<nonce>.<signature>`: see
+ * {@link Credentials}.
  *
  * @example
  * ```ts
- * const headers = { [AUTH_HEADER]: new Credentials(secret).sign('POST', '/__topo/call/yo/h2') };
+ * const headers = { [AUTH_HEADER]: new Credentials(secret).sign({ method: 'POST', target: '/__topo/call/yo/h2', caller: 'hello', body: '{}' }) };
  * ```
  */
 export const AUTH_HEADER = 'x-topo-auth';
@@ -31,28 +32,66 @@ export function stripInternalHeaders(headers: Record<string, unknown>): void {
   }
 }
 
-/** How far a credential's timestamp may be from now, either way: clocks drift, replays age. */
-export const CREDENTIAL_MAX_AGE_MS = 5 * 60 * 1000;
+/**
+ * How far a credential's timestamp may be from now, either way: enough for the clocks of one
+ * app's hosts to drift apart, short enough that the credentials a process must remember (to
+ * refuse them a second time) stay few.
+ */
+export const CREDENTIAL_MAX_AGE_MS = 30 * 1000;
 
 /** The shortest app secret accepted, in bytes: 256 bits, the size of the key it makes. */
 export const MIN_SECRET_BYTES = 32;
 
-const KEY_LABEL = 'topo internal-call v1';
-const SIGNATURE_HEX_LENGTH = 64;
+const KEY_LABEL = 'topo internal-call v2';
+const NONCE_HEX_LENGTH = 24;
+const CREDENTIAL_SHAPE = /^(\d{1,15})\.([0-9a-f]{24})\.([0-9a-f]{64})$/;
+
+/** The request a credential is for, whole: any other request, or the same one again, is refused. */
+export interface SignedRequest {
+  /** Upper case, as sent. */
+  method: string;
+  /** The request target as sent: the path with its query string. */
+  target: string;
+  /** The calling service or process, as `x-topo-caller` says. */
+  caller: string;
+  /** The body as sent; none is the empty body. */
+  body?: string | Uint8Array;
+}
+
+/** The SHA-256 of the empty body, the digest of most requests without one. */
+const EMPTY_BODY_DIGEST = createHash('sha256').update('').digest('base64url');
+
+function bodyDigest(body: string | Uint8Array | undefined): string {
+  return body === undefined || body.length === 0 ? EMPTY_BODY_DIGEST : createHash('sha256').update(body).digest('base64url');
+}
 
 /**
  * Signs and checks internal-call credentials for one app secret. The key is derived from the
  * secret once, so the secret itself never signs anything and can be rotated by version.
  *
+ * A credential is `<unix-ms>.<nonce>.<signature>`: 96 random bits of nonce, and the hex
+ * HMAC-SHA256, under the key, of the time, the nonce, the method, the target (path and
+ * query), the caller and the SHA-256 of the body, one per line. It is good for one request,
+ * once, within {@link CREDENTIAL_MAX_AGE_MS} of its time: `verify` remembers the nonce of
+ * every credential it accepted for twice that long, and refuses one it has seen. A captured
+ * credential is therefore useless, for another request and for the same one again. The
+ * signature is compared in constant time.
+ *
  * @example
  * ```ts
  * const credentials = new Credentials(process.env.TOPO_SECRET!);
- * const auth = credentials.sign('POST', '/__topo/call/yo/h2');
- * credentials.verify(auth, 'POST', '/__topo/call/yo/h2'); // true
+ * const request = { method: 'POST', target: '/__topo/call/yo/h2', caller: 'hello', body: '{"name":"Ada"}' };
+ * const auth = credentials.sign(request);
+ * credentials.verify(auth, request); // true
+ * credentials.verify(auth, request); // false: seen before
  * ```
  */
 export class Credentials {
   private readonly key: Buffer;
+  /** Nonces accepted since `since`, and in the period before it: replays are refused. */
+  private seen = new Set<string>();
+  private seenBefore = new Set<string>();
+  private since = 0;
 
   constructor(secret: string) {
     if (typeof secret !== 'string' || secret === '') {
@@ -68,39 +107,70 @@ export class Credentials {
     this.key = createHmac('sha256', secret).update(KEY_LABEL).digest();
   }
 
-  /** The `x-topo-auth` value for a request, as of `now`. */
-  sign(method: string, path: string, now = Date.now()): string {
-    return `${now}.${this.signature(now, method, path)}`;
+  /** The `x-topo-auth` value for `request`, as of `now`. */
+  sign(request: SignedRequest, now = Date.now()): string {
+    const nonce = randomBytes(NONCE_HEX_LENGTH / 2).toString('hex');
+    return `${now}.${nonce}.${this.signature(now, nonce, request)}`;
   }
 
-  /** Whether an `x-topo-auth` value is genuine for this request and recent enough. */
-  verify(auth: string | string[] | undefined, method: string, path: string, now = Date.now()): boolean {
+  /**
+   * Whether `auth` could be a credential accepted now: well formed and within its time. What
+   * can be told before the body is read; {@link verify} tells the rest.
+   */
+  isCurrent(auth: string | string[] | undefined, now = Date.now()): boolean {
     if (typeof auth !== 'string') return false;
-    const dot = auth.indexOf('.');
-    if (dot <= 0 || auth.length - dot - 1 !== SIGNATURE_HEX_LENGTH) return false;
-    const stamp = auth.slice(0, dot);
-    if (!/^\d{1,15}$/.test(stamp)) return false;
+    const shape = CREDENTIAL_SHAPE.exec(auth);
+    return shape !== null && Math.abs(now - Number(shape[1])) <= CREDENTIAL_MAX_AGE_MS;
+  }
+
+  /**
+   * Whether `auth` is a genuine credential for exactly this request, within its time and not
+   * seen before. An accepted credential is remembered: the same value is refused from then on.
+   */
+  verify(auth: string | string[] | undefined, request: SignedRequest, now = Date.now()): boolean {
+    if (typeof auth !== 'string') return false;
+    const shape = CREDENTIAL_SHAPE.exec(auth);
+    if (shape === null) return false;
+    const [, stamp, nonce, signature] = shape;
     const issuedAt = Number(stamp);
     if (Math.abs(now - issuedAt) > CREDENTIAL_MAX_AGE_MS) return false;
-    const given = Buffer.from(auth.slice(dot + 1), 'hex');
-    if (given.length !== SIGNATURE_HEX_LENGTH / 2) return false;
-    const expected = Buffer.from(this.signature(issuedAt, method, path), 'hex');
-    return timingSafeEqual(given, expected);
+    const given = Buffer.from(signature, 'hex');
+    const expected = Buffer.from(this.signature(issuedAt, nonce, request), 'hex');
+    if (!timingSafeEqual(given, expected)) return false;
+    return this.firstUse(nonce, now);
   }
 
-  private signature(issuedAt: number, method: string, path: string): string {
-    return createHmac('sha256', this.key).update(`${issuedAt}\n${method} ${path}`).digest('hex');
+  /**
+   * Records a nonce; false when it was recorded before. Two periods of twice the maximum age
+   * are kept: a credential accepted at any time of its window is still known at the end of it.
+   */
+  private firstUse(nonce: string, now: number): boolean {
+    const period = 2 * CREDENTIAL_MAX_AGE_MS;
+    if (now - this.since >= period) {
+      this.seenBefore = now - this.since >= 2 * period ? new Set() : this.seen;
+      this.seen = new Set();
+      this.since = now;
+    }
+    if (this.seen.has(nonce) || this.seenBefore.has(nonce)) return false;
+    this.seen.add(nonce);
+    return true;
+  }
+
+  private signature(issuedAt: number, nonce: string, request: SignedRequest): string {
+    return createHmac('sha256', this.key)
+      .update(`${issuedAt}\n${nonce}\n${request.method}\n${request.target}\n${request.caller}\n${bodyDigest(request.body)}`)
+      .digest('hex');
   }
 }
 
 /**
- * The headers of an internal call: the caller's name and a fresh credential.
+ * The headers of an internal call: the caller's name and a credential for this request only.
  *
  * @example
  * ```ts
- * const headers = internalCallHeaders(new Credentials(secret), 'hello', 'POST', '/__topo/call/yo/h2');
+ * const headers = internalCallHeaders(new Credentials(secret), { method: 'POST', target: '/__topo/call/yo/h2', caller: 'hello', body });
  * ```
  */
-export function internalCallHeaders(credentials: Credentials, caller: string, method: string, path: string): Record<string, string> {
-  return { [CALLER_HEADER]: caller, [AUTH_HEADER]: credentials.sign(method, path) };
+export function internalCallHeaders(credentials: Credentials, request: SignedRequest): Record<string, string> {
+  return { [CALLER_HEADER]: request.caller, [AUTH_HEADER]: credentials.sign(request) };
 }

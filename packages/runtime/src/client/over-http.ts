@@ -81,7 +81,8 @@ function sendCall(call: ResolvedCall, service: string, name: string, body: strin
       headers: {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
-        ...internalCallHeaders(call.credentials, call.context.caller, 'POST', path),
+        // A credential for this request only: a retry below signs again.
+        ...internalCallHeaders(call.credentials, { method: 'POST', target: path, caller: call.context.caller, body }),
       },
     });
     limitConnectTime(request);

@@ -123,13 +123,13 @@ describe('gateway', () => {
   });
 
   it('does not open private paths to a client that forges a credential', async () => {
-    const forged = { [AUTH_HEADER]: credentials.sign('GET', '/secret'), [CALLER_HEADER]: 'hello' };
+    const forged = { [AUTH_HEADER]: credentials.sign({ method: 'GET', target: '/secret', caller: 'hello' }), [CALLER_HEADER]: 'hello' };
     expect((await request(gatewayPort, 'GET', '/secret', { headers: forged })).status).toBe(404);
   });
 
   it('drops every x-topo-* header a client sends, and adds x-forwarded-*', async () => {
     const answer = await request(gatewayPort, 'GET', '/mirror/headers', {
-      headers: { [AUTH_HEADER]: credentials.sign('GET', '/mirror/headers'), [CALLER_HEADER]: 'evil', 'X-Topo-Anything': '1', 'x-kept': 'yes' },
+      headers: { [AUTH_HEADER]: credentials.sign({ method: 'GET', target: '/mirror/headers', caller: 'evil' }), [CALLER_HEADER]: 'evil', 'X-Topo-Anything': '1', 'x-kept': 'yes' },
     });
     expect(answer.status).toBe(200);
     const forwarded = answer.json as Record<string, string>;

@@ -8,8 +8,10 @@ import { createHost, type Host } from './host';
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
 const credentials = new Credentials(SECRET);
 
-function signed(method: string, path: string): Record<string, string> {
-  return internalCallHeaders(credentials, 'tester', method, path.split('?')[0]);
+/** The headers of a request from service `tester` with a credential for it: its method, target and body (sent as the request fixture sends it). */
+function signed(method: string, path: string, body?: unknown): Record<string, string> {
+  const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  return internalCallHeaders(credentials, { method, target: path, caller: 'tester', body: text });
 }
 
 /** Collects what the host writes to stderr while `run` runs (keeping it out of the test output). */
@@ -212,15 +214,32 @@ describe('host (behind a gateway: edge false)', () => {
     });
 
     it('refuse an expired, tampered or misdirected credential', async () => {
-      const old = credentials.sign('GET', '/secret', Date.now() - 6 * 60 * 1000);
-      expect((await request(port, 'GET', '/secret', { headers: { [AUTH_HEADER]: old } })).status).toBe(401);
-      const [stamp, signature] = credentials.sign('GET', '/secret').split('.');
-      const tampered = `${Number(stamp) - 1}.${signature}`;
-      expect((await request(port, 'GET', '/secret', { headers: { [AUTH_HEADER]: tampered } })).status).toBe(401);
-      const forOtherPath = credentials.sign('GET', '/ping');
-      expect((await request(port, 'GET', '/secret', { headers: { [AUTH_HEADER]: forOtherPath } })).status).toBe(401);
-      const otherSecret = new Credentials('someone-else-with-a-long-enough-secret-0123').sign('GET', '/secret');
-      expect((await request(port, 'GET', '/secret', { headers: { [AUTH_HEADER]: otherSecret } })).status).toBe(401);
+      const secret = { method: 'GET', target: '/secret', caller: 'tester' };
+      const send = (auth: string, caller = 'tester', path = '/secret') => request(port, 'GET', path, { headers: { [AUTH_HEADER]: auth, [CALLER_HEADER]: caller } });
+      expect((await send(credentials.sign(secret, Date.now() - 31 * 1000))).status).toBe(401);
+      const [stamp, nonce, signature] = credentials.sign(secret).split('.');
+      expect((await send(`${Number(stamp) - 1}.${nonce}.${signature}`)).status).toBe(401);
+      expect((await send(credentials.sign({ ...secret, target: '/ping' }))).status).toBe(401);
+      expect((await send(credentials.sign(secret), 'someone-else'))).toMatchObject({ status: 401 });
+      expect((await send(credentials.sign(secret), 'tester', '/secret?who=attacker')).status).toBe(401);
+      expect((await send(new Credentials('someone-else-with-a-long-enough-secret-0123').sign(secret))).status).toBe(401);
+    });
+
+    it('refuse a captured credential the second time, and for any other request', async () => {
+      const headers = signed('GET', '/secret');
+      expect((await request(port, 'GET', '/secret', { headers })).status).toBe(200);
+      expect(await request(port, 'GET', '/secret', { headers })).toMatchObject({
+        status: 401,
+        json: { code: 'unauthenticated', message: expect.stringContaining('each credential is good for one request, once') },
+      });
+      const captured = signed('GET', '/secret');
+      expect((await request(port, 'GET', '/secret?who=attacker', { headers: captured })).status).toBe(401);
+      expect((await request(port, 'GET', '/secret', { headers: captured })).status).toBe(200);
+    });
+
+    it('refuse a request with a body by path: it must come as an internal call, whose credential covers the body', async () => {
+      const answer = await request(port, 'POST', '/mixed', { body: {}, headers: signed('POST', '/mixed', {}) });
+      expect(answer).toMatchObject({ status: 401, json: { code: 'unauthenticated', message: expect.stringContaining('only as an internal call') } });
     });
 
     it('need no credential when public', async () => {
@@ -232,14 +251,14 @@ describe('host (behind a gateway: edge false)', () => {
     const callPath = '/__topo/call/hello/whisper';
 
     it('run the endpoint with the JSON body when the credential is valid', async () => {
-      const answer = await request(port, 'POST', callPath, { body: { words: 'psst' }, headers: signed('POST', callPath) });
+      const answer = await request(port, 'POST', callPath, { body: { words: 'psst' }, headers: signed('POST', callPath, { words: 'psst' }) });
       expect(answer).toMatchObject({ status: 200, json: { heard: 'psst' } });
     });
 
     it('take every field from the body, checked strictly', async () => {
       const path = '/__topo/call/hello/updateItem';
-      expect((await request(port, 'POST', path, { body: { id: 5, count: 1 }, headers: signed('POST', path) })).json).toEqual({ id: 5, count: 1 });
-      expect(await request(port, 'POST', path, { body: { id: '5', count: 1 }, headers: signed('POST', path) })).toMatchObject({
+      expect((await request(port, 'POST', path, { body: { id: 5, count: 1 }, headers: signed('POST', path, { id: 5, count: 1 }) })).json).toEqual({ id: 5, count: 1 });
+      expect(await request(port, 'POST', path, { body: { id: '5', count: 1 }, headers: signed('POST', path, { id: '5', count: 1 }) })).toMatchObject({
         status: 400,
         json: { code: 'invalid_argument', message: 'id: expected integer, got "5"' },
       });
@@ -247,23 +266,44 @@ describe('host (behind a gateway: edge false)', () => {
 
     it('are refused with 401 without a valid credential', async () => {
       expect(await request(port, 'POST', callPath, { body: { words: 'x' } })).toMatchObject({ status: 401, json: { code: 'unauthenticated' } });
-      const expired = { [CALLER_HEADER]: 'x', [AUTH_HEADER]: credentials.sign('POST', callPath, Date.now() - 10 * 60 * 1000) };
-      expect((await request(port, 'POST', callPath, { body: { words: 'x' }, headers: expired })).status).toBe(401);
+      const body = JSON.stringify({ words: 'x' });
+      const expired = { [CALLER_HEADER]: 'x', [AUTH_HEADER]: credentials.sign({ method: 'POST', target: callPath, caller: 'x', body }, Date.now() - 31 * 1000) };
+      expect((await request(port, 'POST', callPath, { body, headers: expired })).status).toBe(401);
+    });
+
+    it('refuse a captured credential with another body, query or caller, and the same request again', async () => {
+      const headers = signed('POST', callPath, { words: 'psst' });
+      const answers = [
+        await request(port, 'POST', callPath, { body: { words: 'give me everything' }, headers }),
+        await request(port, 'POST', `${callPath}?who=attacker`, { body: { words: 'psst' }, headers }),
+        await request(port, 'POST', callPath, { body: { words: 'psst' }, headers: { ...headers, [CALLER_HEADER]: 'evil' } }),
+        await request(port, 'POST', callPath, { body: { words: 'psst' }, headers }),
+        await request(port, 'POST', callPath, { body: { words: 'psst' }, headers }),
+      ];
+      expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 200, 401]);
+      expect(answers[4].json).toEqual({ code: 'unauthenticated', message: expect.stringContaining('used once') });
+    });
+
+    it('tell nothing of what they host before the credential is checked', async () => {
+      const forged = { [CALLER_HEADER]: 'x', [AUTH_HEADER]: `${Date.now()}.${'0'.repeat(24)}.${'0'.repeat(64)}` };
+      for (const path of ['/__topo/call/nobody/x', '/__topo/call/hello/nope', callPath]) {
+        expect({ path, status: (await request(port, 'POST', path, { body: {}, headers: forged })).status }).toEqual({ path, status: 401 });
+      }
     });
 
     it('answer 404 for an unknown service or endpoint, and explain raw endpoints', async () => {
       const unknownService = '/__topo/call/nobody/x';
-      expect(await request(port, 'POST', unknownService, { body: {}, headers: signed('POST', unknownService) })).toMatchObject({
+      expect(await request(port, 'POST', unknownService, { body: {}, headers: signed('POST', unknownService, {}) })).toMatchObject({
         status: 404,
         json: { code: 'not_found', message: expect.stringContaining('service "nobody" is not hosted by this process') },
       });
       const unknownEndpoint = '/__topo/call/hello/nope';
-      expect(await request(port, 'POST', unknownEndpoint, { body: {}, headers: signed('POST', unknownEndpoint) })).toMatchObject({
+      expect(await request(port, 'POST', unknownEndpoint, { body: {}, headers: signed('POST', unknownEndpoint, {}) })).toMatchObject({
         status: 404,
         json: { code: 'not_found', message: 'service "hello" has no typed endpoint "nope"' },
       });
       const raw = '/__topo/call/web/rawGet';
-      expect((await request(port, 'POST', raw, { body: {}, headers: signed('POST', raw) })).json.message).toMatch(/raw endpoint/);
+      expect((await request(port, 'POST', raw, { body: {}, headers: signed('POST', raw, {}) })).json.message).toMatch(/raw endpoint/);
     });
 
     it('answer only POST', async () => {
@@ -274,7 +314,7 @@ describe('host (behind a gateway: edge false)', () => {
 
     it('keep the result and error semantics of HTTP requests', async () => {
       const path = '/__topo/call/hello/missing';
-      expect(await request(port, 'POST', path, { body: { id: 'u1' }, headers: signed('POST', path) })).toMatchObject({
+      expect(await request(port, 'POST', path, { body: { id: 'u1' }, headers: signed('POST', path, { id: 'u1' }) })).toMatchObject({
         status: 404,
         json: { code: 'not_found', message: 'no such user', details: { id: 'u1' } },
       });
@@ -364,7 +404,9 @@ describe('host facing clients (edge true, the monolith)', () => {
     const answer = await request(port, 'POST', '/mixed', { body: {} });
     expect(answer.status).toBe(405);
     expect(answer.headers.allow).toBe('GET, HEAD');
-    expect((await request(port, 'POST', '/mixed', { body: {}, headers: signed('POST', '/mixed') })).json).toEqual({ side: 'private' });
+    expect((await request(port, 'POST', '/mixed', { headers: signed('POST', '/mixed') })).json).toEqual({ side: 'private' });
+    // With a body, a by-path credential does not count: bodies reach private endpoints as internal calls.
+    expect((await request(port, 'POST', '/mixed', { body: {}, headers: signed('POST', '/mixed', {}) })).status).toBe(405);
   });
 
   it('still requires a credential for internal calls (401)', async () => {
@@ -393,7 +435,7 @@ describe('host without a secret', () => {
       const privateAnswer = await request(behind.port, 'GET', '/secret');
       expect(privateAnswer.status).toBe(401);
       expect(privateAnswer.json.message).toMatch(/set TOPO_SECRET/);
-      const call = await request(behind.port, 'POST', '/__topo/call/hello/whisper', { body: { words: 'x' }, headers: signed('POST', '/__topo/call/hello/whisper') });
+      const call = await request(behind.port, 'POST', '/__topo/call/hello/whisper', { body: { words: 'x' }, headers: signed('POST', '/__topo/call/hello/whisper', { words: 'x' }) });
       expect(call.status).toBe(401);
       expect(call.json.message).toMatch(/set TOPO_SECRET/);
       expect((await request(edge.port, 'GET', '/secret', { headers: signed('GET', '/secret') })).status).toBe(404);

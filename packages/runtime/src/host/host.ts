@@ -1,18 +1,18 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { INTERNAL_CALL_PREFIX, noSuchEndpoint } from '../internal-call';
-import { AUTH_HEADER, Credentials, stripInternalHeaders } from '../credential';
+import { AUTH_HEADER, CALLER_HEADER, Credentials, stripInternalHeaders } from '../credential';
 import type { Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
 import { catalogOf, isCatalogPath, type CatalogPassThrough } from '../http/catalog';
-import { pathOf } from '../http/incoming';
+import { hasBody, pathOf, readBody } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { answerClientError, sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
 import { registerServices } from '../registry';
-import { RESERVED_PREFIX } from '../contract';
+import { DEFAULT_BODY_LIMIT, RESERVED_PREFIX } from '../contract';
 import { createExpressDispatch, type ExpressDispatch } from './express-apps';
 import { planHost, type HostPlan, type HostedService, type TypedRoute } from './plan';
-import { serveInternalCall, serveTyped } from './serve-typed';
+import { sendRequestError, serveInternalCall, serveTyped } from './serve-typed';
 
 /**
  * Configuration of a host: what the generated entry module passes, plus what tests set.
@@ -167,14 +167,21 @@ interface RequestContext {
 function createRequestHandler(context: RequestContext): (req: IncomingMessage, res: ServerResponse) => void {
   const { plan, credentials, edge, state } = context;
 
-  function hasValidCredential(req: IncomingMessage, method: string, path: string): boolean {
-    return credentials !== undefined && credentials.verify(req.headers[AUTH_HEADER], method, path);
+  /**
+   * Whether a request for a route by its path carries a genuine credential for itself, which
+   * is then spent: call it once per request. Such a request is credentialed only without a
+   * body (the credential covers the empty body); a body reaches a private endpoint as an
+   * internal call, whose credential covers it.
+   */
+  function hasValidCredential(req: IncomingMessage, method: string): boolean {
+    if (credentials === undefined || hasBody(req)) return false;
+    return credentials.verify(req.headers[AUTH_HEADER], { method, target: req.url ?? '/', caller: callerOf(req) });
   }
 
   function serveRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string): void {
     // An edge process shows clients only public routes, exactly as the gateway does; a caller
     // holding a credential sees them all.
-    const trusted = edge && req.headers[AUTH_HEADER] !== undefined && hasValidCredential(req, method, path);
+    const trusted = edge && req.headers[AUTH_HEADER] !== undefined && hasValidCredential(req, method);
     // Only services mint `x-topo-*` headers: from a client they are forgeries, dropped here as
     // the gateway drops them, so that no code reads a caller the client chose.
     if (edge && !trusted) stripInternalHeaders(req.headers);
@@ -183,7 +190,7 @@ function createRequestHandler(context: RequestContext): (req: IncomingMessage, r
     if (match === undefined) return sendNotFound(res, method, path);
     const route = match.table.select(method);
     if (route === undefined) return sendMethodNotAllowed(res, method, path, match.table.allow);
-    if (!route.expose && !edge && !hasValidCredential(req, method, path)) return refusePrivate(res, credentials);
+    if (!route.expose && !edge && !hasValidCredential(req, method)) return refusePrivate(res, credentials, req);
     if (route.viaExpress) return context.dispatchExpress!(req, res, route, method, match.params);
     serveTyped(route as TypedRoute, req, res, method, match.params);
   }
@@ -195,22 +202,34 @@ function createRequestHandler(context: RequestContext): (req: IncomingMessage, r
     sendNotFound(res, method, path);
   }
 
+  /**
+   * An internal call. Its credential covers the body: a credential that cannot be current is
+   * refused at once, the body is read (within the endpoint's limit), then the credential is
+   * checked against the whole request before anything else is told.
+   */
   function serveCall(req: IncomingMessage, res: ServerResponse, method: string, path: string): void {
-    if (!hasValidCredential(req, method, path)) return refuseInternalCall(res, credentials);
-    if (method !== 'POST') return sendMethodNotAllowed(res, method, path, 'POST');
+    const auth = req.headers[AUTH_HEADER];
+    if (credentials === undefined || !credentials.isCurrent(auth)) return refuseInternalCall(res, credentials);
     const [service, name, extra] = path.slice(INTERNAL_CALL_PREFIX.length).split('/');
-    const endpoints = plan.callable.get(service);
-    if (endpoints === undefined || name === undefined || extra !== undefined) {
-      return sendError(res, new APIError(ErrCode.NotFound, `service "${service}" is not hosted by this process; check TOPO_DISCOVERY of the caller`));
-    }
-    const route = endpoints.get(name);
-    if (route === undefined) {
-      if (plan.rawNames.get(service)?.has(name)) {
-        return sendError(res, new APIError(ErrCode.NotFound, `${service}.${name} is a raw endpoint: clients cannot call it; send it an HTTP request`));
-      }
-      return sendError(res, noSuchEndpoint(service, name));
-    }
-    serveInternalCall(route, req, res);
+    const endpoints = name === undefined || extra !== undefined ? undefined : plan.callable.get(service);
+    const route = endpoints?.get(name);
+    readRequestBody(req, route?.bodyLimit ?? DEFAULT_BODY_LIMIT).then(
+      (body) => {
+        if (!credentials.verify(auth, { method, target: req.url ?? path, caller: callerOf(req), body })) return refuseInternalCall(res, credentials);
+        if (method !== 'POST') return sendMethodNotAllowed(res, method, path, 'POST');
+        if (endpoints === undefined) {
+          return sendError(res, new APIError(ErrCode.NotFound, `service "${service}" is not hosted by this process; check TOPO_DISCOVERY of the caller`));
+        }
+        if (route === undefined) {
+          if (plan.rawNames.get(service)?.has(name)) {
+            return sendError(res, new APIError(ErrCode.NotFound, `${service}.${name} is a raw endpoint: clients cannot call it; send it an HTTP request`));
+          }
+          return sendError(res, noSuchEndpoint(service, name));
+        }
+        serveInternalCall(route, body, res);
+      },
+      (error: unknown) => sendRequestError(res, error),
+    );
   }
 
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -230,11 +249,27 @@ function createRequestHandler(context: RequestContext): (req: IncomingMessage, r
   };
 }
 
-function refusePrivate(res: ServerResponse, credentials: Credentials | undefined): void {
-  const message =
-    credentials === undefined
-      ? 'private endpoint: this process has no TOPO_SECRET to check internal-call credentials with; set TOPO_SECRET to the app secret'
-      : 'private endpoint: a valid internal-call credential is required';
+/** The calling service a request names (`x-topo-caller`), as its credential was signed for. */
+function callerOf(req: IncomingMessage): string {
+  const caller = req.headers[CALLER_HEADER];
+  return typeof caller === 'string' ? caller : '';
+}
+
+/** The whole body of a request, '' when it declares none. */
+function readRequestBody(req: IncomingMessage, limit: number): Promise<string> {
+  return hasBody(req) ? readBody(req, limit) : Promise.resolve('');
+}
+
+function refusePrivate(res: ServerResponse, credentials: Credentials | undefined, req: IncomingMessage): void {
+  let message = 'private endpoint: a valid internal-call credential is required';
+  if (credentials === undefined) {
+    message = 'private endpoint: this process has no TOPO_SECRET to check internal-call credentials with; set TOPO_SECRET to the app secret';
+  } else if (req.headers[AUTH_HEADER] !== undefined && hasBody(req)) {
+    message =
+      "private endpoint: a request with a body reaches it only as an internal call (POST /__topo/call/<service>/<endpoint>, as the service's client sends it), whose credential covers the body";
+  } else if (req.headers[AUTH_HEADER] !== undefined) {
+    message = 'private endpoint: a valid internal-call credential for this request is required (each credential is good for one request, once)';
+  }
   sendError(res, new APIError(ErrCode.Unauthenticated, message));
 }
 
@@ -242,7 +277,7 @@ function refuseInternalCall(res: ServerResponse, credentials: Credentials | unde
   const message =
     credentials === undefined
       ? 'internal call refused: this process has no TOPO_SECRET to check credentials with; set TOPO_SECRET to the same app secret in every process'
-      : 'internal call refused: a valid internal-call credential is required (x-topo-auth, signed with the app secret, under five minutes old)';
+      : 'internal call refused: a valid internal-call credential for this request is required (x-topo-auth, signed with the app secret for this method, target, caller and body, within 30 seconds, used once)';
   sendError(res, new APIError(ErrCode.Unauthenticated, message));
 }
 

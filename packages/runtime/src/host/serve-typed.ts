@@ -36,15 +36,9 @@ export function serveTyped(route: TypedRoute, req: IncomingMessage, res: ServerR
 }
 
 /** Serves an internal call: the whole request is the JSON body, checked strictly. */
-export function serveInternalCall(route: TypedRoute, req: IncomingMessage, res: ServerResponse): void {
-  if (!hasBody(req)) {
-    runHandler(route, route.strictCheck, {}, res);
-    return;
-  }
-  readBody(req, route.bodyLimit).then(
-    (text) => runWithText(route, route.strictCheck, text, NO_PARAMS, NO_PARAMS, res),
-    (error: unknown) => sendRequestError(res, error),
-  );
+export function serveInternalCall(route: TypedRoute, body: string, res: ServerResponse): void {
+  if (body === '') runHandler(route, route.strictCheck, {}, res);
+  else runWithText(route, route.strictCheck, body, NO_PARAMS, NO_PARAMS, res);
 }
 
 const NO_PARAMS: readonly string[] = [];
