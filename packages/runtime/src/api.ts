@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import {
   DEFAULT_BODY_LIMIT,
   DEFAULT_METHODS,
+  DEFAULT_TIMEOUT_MS,
   describeProblem,
   QUERY_METHODS,
   readEndpointOptions,
@@ -10,7 +11,7 @@ import {
   type RouteSegment,
 } from './contract';
 
-export { DEFAULT_BODY_LIMIT, DEFAULT_METHODS, QUERY_METHODS, type Method };
+export { DEFAULT_BODY_LIMIT, DEFAULT_METHODS, DEFAULT_TIMEOUT_MS, QUERY_METHODS, type Method };
 
 /**
  * Options of a typed endpoint.
@@ -29,6 +30,11 @@ export interface ApiOptions {
   path: string;
   /** Largest accepted request body in bytes; default 1 MiB. */
   bodyLimit?: number;
+  /**
+   * Milliseconds the handler has to answer, the calls it makes included; default 30 s. Past
+   * it, the request answers 504 `deadline_exceeded`, and so does a client's call.
+   */
+  timeout?: number;
 }
 
 /**
@@ -44,6 +50,8 @@ export interface RawApiOptions {
   /** Default {@link DEFAULT_METHODS}; `'*'` answers every method. */
   method?: Method | readonly Method[] | '*';
   path: string;
+  /** Milliseconds the handler has to start its answer; default 30 s. Past it, 504 `deadline_exceeded`. */
+  timeout?: number;
 }
 
 /**
@@ -74,6 +82,7 @@ export interface TypedEndpointInfo {
   readonly path: string;
   readonly segments: readonly RouteSegment[];
   readonly bodyLimit: number;
+  readonly timeout: number;
   readonly handler: (req: never) => unknown;
 }
 
@@ -84,6 +93,7 @@ export interface RawEndpointInfo {
   readonly methods: readonly Method[] | '*';
   readonly path: string;
   readonly segments: readonly RouteSegment[];
+  readonly timeout: number;
   readonly handler: RawHandler;
 }
 

@@ -17,6 +17,8 @@ export interface LocalEndpoint {
   readonly handler: (req: unknown) => unknown;
   /** The same check an internal HTTP call runs, or null when the endpoint has no schema. */
   readonly check: Check | null;
+  /** Milliseconds the handler has to answer, as over HTTP. */
+  readonly timeout: number;
 }
 
 /** What an outgoing HTTP call needs from the process it runs in. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ANY_METHOD, type Checked, readBodyLimit, readDatabaseName, readExpose, readMethods, readRoutePath } from '@topo/runtime/contract';
+import { ANY_METHOD, type Checked, readBodyLimit, readDatabaseName, readExpose, readMethods, readRoutePath, readTimeout } from '@topo/runtime/contract';
 import type * as TS from 'typescript';
 import type { AnalysisErrorCode } from './errors';
 import { typescript } from './typescript';
@@ -313,7 +313,7 @@ class FactsReader {
   }
 
   /**
-   * Reads `expose`, `method`, `path` and `bodyLimit` from the options literal and checks each
+   * Reads `expose`, `method`, `path`, `bodyLimit` and `timeout` from the options literal and checks each
    * with the runtime's own rules (`@topo/runtime/contract`), so that an endpoint the runtime
    * would refuse at start is reported here first, in the same words.
    */
@@ -342,7 +342,7 @@ class FactsReader {
     const written = new Map<string, TS.ObjectLiteralElementLike>();
     for (const property of options.properties) {
       const key = property.name && propertyName(property.name);
-      if (key === 'expose' || key === 'method' || key === 'path' || key === 'bodyLimit') written.set(key, property);
+      if (key === 'expose' || key === 'method' || key === 'path' || key === 'bodyLimit' || key === 'timeout') written.set(key, property);
     }
     /** The option's literal value (undefined when absent), or NON_LITERAL when it cannot be read. */
     const valueOf = (key: string): unknown => {
@@ -354,7 +354,7 @@ class FactsReader {
       const value = valueOf(key);
       const at = written.get(key) ?? options;
       if (value === NON_LITERAL) {
-        // bodyLimit only matters to the runtime, which checks it at start.
+        // bodyLimit and timeout only matter to the runtime, which checks them at start.
         if (example === undefined) return;
         this.problem(
           at,
@@ -375,6 +375,7 @@ class FactsReader {
     }, `string or array of strings, such as 'GET' or ['GET', 'HEAD']`);
     check('path', readRoutePath, () => (endpoint.path = valueOf('path') as string), `string, such as '/${name}'`);
     if (endpoint.kind === 'typed') check('bodyLimit', readBodyLimit, () => undefined, undefined);
+    check('timeout', readTimeout, () => undefined, undefined);
   }
 
   /** `export const hello = client<typeof endpoints>('hello')`, with `client` from the runtime. */

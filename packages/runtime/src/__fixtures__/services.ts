@@ -1,5 +1,6 @@
 import express from 'express';
 import { api } from '../api';
+import { currentDeadline } from '../deadline';
 import { APIError, ErrCode } from '../errors';
 import type { HostedService } from '../host/plan';
 import { Service } from '../service';
@@ -88,6 +89,12 @@ export function helloEndpoints() {
       await new Promise((resolve) => setTimeout(resolve, Number(req.ms ?? 300)));
       return { done: true };
     }),
+    /** Never answers: its timeout answers for it. */
+    hang: api({ expose: true, method: 'GET', path: '/hang', timeout: 200 }, (): Promise<never> => new Promise(() => undefined)),
+    /** Never answers within the default timeout, unless the caller's deadline comes first. */
+    hangLong: api({ expose: true, method: 'GET', path: '/hang-long', timeout: 20_000 }, (): Promise<never> => new Promise(() => undefined)),
+    /** How many milliseconds of its deadline the handler has left. */
+    timeLeft: api({ expose: true, method: 'GET', path: '/time-left' }, async () => ({ left: (currentDeadline() ?? NaN) - Date.now() })),
     secret: api({ method: 'GET', path: '/secret' }, async () => ({ secret: 'private data' })),
     whisper: api({ method: 'POST', path: '/whisper' }, async ({ words }: { words: string }) => ({ heard: words })),
     mixedPublic: api({ expose: true, method: 'GET', path: '/mixed' }, async () => ({ side: 'public' })),
@@ -163,6 +170,10 @@ export function expressService(): HostedService {
         endpoint: api.raw({ expose: true, method: 'GET', path: '/web/api-error' }, async () => {
           throw new APIError(ErrCode.PermissionDenied, 'not yours');
         }),
+      },
+      {
+        name: 'rawHang',
+        endpoint: api.raw({ expose: true, method: 'GET', path: '/web/hang', timeout: 200 }, () => undefined),
       },
       {
         name: 'rawPrivate',

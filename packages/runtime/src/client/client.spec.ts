@@ -1,6 +1,7 @@
 import { closedPort } from '../__fixtures__/http';
 import { helloEndpoints, helloService } from '../__fixtures__/services';
 import { client } from '.';
+import { runWithDeadline } from '../deadline';
 import { APIError, ErrCode } from '../errors';
 import { createHost, type Host } from '../host/host';
 
@@ -84,11 +85,38 @@ const scenarios: Array<[string, (hello: ReturnType<typeof client<HelloModule>>) 
     },
   ],
   [
+    "a call past the endpoint's timeout",
+    (hello) => hello.hang(),
+    { error: { code: 'deadline_exceeded', message: 'hello.hang did not finish within its deadline', details: undefined, isAPIError: true } },
+  ],
+  [
     'an unknown endpoint',
     (hello) => (hello as unknown as { nope(): Promise<unknown> }).nope(),
     { error: { code: 'not_found', message: 'service "hello" has no typed endpoint "nope"', details: undefined, isAPIError: true } },
   ],
 ];
+
+/**
+ * A call made while serving a request (here: inside `runWithDeadline`, as a handler runs)
+ * carries what is left of that request's deadline: the callee runs within it, and the call
+ * gives up with it, the same in-process and over HTTP.
+ */
+function itPropagatesTheDeadline(hello: ReturnType<typeof client<HelloModule>>): void {
+  it("gives the callee what is left of the caller's deadline, and gives up when it runs out", async () => {
+    const { left } = await runWithDeadline(Date.now() + 400, () => hello.timeLeft());
+    expect({ left, within: left > 0 && left <= 400 }).toEqual({ left, within: true });
+    // Outside any request, the callee has its own timeout (the default, 30 s).
+    expect((await hello.timeLeft()).left).toBeGreaterThan(25_000);
+
+    const started = Date.now();
+    const timedOut = await outcome(() => runWithDeadline(Date.now() + 300, () => hello.hangLong()));
+    expect(timedOut).toEqual({ error: { code: 'deadline_exceeded', message: 'hello.hangLong did not finish within its deadline', details: undefined, isAPIError: true } });
+    // At the caller's deadline, not at the callee's own 20 s.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // A deadline already past: refused at once.
+    expect((await outcome(() => runWithDeadline(Date.now() - 1, () => hello.ping()))).error?.code).toBe('deadline_exceeded');
+  });
+}
 
 describe('client, in-process (the service is hosted here)', () => {
   let host: Host;
@@ -104,6 +132,8 @@ describe('client, in-process (the service is hosted here)', () => {
   it.each(scenarios)('%s', async (_name, call, expected) => {
     expect(await quietly(() => outcome(() => call(hello)))).toEqual(expected);
   });
+
+  itPropagatesTheDeadline(hello);
 
   it('copies arguments: the handler gets its own object, later mutation of the argument does not reach it', async () => {
     const argument = { value: { n: 1 }, list: [1] };
@@ -200,6 +230,8 @@ describe('client over HTTP (the service is hosted elsewhere)', () => {
   it.each(scenarios)('%s: same outcome as in-process', async (_name, call, expected) => {
     expect(await quietly(() => outcome(() => call(hello)))).toEqual(expected);
   });
+
+  itPropagatesTheDeadline(hello);
 
   it('reaches private endpoints with the internal-call credential', async () => {
     expect(await hello.whisper({ words: 'psst' })).toEqual({ heard: 'psst' });

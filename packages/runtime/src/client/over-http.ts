@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Credentials, internalCallHeaders } from '../credential';
+import { DEADLINE_HEADER, deadlineExceeded, timeLeftForCall } from '../deadline';
 import { ConfigError, parseDiscovery, type Discovery } from '../environment';
 import { APIError, ErrCode } from '../errors';
 import { keepAliveAgent, limitConnectTime, parseTarget } from '../http/outgoing';
@@ -70,7 +71,27 @@ function sendCall(call: ResolvedCall, service: string, name: string, body: strin
   const target = parseTarget(call.baseUrl);
   const path = `${target.pathPrefix}${internalCallPath(service, name)}`;
   const transport = target.protocol === 'https:' ? https : http;
+  // What is left of the current request's deadline (else the default timeout): the callee
+  // learns it, and the call gives up when it runs out.
+  const left = timeLeftForCall();
+  if (left <= 0) return Promise.reject(deadlineExceeded(`${service}.${name}`));
   return new Promise<unknown>((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      request.destroy();
+      reject(deadlineExceeded(`${service}.${name}`));
+    }, left);
+    const settle = {
+      resolve: (value: unknown) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      reject: (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    };
     const request = transport.request({
       protocol: target.protocol,
       hostname: target.hostname,
@@ -83,18 +104,20 @@ function sendCall(call: ResolvedCall, service: string, name: string, body: strin
         'content-length': Buffer.byteLength(body),
         // A credential for this request only: a retry below signs again.
         ...internalCallHeaders(call.credentials, { method: 'POST', target: path, caller: call.context.caller, body }),
+        [DEADLINE_HEADER]: String(left),
       },
     });
     limitConnectTime(request);
-    request.on('response', (response) => readAnswer(response, service, name, call.baseUrl, resolve, reject));
+    request.on('response', (response) => readAnswer(response, service, name, call.baseUrl, settle.resolve, settle.reject));
     request.on('error', (error: NodeJS.ErrnoException) => {
+      if (timedOut) return;
       // A keep-alive socket the server closed while we picked it: the request never reached the
       // handler, so sending it again on a fresh connection is safe (Node's documented pattern).
       if (mayRetry && request.reusedSocket && error.code === 'ECONNRESET') {
-        sendCall(call, service, name, body, false).then(resolve, reject);
+        sendCall(call, service, name, body, false).then(settle.resolve, settle.reject);
         return;
       }
-      reject(unavailable(service, call.baseUrl, error));
+      settle.reject(unavailable(service, call.baseUrl, error));
     });
     request.end(body);
   });

@@ -43,6 +43,8 @@ export const ENDPOINT_OPTIONS_CASES: EndpointOptionsCase[] = [
   { title: 'a final wildcard', kind: 'raw', options: { method: '*', path: '/files/:owner/*rest' }, means: { expose: false, methods: ['*'], path: '/files/:owner/*rest' } },
   { title: 'expose: false written out', kind: 'typed', options: { expose: false, method: 'DELETE', path: '/items/:id' }, means: { expose: false, methods: ['DELETE'], path: '/items/:id' } },
   { title: 'a body limit', kind: 'typed', options: { method: 'POST', path: '/upload', bodyLimit: 1024 }, means: { expose: false, methods: ['POST'], path: '/upload' } },
+  { title: 'a timeout', kind: 'typed', options: GET('/slow', { timeout: 5_000 }), means: { expose: true, methods: ['GET'], path: '/slow' } },
+  { title: 'a timeout on a raw endpoint', kind: 'raw', options: { method: '*', path: '/stream', timeout: 60_000 }, means: { expose: false, methods: ['*'], path: '/stream' } },
   { title: 'a lower-case method', kind: 'typed', options: GET('/a', { method: 'get' }), refused: 'unknown method "get"' },
   { title: 'an unknown method', kind: 'typed', options: GET('/a', { method: 'FETCH' }), refused: 'unknown method "FETCH"' },
   { title: 'an empty list of methods', kind: 'typed', options: GET('/a', { method: [] }), refused: '"method" names no method' },
@@ -61,6 +63,8 @@ export const ENDPOINT_OPTIONS_CASES: EndpointOptionsCase[] = [
   { title: 'a string for expose', kind: 'typed', options: GET('/a', { expose: 'yes' }), refused: '"expose" must be true or false' },
   { title: 'a path that is not a string', kind: 'typed', options: GET('/a', { path: 42 }), refused: 'invalid endpoint path 42: it must start with "/"' },
   { title: 'a negative body limit', kind: 'typed', options: GET('/a', { bodyLimit: -1 }), refused: '"bodyLimit" must be a whole number of bytes' },
+  { title: 'a timeout of zero', kind: 'typed', options: GET('/a', { timeout: 0 }), refused: '"timeout" must be a whole number of milliseconds from 1 to 2147483647' },
+  { title: 'a timeout in seconds as a string', kind: 'raw', options: GET('/a', { timeout: '5s' }), refused: '"timeout" must be a whole number of milliseconds' },
   { title: 'no path', kind: 'typed', options: { expose: true, method: 'GET' }, refused: 'the endpoint has no path' },
 ];
 

@@ -17,7 +17,7 @@ export {
   readMigrationFiles,
   type MigrationFile,
 } from './database';
-export { DEFAULT_BODY_LIMIT, readBodyLimit, readEndpointOptions, readExpose, type EndpointDeclaration } from './endpoint';
+export { DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, readBodyLimit, readEndpointOptions, readExpose, readTimeout, type EndpointDeclaration } from './endpoint';
 export {
   MethodTable,
   paramNames,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { APIError, ErrCode, errCodeForStatus, internalError, logUnexpectedError } from '../errors';
+import { deadlineExceeded, runWithDeadline } from '../deadline';
 import { pathOf } from '../http/incoming';
 import { sendError, sendNotFound } from '../http/respond';
 import type { RouteSegment } from '../contract';
@@ -67,7 +68,16 @@ function createServiceApp(express: typeof import('express'), service: Service, r
 
 function mountRaw(app: Express, route: RawRoute): void {
   const path = toExpressPath(route.info.segments);
-  const handler = route.info.handler as unknown as RequestHandler;
+  const raw = route.info.handler as unknown as RequestHandler;
+  const { timeout } = route.info;
+  // Within its deadline: a handler that has not begun its answer by then gets 504 sent for it.
+  const handler: RequestHandler = (req, res, next) => {
+    const timer = setTimeout(() => {
+      if (!res.headersSent) sendError(res, deadlineExceeded(`${route.service}.${route.name}`));
+    }, timeout);
+    res.once('close', () => clearTimeout(timer));
+    return runWithDeadline(Date.now() + timeout, raw, req, res, next);
+  };
   if (route.info.methods === '*') {
     app.all(path, handler);
     return;

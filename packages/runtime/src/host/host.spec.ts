@@ -201,6 +201,32 @@ describe('host (behind a gateway: edge false)', () => {
     });
   });
 
+  describe('deadlines', () => {
+    it("answer 504 deadline_exceeded when a handler outlives its endpoint's timeout, and keep serving", async () => {
+      const started = Date.now();
+      expect(await request(port, 'GET', '/hang')).toMatchObject({
+        status: 504,
+        json: { code: 'deadline_exceeded', message: 'hello.hang did not finish within its deadline' },
+      });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect((await request(port, 'GET', '/ping')).status).toBe(200);
+    });
+
+    it("answer 504 for a raw endpoint that has not begun its answer by its timeout", async () => {
+      expect(await request(port, 'GET', '/web/hang')).toMatchObject({ status: 504, json: { code: 'deadline_exceeded', message: 'web.rawHang did not finish within its deadline' } });
+    });
+
+    it("give an internal call the caller's deadline when it is sooner than the endpoint's timeout", async () => {
+      const path = '/__topo/call/hello/timeLeft';
+      const answer = await request(port, 'POST', path, { body: {}, headers: { ...signed('POST', path, {}), 'x-topo-deadline': '700' } });
+      expect(answer.status).toBe(200);
+      expect(answer.json.left).toBeGreaterThan(0);
+      expect(answer.json.left).toBeLessThanOrEqual(700);
+      const own = await request(port, 'POST', path, { body: {}, headers: signed('POST', path, {}) });
+      expect(own.json.left).toBeGreaterThan(25_000);
+    });
+  });
+
   describe('private endpoints', () => {
     it('refuse a request without a credential with 401', async () => {
       expect(await request(port, 'GET', '/secret')).toMatchObject({

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { INTERNAL_CALL_PREFIX, noSuchEndpoint } from '../internal-call';
 import { AUTH_HEADER, CALLER_HEADER, Credentials, stripInternalHeaders } from '../credential';
+import { DEADLINE_HEADER, deadlineOf, remainingFromHeader } from '../deadline';
 import type { Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
 import { catalogOf, isCatalogPath, type CatalogPassThrough } from '../http/catalog';
@@ -208,6 +209,7 @@ function createRequestHandler(context: RequestContext): (req: IncomingMessage, r
    * checked against the whole request before anything else is told.
    */
   function serveCall(req: IncomingMessage, res: ServerResponse, method: string, path: string): void {
+    const arrived = Date.now();
     const auth = req.headers[AUTH_HEADER];
     if (credentials === undefined || !credentials.isCurrent(auth)) return refuseInternalCall(res, credentials);
     const [service, name, extra] = path.slice(INTERNAL_CALL_PREFIX.length).split('/');
@@ -226,7 +228,8 @@ function createRequestHandler(context: RequestContext): (req: IncomingMessage, r
           }
           return sendError(res, noSuchEndpoint(service, name));
         }
-        serveInternalCall(route, body, res);
+        // The caller's deadline, when sooner than the endpoint's own timeout.
+        serveInternalCall(route, body, res, deadlineOf(route.timeout, arrived, remainingFromHeader(req.headers[DEADLINE_HEADER])));
       },
       (error: unknown) => sendRequestError(res, error),
     );

@@ -40,6 +40,8 @@ export interface TypedRoute {
   readonly handler: (req: unknown) => unknown;
   readonly paramNames: readonly string[];
   readonly bodyLimit: number;
+  /** Milliseconds the handler has to answer. */
+  readonly timeout: number;
   /** Fields from the path and the query string: every field arrives as a string. */
   readonly queryCheck: Check | null;
   /** Fields from the path (strings) and a JSON body (typed). */
@@ -165,6 +167,7 @@ function compileTyped(service: Service, entry: HostedEndpoint, info: TypedEndpoi
     handler: info.handler as (req: unknown) => unknown,
     paramNames: params,
     bodyLimit: info.bodyLimit,
+    timeout: info.timeout,
     queryCheck: schema && hasQueryMethod ? compileRequestCheck(schema, 'all') : null,
     bodyCheck: schema && hasBodyMethod ? compileRequestCheck(schema, new Set(params)) : null,
     strictCheck: schema ? compileRequestCheck(schema, 'none') : null,
@@ -182,5 +185,5 @@ function addRoute(table: RouteTable<Route>, route: Route, info: TypedEndpointInf
 }
 
 function toLocalEndpoint(route: TypedRoute): LocalEndpoint {
-  return { service: route.service, name: route.name, handler: route.handler, check: route.strictCheck };
+  return { service: route.service, name: route.name, handler: route.handler, check: route.strictCheck, timeout: route.timeout };
 }

@@ -4,6 +4,7 @@ import { APIError, internalError, logUnexpectedError } from '../errors';
 import { BodyTooLarge, hasBody, parseJsonBody, parseQuery, queryOf, readBody } from '../http/incoming';
 import { sendError, sendResult } from '../http/respond';
 import { checkRequestObject, Invalid, type Check } from '../validation';
+import { deadlineExceeded, runWithDeadline } from '../deadline';
 import type { TypedRoute } from './plan';
 
 /**
@@ -36,14 +37,22 @@ export function serveTyped(route: TypedRoute, req: IncomingMessage, res: ServerR
 }
 
 /** Serves an internal call: the whole request is the JSON body, checked strictly. */
-export function serveInternalCall(route: TypedRoute, body: string, res: ServerResponse): void {
-  if (body === '') runHandler(route, route.strictCheck, {}, res);
-  else runWithText(route, route.strictCheck, body, NO_PARAMS, NO_PARAMS, res);
+export function serveInternalCall(route: TypedRoute, body: string, res: ServerResponse, deadline: number): void {
+  if (body === '') runHandler(route, route.strictCheck, {}, res, deadline);
+  else runWithText(route, route.strictCheck, body, NO_PARAMS, NO_PARAMS, res, deadline);
 }
 
 const NO_PARAMS: readonly string[] = [];
 
-function runWithText(route: TypedRoute, check: Check | null, text: string, names: readonly string[], params: readonly string[], res: ServerResponse): void {
+function runWithText(
+  route: TypedRoute,
+  check: Check | null,
+  text: string,
+  names: readonly string[],
+  params: readonly string[],
+  res: ServerResponse,
+  deadline?: number,
+): void {
   let body: unknown;
   try {
     body = parseJsonBody(text);
@@ -51,16 +60,24 @@ function runWithText(route: TypedRoute, check: Check | null, text: string, names
     sendRequestError(res, error);
     return;
   }
-  runWithBody(route, check, body, names, params, res);
+  runWithBody(route, check, body, names, params, res, deadline);
 }
 
-function runWithBody(route: TypedRoute, check: Check | null, body: unknown, names: readonly string[], params: readonly string[], res: ServerResponse): void {
+function runWithBody(
+  route: TypedRoute,
+  check: Check | null,
+  body: unknown,
+  names: readonly string[],
+  params: readonly string[],
+  res: ServerResponse,
+  deadline?: number,
+): void {
   const invalid = checkRequestObject(body);
   if (invalid !== undefined) {
     sendError(res, invalid.toAPIError());
     return;
   }
-  runHandler(route, check, pathFields(names, params, body as Record<string, unknown>), res);
+  runHandler(route, check, pathFields(names, params, body as Record<string, unknown>), res, deadline);
 }
 
 /** Query fields, then path parameters over them: the path is the more specific source. */
@@ -76,8 +93,13 @@ function pathFields(names: readonly string[], params: readonly string[], into: R
   return into;
 }
 
-/** Checks the request, runs the handler and answers; nothing here may throw past it. */
-function runHandler(route: TypedRoute, check: Check | null, fields: Record<string, unknown>, res: ServerResponse): void {
+/**
+ * Checks the request, runs the handler within its deadline (the endpoint's timeout from now,
+ * unless the caller's came with the request) and answers; nothing here may throw past it. A
+ * handler still running at the deadline gets 504 `deadline_exceeded` answered for it, and
+ * what it settles with later is dropped.
+ */
+function runHandler(route: TypedRoute, check: Check | null, fields: Record<string, unknown>, res: ServerResponse, deadline?: number): void {
   let request: unknown = fields;
   if (check !== null) {
     request = check(fields);
@@ -86,21 +108,38 @@ function runHandler(route: TypedRoute, check: Check | null, fields: Record<strin
       return;
     }
   }
+  const now = Date.now();
+  const until = deadline ?? now + route.timeout;
   let result: unknown;
   try {
-    result = route.handler(request);
+    result = runWithDeadline(until, route.handler, request);
   } catch (error) {
     sendHandlerError(route, res, error);
     return;
   }
-  if (isThenable(result)) {
-    result.then(
-      (value: unknown) => sendHandlerResult(route, res, value),
-      (error: unknown) => sendHandlerError(route, res, error),
-    );
-  } else {
+  if (!isThenable(result)) {
     sendHandlerResult(route, res, result);
+    return;
   }
+  let settled = false;
+  const timer = setTimeout(() => {
+    settled = true;
+    sendError(res, deadlineExceeded(`${route.service}.${route.name}`));
+  }, Math.max(0, until - now));
+  result.then(
+    (value: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sendHandlerResult(route, res, value);
+    },
+    (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sendHandlerError(route, res, error);
+    },
+  );
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
