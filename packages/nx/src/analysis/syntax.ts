@@ -84,6 +84,8 @@ export interface EndpointFacts {
   methods?: string[];
   /** The path as written; absent only when a problem says why. */
   path?: string;
+  /** A typed endpoint's body limit, as written or the default; absent when it is not a literal. */
+  bodyLimit?: number;
   /** The doc comment on its declaration, as text. */
   doc?: string;
 }
@@ -374,7 +376,7 @@ class FactsReader {
       if (valueOf('method') !== undefined) endpoint.methods = methods === ANY_METHOD ? [ANY_METHOD] : [...methods];
     }, `string or array of strings, such as 'GET' or ['GET', 'HEAD']`);
     check('path', readRoutePath, () => (endpoint.path = valueOf('path') as string), `string, such as '/${name}'`);
-    if (endpoint.kind === 'typed') check('bodyLimit', readBodyLimit, () => undefined, undefined);
+    if (endpoint.kind === 'typed') check('bodyLimit', readBodyLimit, (limit) => (endpoint.bodyLimit = limit), undefined);
     check('timeout', readTimeout, () => undefined, undefined);
   }
 

@@ -57,8 +57,8 @@ describe('analyzeWorkspace', () => {
     });
     const file = 'apps/api/services/hello/hello.ts';
     expect(hello.endpoints.map(({ start, end, ...endpoint }) => endpoint)).toEqual([
-      { service: 'hello', exportName: 'h1', file, line: 7, kind: 'typed', expose: true, methods: ['GET'], path: '/hello/:name', pathParams: ['name'] },
-      { service: 'hello', exportName: 'h2', file, line: 12, kind: 'typed', expose: false, methods: ['GET', 'POST'], path: '/hello.h2', pathParams: [] },
+      { service: 'hello', exportName: 'h1', file, line: 7, kind: 'typed', expose: true, methods: ['GET'], path: '/hello/:name', pathParams: ['name'], bodyLimit: 1048576 },
+      { service: 'hello', exportName: 'h2', file, line: 12, kind: 'typed', expose: false, methods: ['GET', 'POST'], path: '/hello.h2', pathParams: [], bodyLimit: 1048576 },
       { service: 'hello', exportName: 'download', file, line: 14, kind: 'raw', expose: false, methods: ['*'], path: '/files/:owner/*rest', pathParams: ['owner', 'rest'] },
     ]);
     const h1 = hello.endpoints[0];

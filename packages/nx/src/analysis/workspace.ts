@@ -22,6 +22,11 @@ export interface EndpointInfo {
   /** Upper-case HTTP methods, or `['*']` for any. */
   methods: string[];
   path: string;
+  /**
+   * A typed endpoint's largest request body, in bytes, when the analysis can read it (written
+   * as a literal, or left to the default); the gateway refuses larger bodies itself.
+   */
+  bodyLimit?: number;
   /** Its doc comment, as text. */
   doc?: string;
   /** Names of the `:param` and final `*rest` segments of `path`, in order. */
@@ -354,6 +359,7 @@ function readEndpoints(service: ServiceInfo, file: string, facts: FileFacts): vo
       methods: endpoint.methods ?? [...DEFAULT_METHODS],
       path,
       pathParams: paramNames(parseRoutePath(path)),
+      ...(endpoint.bodyLimit !== undefined ? { bodyLimit: endpoint.bodyLimit } : {}),
       ...(endpoint.doc ? { doc: endpoint.doc } : {}),
     });
   }

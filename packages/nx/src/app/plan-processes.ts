@@ -51,7 +51,8 @@ function gatewayRoutes(groups: ProcessGroup[], byName: ReadonlyMap<string, PlanI
     for (const name of group.services) {
       for (const endpoint of byName.get(name)!.endpoints) {
         if (!endpoint.expose) continue;
-        for (const method of endpoint.methods) routes.push({ method, path: endpoint.path, service: name });
+        const limit = endpoint.kind === 'typed' && endpoint.bodyLimit !== undefined ? { bodyLimit: endpoint.bodyLimit } : {};
+        for (const method of endpoint.methods) routes.push({ method, path: endpoint.path, service: name, ...limit });
       }
     }
   }

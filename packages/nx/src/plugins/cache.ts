@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { CachedFileFacts, FileFactsCache } from '../analysis';
 
 /** Bumped whenever what the plugin caches changes shape, so old caches are ignored. */
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
 /**
  * Where Nx keeps per-workspace data such as plugin caches (`.nx/workspace-data` unless

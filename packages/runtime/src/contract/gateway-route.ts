@@ -11,4 +11,9 @@ export interface GatewayRoute {
   method: string;
   path: string;
   service: string;
+  /**
+   * The endpoint's largest request body in bytes, when known: the gateway answers 413 itself
+   * for a larger one, declared or streamed, as the service would.
+   */
+  bodyLimit?: number;
 }

@@ -34,9 +34,12 @@ function publicRoutes(...services: HostedService[]): GatewayRoute[] {
   const routes: GatewayRoute[] = [];
   for (const { service, endpoints } of services) {
     for (const { endpoint } of endpoints) {
-      const info = (endpoint as unknown as Record<symbol, { expose: boolean; methods: string[] | '*'; path: string }>)[Symbol.for('@topo/runtime.endpoint')];
+      const info = (endpoint as unknown as Record<symbol, { kind: string; expose: boolean; methods: string[] | '*'; path: string; bodyLimit: number }>)[
+        Symbol.for('@topo/runtime.endpoint')
+      ];
       if (!info.expose) continue;
-      for (const method of info.methods === '*' ? ['*'] : info.methods) routes.push({ method, path: info.path, service: service.name });
+      const limit = info.kind === 'typed' ? { bodyLimit: info.bodyLimit } : {};
+      for (const method of info.methods === '*' ? ['*'] : info.methods) routes.push({ method, path: info.path, service: service.name, ...limit });
     }
   }
   return routes;
@@ -88,6 +91,31 @@ describe('gateway', () => {
     expect(await request(gatewayPort, 'GET', '/search?q=x&limit=2')).toMatchObject({ status: 200, json: { q: 'x', limit: 2 } });
     expect(await request(gatewayPort, 'POST', '/items/3', { body: { count: 1 } })).toMatchObject({ status: 200, json: { id: 3, count: 1 } });
     expect(await request(gatewayPort, 'POST', '/mirror/upload', { body: { data: 'abc' } })).toMatchObject({ status: 200, json: { size: 3 } });
+  });
+
+  it("answers a body over the endpoint's limit with 413 as the monolith does, declared or streamed, and keeps serving", async () => {
+    const declared = { body: { text: 'x'.repeat(100) } };
+    const streamed = { chunks: ['{"text":"', 'y'.repeat(50), 'y'.repeat(50), '"}'] };
+    for (const [how, options] of [['declared', declared], ['streamed', streamed]] as const) {
+      const viaGateway = await request(gatewayPort, 'POST', '/small', options);
+      const viaMono = await request(monoPort, 'POST', '/small', options);
+      expect({ how, status: viaGateway.status, json: viaGateway.json }).toEqual({ how, status: 413, json: viaMono.json });
+      expect(viaMono.status).toBe(413);
+    }
+    // Megabytes streamed past the default 1 MiB limit: the service stops reading at the limit.
+    const big = { chunks: ['{"data":"', ...Array.from({ length: 160 }, () => 'z'.repeat(64 * 1024)), '"}'] };
+    expect(await request(gatewayPort, 'POST', '/mirror/upload', big)).toMatchObject({
+      status: 413,
+      json: { code: 'resource_exhausted', message: 'request body is larger than the limit of 1048576 bytes; send less, or raise the endpoint\'s bodyLimit' },
+    });
+    expect(await request(gatewayPort, 'POST', '/small', { chunks: ['{"text":', '"short"}'] })).toMatchObject({ status: 200, json: { length: 5 } });
+    expect((await request(gatewayPort, 'GET', '/ping')).status).toBe(200);
+  });
+
+  it('refuses a body limit that is not a whole number of bytes in its routes', () => {
+    expect(() => createGateway({ app: 'demo', routes: [{ method: 'POST', path: '/a', service: 'hello', bodyLimit: -1 }], discovery: { hello: 'http://127.0.0.1:1' } })).toThrow(
+      'gateway config: routes[0].bodyLimit must be a whole number of bytes, got -1',
+    );
   });
 
   it('passes the service errors through', async () => {

@@ -1,4 +1,4 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseLegacyUrl } from 'node:url';
 import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
@@ -6,7 +6,7 @@ import { stripInternalHeaders } from '../credential';
 import { ConfigError, DEFAULT_GATEWAY_TIMEOUT_MS, type Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
 import { catalogOf, isCatalogPath } from '../http/catalog';
-import { pathOf, queryOf } from '../http/incoming';
+import { BodyTooLarge, pathOf, queryOf } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { CONNECT_TIMEOUT_MS, keepAliveAgent, limitConnectTime } from '../http/outgoing';
 import { answerClientError, sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
@@ -63,6 +63,19 @@ interface Upstream {
   readonly proxy: RequestHandler;
 }
 
+/** Where a route goes, and the largest body its endpoint takes (when known). */
+interface GatewayTarget {
+  readonly upstream: Upstream;
+  readonly bodyLimit: number | undefined;
+}
+
+/** The body limit of a request being proxied, for the proxy's events. */
+const BODY_LIMIT = Symbol('topo.bodyLimit');
+
+interface LimitedRequest extends IncomingMessage {
+  [BODY_LIMIT]?: number;
+}
+
 const HEALTH_PATH = '/__topo/health';
 /** The code of the error that ends a proxied request past its deadline. */
 const DEADLINE_CODE = 'TOPO_DEADLINE';
@@ -89,8 +102,10 @@ const CLOSE_TIMEOUT_MS = 10_000;
 export function createGateway(config: GatewayConfig): Gateway {
   const settings = normalizeGatewayConfig(config);
   const upstreams = createUpstreams(settings.discovery, settings.services, config.timeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS);
-  const routes = new RouteTable<Upstream>();
-  for (const route of settings.routes) routes.add(route.method, route.path, upstreams.get(route.service)!, `${route.service} (${route.method} ${route.path})`);
+  const routes = new RouteTable<GatewayTarget>();
+  for (const route of settings.routes) {
+    routes.add(route.method, route.path, { upstream: upstreams.get(route.service)!, bodyLimit: route.bodyLimit }, `${route.service} (${route.method} ${route.path})`);
+  }
   const health = JSON.stringify({ status: 'ok', app: settings.app, process: 'gateway', services: settings.services });
   const state: Drainable = { server: http.createServer(), draining: false };
   const catalog = catalogOf({ url: config.catalog, dir: config.catalogDir });
@@ -106,9 +121,9 @@ export function createGateway(config: GatewayConfig): Gateway {
       if (catalog && isCatalogPath(path)) return catalog.forward(req, res, method);
       const match = routes.lookup(path);
       if (match === undefined) return sendNotFound(res, method, path);
-      const upstream = match.table.select(method);
-      if (upstream === undefined) return sendMethodNotAllowed(res, method, path, match.table.allow);
-      forward(upstream, req, res, path);
+      const target = match.table.select(method);
+      if (target === undefined) return sendMethodNotAllowed(res, method, path, match.table.allow);
+      forward(target, req, res, path);
     } catch (error) {
       logUnexpectedError(`gateway request ${method} ${path}`, error);
       sendError(res, internalError());
@@ -139,6 +154,9 @@ function normalizeGatewayConfig(config: GatewayConfig): GatewaySettings {
   config.routes.forEach((route, index) => {
     if (typeof route?.method !== 'string' || typeof route.path !== 'string' || typeof route.service !== 'string') {
       throw new ConfigError(`gateway config: routes[${index}] must be { method, path, service } strings, got ${JSON.stringify(route)}`);
+    }
+    if (route.bodyLimit !== undefined && !(Number.isInteger(route.bodyLimit) && route.bodyLimit >= 0)) {
+      throw new ConfigError(`gateway config: routes[${index}].bodyLimit must be a whole number of bytes, got ${JSON.stringify(route.bodyLimit)}`);
     }
   });
   const services = [...new Set(config.routes.map((route) => route.service))];
@@ -188,12 +206,19 @@ function createProxy(service: string, baseUrl: string, failing: Set<string>, tim
  * Forwards a request: drops internal headers a client may have forged, remembers the
  * service for error answers, hands over to the proxy.
  */
-function forward(upstream: Upstream, req: IncomingMessage, res: ServerResponse, path: string): void {
+function forward({ upstream, bodyLimit }: GatewayTarget, req: IncomingMessage, res: ServerResponse, path: string): void {
   stripInternalHeaders(req.headers);
   // An absolute-form request target would be sent on as is (toProxy): send its path instead.
   if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) {
     const query = queryOf(req.url);
     req.url = query === '' ? path : `${path}?${query}`;
+  }
+  if (bodyLimit !== undefined) {
+    // The endpoint's body limit, held here as the service holds it: a declared length over it
+    // is refused before anything is sent on; a streamed body is counted as it passes (proxyReq).
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > bodyLimit) return refuseTooLarge(res, bodyLimit);
+    (req as LimitedRequest)[BODY_LIMIT] = bodyLimit;
   }
   upstream.proxy(req, res, (error?: unknown) => {
     logUnexpectedError(`gateway proxy to ${upstream.service}`, error);
@@ -210,8 +235,10 @@ function forward(upstream: Upstream, req: IncomingMessage, res: ServerResponse, 
 const topoProxyPlugin =
   (service: string, baseUrl: string, failing: Set<string>, timeoutMs: number): Plugin =>
   (proxyServer) => {
-    proxyServer.on('proxyReq', (proxyReq) => {
+    proxyServer.on('proxyReq', (proxyReq, req, res) => {
       limitConnectTime(proxyReq, CONNECT_TIMEOUT_MS);
+      const bodyLimit = (req as LimitedRequest)[BODY_LIMIT];
+      if (bodyLimit !== undefined && req.headers['content-length'] === undefined) limitStreamedBody(req, res, proxyReq, bodyLimit);
       // The deadline for the service's answer to begin: a hung or stopped process gives 504.
       const deadline = setTimeout(() => {
         const error = new Error(`service ${service} did not answer within ${timeoutMs} ms`) as NodeJS.ErrnoException;
@@ -232,6 +259,8 @@ const topoProxyPlugin =
       });
     });
     proxyServer.on('error', (error: NodeJS.ErrnoException, _req, res) => {
+      // Answered by the gateway already (a body over the limit), which then dropped the request.
+      if (isResponse(res) && res.writableEnded) return;
       if (error.code === DEADLINE_CODE) {
         process.stderr.write(`topo: gateway: ${error.message}; answered 504\n`);
         if (isResponse(res)) sendError(res, new APIError(ErrCode.DeadlineExceeded, `service ${service} did not answer in time`));
@@ -253,6 +282,29 @@ const topoProxyPlugin =
       if (isResponse(res)) res.destroy();
     });
   };
+
+/**
+ * Counts a streamed (chunked) body as it is sent on; the moment it passes `limit`, stops
+ * sending it, drops the request to the service and answers 413, closing the connection, as
+ * the service itself would.
+ */
+function limitStreamedBody(req: IncomingMessage, res: ServerResponse, proxyReq: ClientRequest, limit: number): void {
+  let size = 0;
+  const count = (chunk: Buffer): void => {
+    size += chunk.length;
+    if (size <= limit) return;
+    req.removeListener('data', count);
+    req.unpipe(proxyReq);
+    refuseTooLarge(res, limit);
+    proxyReq.destroy();
+  };
+  req.on('data', count);
+}
+
+/** 413, and the connection closed after it: the rest of the body is not worth receiving. */
+function refuseTooLarge(res: ServerResponse, limit: number): void {
+  sendError(res, new BodyTooLarge(limit), 413, { connection: 'close' });
+}
 
 function isResponse(res: unknown): res is ServerResponse {
   return typeof (res as ServerResponse | undefined)?.writeHead === 'function';

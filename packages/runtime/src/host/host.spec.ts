@@ -157,6 +157,19 @@ describe('host (behind a gateway: edge false)', () => {
       expect((await request(port, 'POST', '/small', { body: { text: 'ok' } })).json).toEqual({ length: 2 });
     });
 
+    it('answers 413 JSON to 10 MB bodies, declared or streamed, every time, never a reset', async () => {
+      const declared = { body: 'x'.repeat(10 * 1024 * 1024) };
+      const streamed = { chunks: Array.from({ length: 160 }, () => 'z'.repeat(64 * 1024)) };
+      const answers: string[] = [];
+      for (let round = 0; round < 3; round++) {
+        for (const options of [declared, streamed]) {
+          const answer = await request(port, 'POST', '/echo', options).catch((error: Error) => ({ status: error.message, json: undefined }));
+          answers.push(`${answer.status} ${answer.json?.code}`);
+        }
+      }
+      expect(answers).toEqual(Array.from({ length: 6 }, () => '413 resource_exhausted'));
+    });
+
     it('answers an APIError with its mapped status, code, message and details', async () => {
       expect(await request(port, 'GET', '/users/7')).toMatchObject({
         status: 404,
