@@ -198,7 +198,9 @@ async function buildProcess(
   // express goes into the bundle only for services with raw endpoints or middleware, which the runtime serves through it.
   const own = plan.kind === 'process' ? services.filter((s) => plan.services.some((p) => p.name === s.name)) : [];
   const usesExpress = own.some((s) => s.endpoints.some((e) => e.kind === 'raw') || /\bmiddleware\b/.test(s.options));
-  const bundle: DeployBundle = await bundleForDeploy(settings.appName, plan, dir, settings.workspaceRoot, settings.external, { usesExpress });
+  // pg, only for services with a database.
+  const usesDatabase = own.some((s) => s.databases.length > 0);
+  const bundle: DeployBundle = await bundleForDeploy(settings.appName, plan, dir, settings.workspaceRoot, settings.external, { usesExpress, usesDatabase });
   rmSync(join(dir, 'entry.js'), { force: true });
   writePackageFiles(dir, `${deployName(settings.appName)}-${name}`, bundle.externals, settings.workspaceRoot);
   // The migrations of the databases it owns, in migrations/<database>/ beside main.js.
