@@ -166,7 +166,7 @@ describe('gateway', () => {
     expect(forwarded['x-forwarded-for']).toBe('127.0.0.1');
   });
 
-  it('answers requests node cannot parse with JSON, as the monolith does: a bad method, a NUL in the URL, a lying content-length, huge headers', async () => {
+  it('answers requests node cannot parse with JSON, as the monolith does: a bad method, a NUL in the URL, a lying content-length, huge headers, CONNECT', async () => {
     const raw = (port: number, text: string) =>
       new Promise<string>((resolve, reject) => {
         const socket = net.connect(port, '127.0.0.1', () => socket.end(text));
@@ -181,6 +181,7 @@ describe('gateway', () => {
       'GET /hello/a\u0000b HTTP/1.1\r\nhost: x\r\n\r\n',
       'POST /hello/ada HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\ncontent-length: 6\r\n\r\nabcde',
       `GET /hello/ada HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      'CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n',
     ];
     for (const shape of shapes) {
       const [gatewayAnswer, monoAnswer] = [await raw(gatewayPort, shape), await raw(monoPort, shape)];
@@ -193,6 +194,9 @@ describe('gateway', () => {
       });
       expect(gatewayAnswer).toMatch(/content-type: application\/json/i);
     }
+    const connect = await raw(gatewayPort, shapes[4]);
+    expect(connect.split('\r\n')[0]).toBe('HTTP/1.1 405 Method Not Allowed');
+    expect(JSON.parse(connect.slice(connect.indexOf('\r\n\r\n') + 4))).toEqual({ code: 'unimplemented', message: 'CONNECT example.com:443 is not answered: this server is not a proxy' });
     expect((await request(gatewayPort, 'GET', '/hello/ada')).status).toBe(200);
   });
 

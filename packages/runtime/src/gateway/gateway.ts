@@ -9,7 +9,7 @@ import { catalogOf, isCatalogPath } from '../http/catalog';
 import { BodyTooLarge, pathOf, queryOf } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { CONNECT_TIMEOUT_MS, keepAliveAgent, limitConnectTime } from '../http/outgoing';
-import { answerClientError, sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
+import { answerClientError, answerConnect, sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
 import { RouteTable, type GatewayRoute } from '../contract';
 
 export type { GatewayRoute };
@@ -111,6 +111,7 @@ export function createGateway(config: GatewayConfig): Gateway {
   const catalog = catalogOf({ url: config.catalog, dir: config.catalogDir });
 
   state.server.on('clientError', answerClientError);
+  state.server.on('connect', answerConnect);
   state.server.on('request', function routeRequest(req: IncomingMessage, res: ServerResponse): void {
     const method = req.method ?? 'GET';
     let path = '/';

@@ -8,7 +8,7 @@ import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors'
 import { catalogOf, isCatalogPath, type CatalogPassThrough } from '../http/catalog';
 import { hasBody, pathOf, readBody } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
-import { answerClientError, sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
+import { answerClientError, answerConnect, sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
 import { registerServices } from '../registry';
 import { DEFAULT_BODY_LIMIT, RESERVED_PREFIX } from '../contract';
 import { createExpressDispatch, type ExpressDispatch } from './express-apps';
@@ -101,6 +101,7 @@ export function createHost(config: HostConfig): Host {
   const handleRequest = createRequestHandler({ plan, credentials, edge: settings.edge, health, dispatchExpress, state, catalog });
   state.server.on('request', handleRequest);
   state.server.on('clientError', answerClientError);
+  state.server.on('connect', answerConnect);
 
   const unregister = settings.register
     ? registerServices(plan.local, { caller: callerName(settings.process, plan), credentials, discovery: settings.discovery })

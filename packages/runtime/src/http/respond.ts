@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { APIError, ErrCode, httpStatusOf, internalError, logUnexpectedError } from '../errors';
 
@@ -76,6 +76,20 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   const body = JSON.stringify(new APIError(code, `malformed HTTP request (${error.code ?? 'parse error'})`));
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * A CONNECT request (a client taking the server for a proxy): node hands it over as a bare
+ * socket and, with nobody listening, closes it without a word. Answer 405 in our JSON shape
+ * instead, and close. The host and the gateway answer alike.
+ */
+export function answerConnect(req: IncomingMessage, socket: Duplex): void {
+  const target = (req.url ?? '').slice(0, 200);
+  const body = JSON.stringify(new APIError(ErrCode.Unimplemented, `CONNECT ${target} is not answered: this server is not a proxy`));
+  socket.on('error', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
 
