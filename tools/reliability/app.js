@@ -39,22 +39,28 @@ const endpoints = [
   { name: 'ping', endpoint: api({ expose: true, method: 'GET', path: '/ping' }, async () => ({ pong: true })) },
 ];
 const services = [{ service: new Service('notes'), endpoints }];
+// A second service (ROLE=other), for what the others see while "notes" is down.
+const others = [{ service: new Service('other'), endpoints: [{ name: 'ping', endpoint: api({ expose: true, method: 'GET', path: '/other/ping' }, async () => ({ pong: true })) }] }];
 
 const role = process.env.ROLE;
 if (role === 'gateway') {
+  const withOther = 'other' in JSON.parse(process.env.TOPO_DISCOVERY ?? '{}');
   runGateway({
     app: 'reliability',
     // The public routes, as nx build generates them.
     routes: [
-      { method: 'POST', path: '/notes', service: 'notes' },
-      { method: 'GET', path: '/notes/:id', service: 'notes' },
-      { method: 'HEAD', path: '/notes/:id', service: 'notes' },
-      { method: 'GET', path: '/search', service: 'notes' },
-      { method: 'HEAD', path: '/search', service: 'notes' },
+      { method: 'POST', path: '/notes', service: 'notes', bodyLimit: 64 * 1024 },
+      { method: 'GET', path: '/notes/:id', service: 'notes', bodyLimit: 1024 * 1024 },
+      { method: 'HEAD', path: '/notes/:id', service: 'notes', bodyLimit: 1024 * 1024 },
+      { method: 'GET', path: '/search', service: 'notes', bodyLimit: 1024 * 1024 },
+      { method: 'HEAD', path: '/search', service: 'notes', bodyLimit: 1024 * 1024 },
       { method: 'GET', path: '/raw/echo', service: 'notes' },
-      { method: 'GET', path: '/ping', service: 'notes' },
+      { method: 'GET', path: '/ping', service: 'notes', bodyLimit: 1024 * 1024 },
+      ...(withOther ? [{ method: 'GET', path: '/other/ping', service: 'other' }] : []),
     ],
   });
+} else if (role === 'other') {
+  runProcess({ app: 'reliability', process: 'other', edge: false, services: others });
 } else {
   runProcess({ app: 'reliability', process: role === 'mono' ? 'mono' : 'notes', edge: role === 'mono', services });
 }

@@ -3,7 +3,7 @@
 // built packages (npm run build:packages first). Prints what it found; docs/reliability.md
 // says what each part means and holds the last figures.
 //
-//   node tools/reliability/run.js [--seconds=30] [--connections=100]
+//   node tools/reliability/run.js [--seconds=30] [--connections=100] [--only=6]
 //
 // 1. bad requests: every shape below, sent raw to the monolith, the gateway and a service's
 //    own port; each answer classified (2xx, 4xx JSON, 4xx other, 5xx, no answer), and the
@@ -11,7 +11,10 @@
 // 2. load: --seconds at --connections on each (autocannon), errors and non-2xx counted;
 // 3. SIGTERM under keep-alive load: requests reset (target 0);
 // 4. SIGSTOP of a service: what the gateway answers, and when (TOPO_GATEWAY_TIMEOUT_MS=2000);
-// 5. the supervisor of nx serve killed with -9: processes of the app left after 2 s (target 0).
+// 5. the supervisor of nx serve killed with -9: processes of the app left after 2 s (target 0);
+// 6. kill -9 of a service under load behind the gateway, restarted by nx serve's supervisor:
+//    how soon its callers get 503 (target < 1 s), errors on another service meanwhile
+//    (target 0), and how soon it answers again (target < 2 s).
 const { spawn } = require('node:child_process');
 const http = require('node:http');
 const net = require('node:net');
@@ -215,7 +218,91 @@ async function supervisorKilled() {
   if (alive) process.kill(pid, 'SIGKILL');
 }
 
+/** Starts `role` of the app under nx serve's supervisor on `port`; resolves with the supervisor and a reader of the child's pid. */
+async function supervised(role, port) {
+  const supervisor = path.join(ROOT, 'packages', 'nx', 'dist', 'executors', 'serve', 'lib', 'supervisor.js');
+  const script = `
+    const { SupervisedProcess } = require(${JSON.stringify(supervisor)});
+    const p = new SupervisedProcess({ name: '${role}', bundleFile: ${JSON.stringify(APP)}, cwd: ${JSON.stringify(ROOT)}, env: { ...process.env, ROLE: '${role}', PORT: '${port}', HOST: '127.0.0.1', TOPO_SECRET: '${SECRET}' } });
+    p.start();
+    setInterval(() => process.stdout.write('pid ' + p.pid + '\\n'), 50);
+  `;
+  const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let output = '';
+  parent.stdout.on('data', (chunk) => (output += chunk));
+  while (!/listening on/.test(output) || !/pid \d+/.test(output)) await new Promise((resolve) => setTimeout(resolve, 50));
+  return { parent, pid: () => Number([...output.matchAll(/pid (\d+)/g)].pop()[1]) };
+}
+
+/** A port the OS hands out now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function killedUnderLoad() {
+  console.log('\n6. kill -9 of a service under load behind the gateway, restarted by the supervisor (20 clients on it, 20 on another service)');
+  const port = await freePort();
+  const notes = await supervised('service', port);
+  const other = await startServer({ name: 'other', file: APP, cwd: ROOT, env: { ROLE: 'other', TOPO_SECRET: SECRET } });
+  const gateway = await startServer({
+    name: 'gateway',
+    file: APP,
+    cwd: ROOT,
+    env: { ROLE: 'gateway', TOPO_DISCOVERY: JSON.stringify({ notes: `http://127.0.0.1:${port}`, other: `http://127.0.0.1:${other.port}` }) },
+  });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 40 });
+  const seen = { killedAt: 0, first503: undefined, backAt: undefined, notesOk: 0, notes503: 0, notesOther: 0, otherOk: 0, otherErrors: 0 };
+  let stopped = false;
+  const once = (path) =>
+    new Promise((resolve) => {
+      http
+        .get({ host: '127.0.0.1', port: gateway.port, path, agent }, (res) => res.resume().on('end', () => resolve(res.statusCode)))
+        .on('error', (error) => resolve(error.code ?? 'error'));
+    });
+  const clients = (path, count, tally) =>
+    Array.from({ length: count }, async () => {
+      while (!stopped) tally(await once(path), Date.now());
+    });
+  const running = [
+    ...clients('/ping', 20, (status, at) => {
+      if (status === 200) {
+        seen.notesOk++;
+        if (seen.killedAt && seen.first503 !== undefined && seen.backAt === undefined) seen.backAt = at;
+      } else if (status === 503) {
+        seen.notes503++;
+        if (seen.killedAt && seen.first503 === undefined) seen.first503 = at;
+      } else seen.notesOther++;
+    }),
+    ...clients('/other/ping', 20, (status) => (status === 200 ? seen.otherOk++ : seen.otherErrors++)),
+  ];
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  seen.killedAt = Date.now();
+  process.kill(notes.pid(), 'SIGKILL');
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+  stopped = true;
+  await Promise.all(running);
+  agent.destroy();
+  notes.parent.kill('SIGTERM');
+  const after = (at) => (at === undefined ? 'never' : at - seen.killedAt);
+  console.table([
+    {
+      'first 503 after ms (target < 1000)': after(seen.first503),
+      'answering again after ms (target < 2000)': after(seen.backAt),
+      'notes 200 / 503 / other': `${seen.notesOk} / ${seen.notes503} / ${seen.notesOther}`,
+      'other service: errors (target 0)': seen.otherErrors,
+      'other service: answered': seen.otherOk,
+    },
+  ]);
+}
+
 (async () => {
+  if (args.only === '6') return killedUnderLoad().then(stopAll);
   const service = await startServer({ name: 'notes', file: APP, cwd: ROOT, env: { ROLE: 'service', TOPO_SECRET: SECRET } });
   const mono = await startServer({ name: 'mono', file: APP, cwd: ROOT, env: { ROLE: 'mono', TOPO_SECRET: SECRET } });
   const gateway = await startServer({ name: 'gateway', file: APP, cwd: ROOT, env: { ROLE: 'gateway', TOPO_DISCOVERY: JSON.stringify({ notes: `http://127.0.0.1:${service.port}` }) } });
@@ -227,6 +314,8 @@ async function supervisorKilled() {
   await sigstop();
   await stopAll();
   await supervisorKilled();
+  await killedUnderLoad();
+  await stopAll();
 })().then(
   () => process.exit(0),
   (error) => {
