@@ -1,3 +1,5 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../../deploy/build-app';
@@ -51,6 +53,21 @@ function tasks(result: CommandResult): { ran: string[]; cached: string[] } {
   };
 }
 
+/** The port the compose file publishes the gateway on. */
+function readGatewayPort(micro: string): number {
+  const match = /ports:\s*\n\s*- (\d+):\d+/.exec(readFileSync(join(micro, 'docker-compose.yml'), 'utf8'));
+  if (!match) throw new Error('the compose file publishes no port');
+  return Number(match[1]);
+}
+
+/** Polls `ready` every 250 ms until it holds, or fails after 60 s with what `printed` says. */
+async function waitFor(ready: () => boolean, printed: () => string): Promise<void> {
+  for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 250))) {
+    if (ready()) return;
+  }
+  throw new Error(`not ready after 60 s:\n${printed()}`);
+}
+
 const exitOf = (result: CommandResult) => (result.status === 0 ? 'exit 0' : `exit ${result.status}\n${result.output}`);
 
 describe('nx build through the Nx CLI, and the images it builds', () => {
@@ -58,6 +75,8 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
   let sandbox: PodmanSandbox | undefined;
   let served: Awaited<ReturnType<typeof answersIn>>;
   const containers: string[] = [];
+  /** Stops what podman-compose started, while it runs. */
+  let composeRunning: (() => void) | undefined;
 
   beforeAll(async () => {
     root = copyFixtureWorkspace(FIXTURE, { prefix: 'topo-build-cli-' });
@@ -73,6 +92,8 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
 
   afterEach(() => {
     for (const name of containers.splice(0)) sandbox?.podman(['rm', '--force', '--time', '10', name]);
+    composeRunning?.();
+    composeRunning = undefined;
   });
 
   afterAll(() => {
@@ -117,24 +138,48 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
     }
   });
 
-  withPodman('has built an image per process and the gateway, non-root, with a health check, answering every request as nx serve does', async () => {
-    const processes = await composeOnHost(join(root, 'dist/shop/micro'));
+  withPodman('has built an image per process and the gateway, non-root, with a health check, that podman-compose runs from the compose file, answering every request as nx serve does', async () => {
+    const micro = join(root, 'dist/shop/micro');
+    const processes = await composeOnHost(micro);
     expect(processes.map((p) => p.image).sort()).toEqual(['shop-gateway:test', 'shop-greeter:test', 'shop-orders:test', 'shop-users:test']);
     for (const process of processes) {
       const [config] = JSON.parse(sandbox!.podman(['image', 'inspect', process.image]));
       expect({ image: process.image, user: config.Config.User }).toEqual({ image: process.image, user: '1000:1000' });
       expect(JSON.stringify(config.Healthcheck ?? config.Config.Healthcheck)).toContain('/__topo/health');
     }
-    const names = [];
-    for (const process of processes) names.push(await start(process));
-    const gateway = processes.find((p) => p.name === 'gateway')!;
-    expect(await replay(gateway.port, REQUESTS)).toEqual(served);
+
+    // The compose file as written (its network, names, ports, read-only root filesystems and
+    // dropped capabilities), run by a real engine: podman-compose.
+    const gatewayPort = readGatewayPort(micro);
+    const compose = (...args: string[]) =>
+      execFileSync('podman-compose', ['-f', join(micro, 'docker-compose.yml'), ...args], {
+        cwd: micro,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TOPO_SECRET: randomBytes(32).toString('hex') },
+      });
+    composeRunning = () => compose('down', '-t', '2');
+    compose('up', '-d', '--no-build');
+    // podman-compose 1.0 (Debian 12's) names the project after the folder, not the file's `name`.
+    const names = sandbox!.podman(['ps', '--filter', `label=com.docker.compose.project.working_dir=${micro}`, '--format', '{{.Names}}']).trim().split('\n').sort();
+    expect(names).toHaveLength(4);
+    const gateway = names.find((name) => name.includes('gateway'))!;
+    // Each service answers its health check, reached by its compose name from the gateway's container.
+    await waitFor(() => {
+      const script = `const d=JSON.parse(process.env.TOPO_DISCOVERY);Promise.all(Object.values(d).map(u=>new Promise((ok,no)=>require('http').get(u+'/__topo/health',r=>r.statusCode===200?ok():no()).on('error',no)))).then(()=>process.exit(0),()=>process.exit(1))`;
+      return spawnSync('podman', ['exec', gateway, 'node', '-e', script], { env: process.env }).status === 0;
+    }, () => compose('logs'));
+    await waitForHealth(gatewayPort, () => compose('logs'));
+    expect(await replay(gatewayPort, REQUESTS)).toEqual(served);
 
     // Node is PID 1 and handles SIGTERM: the container stops at once, having said so.
+    const service = names.find((name) => name.includes('users'))!;
     const stopping = Date.now();
-    sandbox!.podman(['stop', '--time', '10', names[names.length - 1]]);
+    sandbox!.podman(['stop', '--time', '10', service]);
     expect(Date.now() - stopping).toBeLessThan(5_000);
-    expect(sandbox!.podman(['logs', names[names.length - 1]])).toContain('received SIGTERM');
+    expect(sandbox!.podman(['logs', service])).toContain('received SIGTERM');
+    composeRunning();
+    composeRunning = undefined;
   });
 
   it('after an edit to orders, rebuilds only orders: the other services come from the cache', async () => {
