@@ -55,7 +55,7 @@ export function callInProcess(target: InProcessTarget, request: unknown): Promis
   } catch (error) {
     return Promise.reject(catchSync(target, error));
   }
-  if (isThenable(result)) return withinDeadline(target, result as PromiseLike<unknown>, until - now);
+  if (isThenable(result)) return withinDeadline(target, result as PromiseLike<unknown>, until);
   // A handler that answered synchronously needs no extra tick for its copy.
   try {
     return Promise.resolve(target.onResult(result));
@@ -64,22 +64,60 @@ export function callInProcess(target: InProcessTarget, request: unknown): Promis
   }
 }
 
-/** The handler's promise, copied out, or `deadline_exceeded` when it is still pending after `ms`. */
-function withinDeadline(target: InProcessTarget, result: PromiseLike<unknown>, ms: number): Promise<unknown> {
+/** An in-process call still running, and when it runs out of time. */
+interface PendingCall {
+  readonly until: number;
+  readonly what: string;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The calls still running. One sweep every {@link SWEEP_MS} rejects those past their deadline:
+ * a timer per call would cost more than the rest of the call (about a microsecond against a
+ * quarter of one), and a deadline is a matter of seconds.
+ */
+const pending = new Set<PendingCall>();
+const SWEEP_MS = 25;
+let sweeper: NodeJS.Timeout | undefined;
+
+function sweep(): void {
+  const now = Date.now();
+  for (const call of pending) {
+    if (call.until > now) continue;
+    pending.delete(call);
+    call.reject(deadlineExceeded(call.what));
+  }
+  if (pending.size === 0 && sweeper !== undefined) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
+/** The handler's promise, copied out, or `deadline_exceeded` when it is still pending at `until`. */
+function withinDeadline(target: InProcessTarget, result: PromiseLike<unknown>, until: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(deadlineExceeded(target.what)), ms);
-    Promise.resolve(result)
-      .then(target.onResult, target.onError)
-      .then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
+    const call: PendingCall = { until, what: target.what, reject };
+    pending.add(call);
+    // Kept only while calls run, and never keeping the process alive by itself.
+    if (sweeper === undefined) (sweeper = setInterval(sweep, SWEEP_MS)).unref();
+    result.then(
+      (value) => {
+        if (!pending.delete(call)) return;
+        try {
+          resolve(target.onResult(value));
+        } catch (error) {
           reject(error);
-        },
-      );
+        }
+      },
+      (error: unknown) => {
+        if (!pending.delete(call)) return;
+        try {
+          target.onError(error);
+        } catch (copied) {
+          reject(copied);
+        }
+      },
+    );
   });
 }
 
