@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../../deploy/build-app';
 import { composeOnHost, type HostedProcess, waitForHealth } from '../../testing/built-processes';
@@ -77,6 +77,8 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
   const containers: string[] = [];
   /** Stops what podman-compose started, while it runs. */
   let composeRunning: (() => void) | undefined;
+  /** Stops what podman kube play started, while it runs. */
+  let kubeRunning: (() => void) | undefined;
 
   beforeAll(async () => {
     root = copyFixtureWorkspace(FIXTURE, { prefix: 'topo-build-cli-' });
@@ -94,6 +96,8 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
     for (const name of containers.splice(0)) sandbox?.podman(['rm', '--force', '--time', '10', name]);
     composeRunning?.();
     composeRunning = undefined;
+    kubeRunning?.();
+    kubeRunning = undefined;
   });
 
   afterAll(() => {
@@ -158,7 +162,11 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, TOPO_SECRET: randomBytes(32).toString('hex') },
       });
-    composeRunning = () => compose('down', '-t', '2');
+    composeRunning = () => {
+      compose('down', '-t', '2');
+      // podman-compose 1.0 leaves the project's network (kept outside the sandbox's storage).
+      spawnSync('podman', ['network', 'rm', '--force', 'micro_default'], { env: process.env });
+    };
     compose('up', '-d', '--no-build');
     // podman-compose 1.0 (Debian 12's) names the project after the folder, not the file's `name`.
     const names = sandbox!.podman(['ps', '--filter', `label=com.docker.compose.project.working_dir=${micro}`, '--format', '{{.Names}}']).trim().split('\n').sort();
@@ -180,6 +188,38 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
     expect(sandbox!.podman(['logs', service])).toContain('received SIGTERM');
     composeRunning();
     composeRunning = undefined;
+  });
+
+  withPodman('has Kubernetes manifests that podman kube play runs: every pod starts under the restricted security context and is healthy', async () => {
+    const k8s = join(root, 'dist/shop/micro/k8s');
+    // What podman 4.3's kube play runs of them: the ConfigMap and the Deployments (it has no
+    // Service, NetworkPolicy or kustomization). It reads a secretKeyRef from a podman secret
+    // holding {"<key>": "<base64>"}, the Secret `shop-internal` the manifests name.
+    const play = join(root, 'dist/shop/kube-play.yaml');
+    const files = readdirSync(k8s).filter((file) => file === 'configmap.yaml' || file.endsWith('-deployment.yaml'));
+    writeFileSync(play, files.map((file) => readFileSync(join(k8s, file), 'utf8')).join('\n---\n'));
+    const secret = join(root, 'dist/shop/kube-secret.json');
+    writeFileSync(secret, JSON.stringify({ secret: Buffer.from(randomBytes(32).toString('hex')).toString('base64') }));
+    sandbox!.podman(['secret', 'create', 'shop-internal', secret]);
+    kubeRunning = () => spawnSync('podman', ['kube', 'down', play], { env: process.env });
+    sandbox!.podman(['kube', 'play', '--network', 'podman', play]);
+
+    for (const name of ['gateway', 'greeter', 'orders', 'users']) {
+      const container = `shop-${name}-pod-0-${name}`;
+      const inside = (script: string) => spawnSync('podman', ['exec', container, 'node', '-e', script], { env: process.env, encoding: 'utf8' });
+      await waitFor(() => inside(`require('http').get('http://127.0.0.1:'+process.env.PORT+'/__topo/health',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`).status === 0, () => sandbox!.podman(['logs', container]));
+      // Not root, and nothing written but to /tmp; the environment from the ConfigMap and the Secret.
+      const facts = inside(
+        `const fs=require('fs');let root='writable';try{fs.writeFileSync('/app/x','1')}catch(e){root=e.code}fs.writeFileSync('/tmp/x','1');` +
+          `console.log(JSON.stringify({uid:process.getuid(),root,discovery:Object.keys(JSON.parse(process.env.TOPO_DISCOVERY)).sort(),secret:(process.env.TOPO_SECRET||'').length}))`,
+      );
+      expect({ name, facts: JSON.parse(facts.stdout) }).toEqual({
+        name,
+        facts: { uid: 1000, root: 'EROFS', discovery: ['greeter', 'orders', 'users'], secret: name === 'gateway' ? 0 : 64 },
+      });
+    }
+    kubeRunning();
+    kubeRunning = undefined;
   });
 
   it('after an edit to orders, rebuilds only orders: the other services come from the cache', async () => {
