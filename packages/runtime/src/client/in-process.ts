@@ -1,4 +1,4 @@
-import { deadlineExceeded, runWithDeadline, timeLeftForCall } from '../deadline';
+import { currentDeadline, deadlineExceeded, runWithDeadline } from '../deadline';
 import { APIError, internalError, logUnexpectedError } from '../errors';
 import { jsonCopy } from '../json-copy';
 import type { LocalEndpoint } from '../registry';
@@ -29,10 +29,10 @@ export function inProcessTarget(endpoint: LocalEndpoint): InProcessTarget {
 }
 
 /**
- * An in-process call: copy in, validate, run, copy out, as over HTTP, within the same
- * deadline: the callee's timeout, or what is left of the caller's deadline when sooner. The
- * callee runs inside it (its own calls get what is left), and a call still running at the
- * deadline rejects with `deadline_exceeded`.
+ * An in-process call: copy in, validate, run, copy out, as over HTTP. Made while serving a
+ * request, it has the same deadline as over HTTP: the callee's timeout, or what is left of
+ * the caller's deadline when sooner; the callee runs inside it (its own calls get what is
+ * left), and a call still running at the deadline rejects with `deadline_exceeded`.
  */
 export function callInProcess(target: InProcessTarget, request: unknown): Promise<unknown> {
   let input: unknown;
@@ -46,16 +46,35 @@ export function callInProcess(target: InProcessTarget, request: unknown): Promis
     return Promise.reject(error);
   }
   const now = Date.now();
-  const left = timeLeftForCall(now);
-  if (left <= 0) return Promise.reject(deadlineExceeded(target.what));
-  const until = now + Math.min(left, target.timeout);
+  const current = currentDeadline();
+  if (current !== undefined && current <= now) return Promise.reject(deadlineExceeded(target.what));
+  const own = now + target.timeout;
+  let until: number;
   let result: unknown;
   try {
-    result = runWithDeadline(until, target.handler, input);
+    if (current !== undefined && current <= own) {
+      // The caller's deadline comes first: the callee runs within it as it is.
+      until = current;
+      result = target.handler(input);
+    } else if (current !== undefined) {
+      until = own;
+      result = runWithDeadline(own, target.handler, input);
+    } else {
+      // Outside any request (a job, start-up code), an in-process call is a function call
+      // with copies: no deadline context (AsyncLocalStorage would put hooks on every promise
+      // of the process) and no deadline, the caller deciding how long to wait.
+      until = Infinity;
+      result = target.handler(input);
+    }
   } catch (error) {
     return Promise.reject(catchSync(target, error));
   }
-  if (isThenable(result)) return withinDeadline(target, result as PromiseLike<unknown>, until);
+  if (until === Infinity) {
+    if (result instanceof Promise) return result.then(target.onResult, target.onError);
+    if (isThenable(result)) return Promise.resolve(result).then(target.onResult, target.onError);
+  } else if (isThenable(result)) {
+    return withinDeadline(target, result as PromiseLike<unknown>, until);
+  }
   // A handler that answered synchronously needs no extra tick for its copy.
   try {
     return Promise.resolve(target.onResult(result));
