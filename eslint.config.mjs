@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', '**/coverage/**', '**/__fixtures__/**', '**/files/**', '.nx/**'],
+    ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', '**/coverage/**', '**/__fixtures__/**', '**/files/**', '.nx/**', '**/.cache/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
