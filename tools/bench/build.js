@@ -25,6 +25,7 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { generateWorkspace, SERVICES, ENDPOINTS_PER_SERVICE } = require('./split-service');
 const { table, heading, formatMs, target, targetTable } = require('./lib/report');
+const { freePort } = require('./lib/processes');
 
 process.env.NX_DAEMON = 'false';
 const WORKSPACE_ROOT = path.resolve(__dirname, '..', '..');
@@ -189,14 +190,6 @@ function imageSize(sandbox, image) {
   return Number(sandbox.podman(['image', 'inspect', '--format', '{{.Size}}', image]).trim());
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = http.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function firstOk(port, since) {
   for (;;) {

@@ -26,7 +26,6 @@
  */
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
@@ -34,6 +33,7 @@ const { foreignCpu, sampleCpu, waitForQuiet } = require('./lib/cpu');
 const { median } = require('./lib/rounds');
 const { readFlags } = require('./lib/options');
 const { table, heading, formatCount, formatMs, formatForeign, foreignNote, target, targetTable, round } = require('./lib/report');
+const { freePort } = require('./lib/processes');
 
 const WORKSPACE_ROOT = path.resolve(__dirname, '..', '..');
 const RUNTIME = path.join(WORKSPACE_ROOT, 'packages', 'runtime', 'dist');
@@ -98,16 +98,6 @@ function postgresBin() {
   throw new Error('no Postgres server installed (looked in /usr/lib/postgresql/*/bin): apt-get install postgresql');
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** initdb into a temporary folder, pg_ctl start on a free port; as root, as the postgres user. */
 async function startPostgres(log) {

@@ -3,7 +3,7 @@
 // built packages (npm run build:packages first). Prints what it found; docs/reliability.md
 // says what each part means and holds the last figures.
 //
-//   node tools/reliability/run.js [--seconds=30] [--connections=100] [--only=6]
+//   node tools/reliability/run.js [--seconds=30] [--connections=100] [--only=5|6]
 //
 // 1. bad requests: every shape below, sent raw to the monolith, the gateway and a service's
 //    own port; each answer classified (2xx, 4xx JSON, 4xx other, 5xx, no answer), and the
@@ -20,7 +20,7 @@ const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { startServer, stopAll } = require('../bench/lib/processes');
+const { freePort, startServer, stopAll } = require('../bench/lib/processes');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const APP = path.join(__dirname, 'app.js');
@@ -194,19 +194,9 @@ async function sigstop() {
 
 async function supervisorKilled() {
   console.log('\n5. The supervisor of nx serve killed with -9');
-  const supervisor = path.join(ROOT, 'packages', 'nx', 'dist', 'executors', 'serve', 'lib', 'supervisor.js');
-  const script = `
-    const { SupervisedProcess } = require(${JSON.stringify(supervisor)});
-    const p = new SupervisedProcess({ name: 'notes', bundleFile: ${JSON.stringify(APP)}, cwd: ${JSON.stringify(ROOT)}, env: { ...process.env, ROLE: 'service', PORT: '0', HOST: '127.0.0.1', TOPO_SECRET: '${SECRET}' } });
-    p.start();
-    setInterval(() => process.stdout.write('pid ' + p.pid + '\\n'), 100);
-  `;
-  const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let output = '';
-  parent.stdout.on('data', (chunk) => (output += chunk));
-  while (!/listening on/.test(output) || !/pid \d+/.test(output)) await new Promise((resolve) => setTimeout(resolve, 100));
-  const pid = Number(/pid (\d+)/.exec(output)[1]);
-  parent.kill('SIGKILL');
+  const notes = await supervised('service', 0);
+  const pid = notes.pid();
+  notes.parent.kill('SIGKILL');
   await new Promise((resolve) => setTimeout(resolve, 2000));
   let alive = true;
   try {
@@ -234,16 +224,6 @@ async function supervised(role, port) {
   return { parent, pid: () => Number([...output.matchAll(/pid (\d+)/g)].pop()[1]) };
 }
 
-/** A port the OS hands out now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function killedUnderLoad() {
   console.log('\n6. kill -9 of a service under load behind the gateway, restarted by the supervisor (20 clients on it, 20 on another service)');
@@ -302,7 +282,9 @@ async function killedUnderLoad() {
 }
 
 (async () => {
-  if (args.only === '6') return killedUnderLoad().then(stopAll);
+  // The fault scenarios that need no shared servers run alone on request.
+  const alone = { 5: supervisorKilled, 6: killedUnderLoad }[args.only];
+  if (alone) return alone().then(stopAll);
   const service = await startServer({ name: 'notes', file: APP, cwd: ROOT, env: { ROLE: 'service', TOPO_SECRET: SECRET } });
   const mono = await startServer({ name: 'mono', file: APP, cwd: ROOT, env: { ROLE: 'mono', TOPO_SECRET: SECRET } });
   const gateway = await startServer({ name: 'gateway', file: APP, cwd: ROOT, env: { ROLE: 'gateway', TOPO_DISCOVERY: JSON.stringify({ notes: `http://127.0.0.1:${service.port}` }) } });

@@ -1,6 +1,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const { mkdirSync } = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 
 /**
@@ -140,4 +141,16 @@ function profileDir(options) {
   return options.profile ? path.join(options.benchDir, 'profiles') : undefined;
 }
 
-module.exports = { startServer, stopAll, withServers, profileDir, livePids, liveServers };
+/** A port the OS hands out now on 127.0.0.1, for a server that must be told its port. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+module.exports = { startServer, stopAll, withServers, profileDir, livePids, liveServers, freePort };
