@@ -48,24 +48,15 @@ export function callInProcess(target: InProcessTarget, request: unknown): Promis
   const now = Date.now();
   const current = currentDeadline();
   if (current !== undefined && current <= now) return Promise.reject(deadlineExceeded(target.what));
-  const own = now + target.timeout;
-  let until: number;
+  // Within a request, the sooner of the caller's deadline and the callee's own timeout; the
+  // callee enters a deadline context only when its own comes first. Outside any request (a
+  // job, start-up code), an in-process call is a function call with copies: no context
+  // (AsyncLocalStorage would put hooks on every promise of the process) and no deadline, the
+  // caller deciding how long to wait.
+  const until = current === undefined ? Infinity : Math.min(current, now + target.timeout);
   let result: unknown;
   try {
-    if (current !== undefined && current <= own) {
-      // The caller's deadline comes first: the callee runs within it as it is.
-      until = current;
-      result = target.handler(input);
-    } else if (current !== undefined) {
-      until = own;
-      result = runWithDeadline(own, target.handler, input);
-    } else {
-      // Outside any request (a job, start-up code), an in-process call is a function call
-      // with copies: no deadline context (AsyncLocalStorage would put hooks on every promise
-      // of the process) and no deadline, the caller deciding how long to wait.
-      until = Infinity;
-      result = target.handler(input);
-    }
+    result = until < (current ?? Infinity) ? runWithDeadline(until, target.handler, input) : target.handler(input);
   } catch (error) {
     return Promise.reject(catchSync(target, error));
   }
