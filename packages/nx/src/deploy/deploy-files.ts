@@ -1,4 +1,5 @@
 import { databaseUrlVariable } from '@topo/runtime/contract';
+import { createHash } from 'node:crypto';
 import { healthCommand } from './dockerfile';
 import { toYaml } from './yaml';
 
@@ -24,6 +25,8 @@ export interface DeployedProcess {
 export interface DeployLayout {
   app: string;
   topology: string;
+  /** The base image compose builds the images from (its `BASE_IMAGE` build argument). */
+  baseImage?: string;
   processes: DeployedProcess[];
 }
 
@@ -54,6 +57,15 @@ export function renderDatabasesEnvExample(layout: DeployLayout): string {
 export function renderDatabasesInit(layout: DeployLayout): string {
   return `${layoutDatabases(layout).map((name) => `CREATE DATABASE "${name}";`).join('\n')}\n`;
 }
+
+/** The pause before SIGTERM reaches a pod's process (its preStop hook). */
+export const PRE_STOP_SECONDS = 5;
+
+/**
+ * How long Kubernetes waits from the start of preStop until it kills the pod: the pause, the
+ * runtime's shutdown (TOPO_SHUTDOWN_TIMEOUT_MS, 10 s by default), and room to spare.
+ */
+export const TERMINATION_GRACE_SECONDS = 30;
 
 const SECRET_NOTE = 'set TOPO_SECRET to a long random string shared by the app processes';
 
@@ -88,7 +100,7 @@ export function renderCompose(layout: DeployLayout): string {
         : undefined;
     services[process.name] = {
       image: process.image,
-      build: { context: process.context },
+      build: { context: process.context, ...(layout.baseImage ? { args: { BASE_IMAGE: layout.baseImage } } : {}) },
       environment: {
         PORT: String(process.port),
         TOPO_DISCOVERY: urls,
@@ -133,19 +145,23 @@ export function renderCompose(layout: DeployLayout): string {
  * reference to a Secret `<app>-internal` (key `secret`) holding the internal-call key,
  * which the cluster's operator creates, and for a process that uses databases, references
  * to the Secret `<app>-databases` (one key per database, its connection string). Readiness and liveness probes on the health
- * endpoint, resource requests, a non-root user.
+ * endpoint, resource requests, a non-root user, a preStop pause before SIGTERM. The
+ * ConfigMap's name carries a hash of its data.
  */
 export function renderKubernetes(layout: DeployLayout): Map<string, string> {
   const files = new Map<string, string>();
   const resource = (name: string) => `${layout.app}-${name}`;
   const labels = (process: DeployedProcess) => ({ 'app.kubernetes.io/name': resource(process.name), 'app.kubernetes.io/part-of': layout.app });
-  const configMap = `${layout.app}-discovery`;
+  const data = { TOPO_DISCOVERY: JSON.stringify(discovery(layout, (p) => resource(p.name))) };
+  // Named by a hash of its data, as kustomize's configMapGenerator does: a change is a new
+  // ConfigMap that the Deployments name, so their pods roll instead of keeping the old values.
+  const configMap = `${layout.app}-discovery-${createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 10)}`;
   const secret = `${layout.app}-internal`;
   files.set('configmap.yaml', toYaml({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: configMap, labels: { 'app.kubernetes.io/part-of': layout.app } },
-    data: { TOPO_DISCOVERY: JSON.stringify(discovery(layout, (p) => resource(p.name))) },
+    data,
   }));
   for (const process of layout.processes) {
     const probe = { httpGet: { path: '/__topo/health', port: 'http' }, periodSeconds: 10, timeoutSeconds: 3 };
@@ -173,7 +189,7 @@ export function renderKubernetes(layout: DeployLayout): Map<string, string> {
             // no capability, the runtime's default seccomp profile; and a read-only root
             // filesystem, with /tmp the one place to write.
             securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-            terminationGracePeriodSeconds: 30,
+            terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
             volumes: [{ name: 'tmp', emptyDir: {} }],
             containers: [
               {
@@ -186,6 +202,10 @@ export function renderKubernetes(layout: DeployLayout): Map<string, string> {
                 readinessProbe: { ...probe, initialDelaySeconds: 1 },
                 livenessProbe: { ...probe, initialDelaySeconds: 10, failureThreshold: 3 },
                 resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+                // Kubernetes removes a stopping pod from its Service's endpoints while it sends
+                // SIGTERM: the pause keeps it serving until the other pods and the proxies have
+                // stopped sending to it. The images are node alone (no sleep binary).
+                lifecycle: { preStop: { exec: { command: ['node', '-e', `setTimeout(() => {}, ${PRE_STOP_SECONDS * 1000})`] } } },
               },
             ],
           },

@@ -1,7 +1,16 @@
 import { spawn } from 'node:child_process';
 
-export type EngineChoice = 'auto' | 'podman' | 'docker' | 'none';
+export type EngineChoice = 'auto' | 'podman' | 'docker';
 export type Engine = 'podman' | 'docker';
+
+export const ENGINES: readonly EngineChoice[] = ['auto', 'podman', 'docker'];
+
+/**
+ * The shell command whose output names the engines on the PATH: the `container` targets'
+ * runtime cache input, so that a result made with one engine (or with none) is not replayed
+ * once another is installed or taken off the PATH. Cheap: no engine is started.
+ */
+export const ENGINE_IDENTITY_COMMAND = 'command -v podman docker || true';
 
 /** What a command printed and how it ended. */
 interface Run {
@@ -24,7 +33,7 @@ function run(command: string, args: readonly string[], timeoutMs: number): Promi
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', (error) => {
       clearTimeout(timer);
-      resolve({ code: null, output: `${output}${error.message}` });
+      resolve({ code: null, output: `${output}${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on the PATH' : error.message}` });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -33,22 +42,54 @@ function run(command: string, args: readonly string[], timeoutMs: number): Promi
   });
 }
 
+const lastLine = (run: Run) => run.output.trim().split('\n').slice(-1)[0] || `exit ${run.code}`;
+
 /**
- * The container engine to build with. `auto` takes the first of podman and docker that is on
- * the PATH and able to build (`<engine> info` answers: a docker client without a daemon does
- * not); `none` builds no image. A named engine that cannot build is an error saying why.
+ * Whether `engine` can build, asked cheaply: podman needs no daemon, so `podman --version`
+ * answering is enough; a docker client answers `docker version` with a server version only
+ * when its daemon does.
  */
-export async function findEngine(choice: EngineChoice): Promise<Engine | undefined> {
-  if (choice === 'none') return undefined;
+async function probe(engine: Engine): Promise<Run> {
+  return engine === 'podman' ? run('podman', ['--version'], 15_000) : run('docker', ['version', '--format', '{{.Server.Version}}'], 15_000);
+}
+
+/**
+ * The container engine to build with. `auto` takes the first of podman and docker that can
+ * build; a named one must. When none can, the error says what was looked for, what each
+ * answered and how to get one.
+ *
+ * @example
+ * const engine = await findEngine('auto'); // 'podman'
+ */
+export async function findEngine(choice: EngineChoice): Promise<Engine> {
   const candidates: Engine[] = choice === 'auto' ? ['podman', 'docker'] : [choice];
   const failures: string[] = [];
   for (const engine of candidates) {
-    const info = await run(engine, ['info'], 30_000);
-    if (info.code === 0) return engine;
-    failures.push(`${engine}: ${info.output.trim().split('\n').slice(-1)[0] || `exit ${info.code}`}`);
+    const answered = await probe(engine);
+    if (answered.code === 0) return engine;
+    failures.push(`${engine}: ${lastLine(answered)}`);
   }
-  if (choice === 'auto') return undefined;
-  throw new Error(`--engine=${choice} cannot build images here (${failures.join('; ')}). Start its service, pass another --engine, or --engine=none to keep the build contexts.`);
+  const looked = choice === 'auto' ? '--engine=auto looked for podman, then docker' : `--engine=${choice} was asked for`;
+  throw new Error(
+    `No container engine can build images here: ${looked} on the PATH (${failures.join('; ')}). ` +
+      'Install podman (e.g. `apt-get install podman`) or Docker and start its daemon, or put the engine\'s folder on the PATH; ' +
+      '`--engine=podman|docker` picks one. The bundles and Dockerfiles that `nx build` writes need no engine.',
+  );
+}
+
+/**
+ * Makes sure the engine has `baseImage`, pulling it when it does not. A base image that
+ * cannot be found or pulled is an error naming it and `--baseImage`.
+ */
+export async function ensureBaseImage(engine: Engine, baseImage: string, contexts: readonly string[]): Promise<void> {
+  if ((await run(engine, ['image', 'inspect', '--format', '{{.Id}}', baseImage], 60_000)).code === 0) return;
+  const pulled = await run(engine, ['pull', baseImage], 600_000);
+  if (pulled.code === 0) return;
+  throw new Error(
+    `${engine} cannot find or pull the base image ${baseImage} (${lastLine(pulled)}). ` +
+      `Pass --baseImage=<an image with node on the PATH that ${engine} has or can pull> (docs/build-and-deploy.md shows how to make one from this machine's node). ` +
+      `The build contexts are written: ${contexts.join(', ')}.`,
+  );
 }
 
 /** Builds `context` (holding its Dockerfile) into image `tag`; returns the image id. */
@@ -60,12 +101,4 @@ export async function buildImage(engine: Engine, context: string, tag: string, b
   const inspected = await run(engine, ['image', 'inspect', '--format', '{{.Id}}', tag], 60_000);
   if (inspected.code !== 0) throw new Error(`${engine} built ${tag} but cannot inspect it:\n${inspected.output.trim()}`);
   return inspected.output.trim();
-}
-
-/** What the build says when it builds no image: why, and the command for each build context. */
-export function noEngineMessage(choice: EngineChoice, contexts: readonly { context: string; tag: string }[], baseImage: string): string {
-  const why = choice === 'none' ? 'was asked for (--engine=none)' : 'that can build was found (podman or docker)';
-  const what = contexts.length === 1 ? 'the build context is in place. Build the image with' : 'the build contexts are in place. Build the images with';
-  const commands = contexts.map(({ context, tag }) => `  docker build --build-arg BASE_IMAGE=${baseImage} -t ${tag} ${context}`);
-  return `No container engine ${why}: ${what}:\n${commands.join('\n')}`;
 }

@@ -32,6 +32,7 @@ import {
   type ServiceInfo,
   type WorkspaceAnalysis,
 } from '../analysis';
+import { ENGINE_IDENTITY_COMMAND } from '../deploy/engine';
 import { deployName } from '../deploy/names';
 import { readPluginCache, workspaceDataDirectory, writePluginCache } from './cache';
 
@@ -196,7 +197,10 @@ function serviceProject(
 /**
  * A service's `build` (its bundle alone, as micro runs it) and `container` (its image), both
  * cached per service: inputs are the service's files and those of the projects it depends
- * on. None when no app serves it.
+ * on, and for the image the engines on the PATH too (a result made with one engine is not
+ * replayed after another is installed). The bundle is the same in every topology: nothing
+ * is forwarded to it, so that options of the image or the app (`--tag`, `--engine`,
+ * `--topology`) never change its cache key. None when no app serves it.
  */
 function serviceTargets(service: string, app: string | undefined, options: NormalizedOptions): Record<string, TargetConfiguration> {
   if (!app) return {};
@@ -209,14 +213,14 @@ function serviceTargets(service: string, app: string | undefined, options: Norma
       cache: true,
       inputs,
       outputs: [output],
-      metadata: { technologies: TECHNOLOGIES, description: `Bundles service ${service} alone, as micro runs it, into dist/${app}/services/.` },
+      metadata: { technologies: TECHNOLOGIES, description: `Bundles service ${service} alone, as micro runs it, into dist/${app}/services/. Needs no container engine.` },
     },
     [options.containerTargetName]: {
       executor: '@topo/nx:container',
       options: { app },
       cache: true,
-      inputs,
-      dependsOn: [{ target: options.buildTargetName, params: 'forward' }],
+      inputs: [...inputs, { runtime: ENGINE_IDENTITY_COMMAND }],
+      dependsOn: [{ target: options.buildTargetName, params: 'ignore' }],
       outputs: [`${output}/image.json`],
       metadata: { technologies: TECHNOLOGIES, description: `Builds the image ${app}-${deployName(service)} with podman or docker.` },
     },
@@ -235,15 +239,26 @@ function appNode(app: AppNode, options: NormalizedOptions): { result?: CreateNod
       description: `Runs the app's services, in the topology of --topology or --env (default mono), on the port of ${APP_CONFIG_FILE}.`,
     },
   };
+  // The build depends on no service task: mono needs none of them, and Nx cannot make a
+  // dependency hang on --topology. It writes a service alone to the folder its own build uses.
   const build: TargetConfiguration = {
     executor: '@topo/nx:build',
     options: {},
-    // Each service's image is a task of its own, cached by Nx; the app's build assembles them.
-    dependsOn: [{ target: options.containerTargetName, dependencies: true, params: 'forward' }],
     cache: false,
     metadata: {
       technologies: TECHNOLOGIES,
-      description: `Builds the app for the topology of --topology or --env (default mono): dist/<app>/mono, or images, docker-compose.yml and Kubernetes manifests.`,
+      description: `Builds the app for the topology of --topology or --env (default mono): dist/<app>/mono, or bundles, Dockerfiles, docker-compose.yml and Kubernetes manifests. Needs no container engine.`,
+    },
+  };
+  const container: TargetConfiguration = {
+    executor: '@topo/nx:container',
+    options: {},
+    dependsOn: [{ target: options.buildTargetName, params: 'forward' }],
+    // Images live in the engine, not in dist: each run asks the engine, whose own layer cache makes an unchanged image quick.
+    cache: false,
+    metadata: {
+      technologies: TECHNOLOGIES,
+      description: `Builds every image of the topology of --topology or --env (default mono), the gateway's among them, with podman or docker, after the app's build.`,
     },
   };
   const catalog: TargetConfiguration = {
@@ -264,7 +279,12 @@ function appNode(app: AppNode, options: NormalizedOptions): { result?: CreateNod
     projectType: 'application',
     tags: [APP_TAG],
     metadata: { technologies: TECHNOLOGIES },
-    targets: { [options.serveTargetName]: serve, [options.buildTargetName]: build, [options.catalogTargetName]: catalog },
+    targets: {
+      [options.serveTargetName]: serve,
+      [options.buildTargetName]: build,
+      [options.containerTargetName]: container,
+      [options.catalogTargetName]: catalog,
+    },
   };
   return { result: { projects: { [app.root]: project } }, problems: app.problems };
 }

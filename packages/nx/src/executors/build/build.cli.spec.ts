@@ -244,7 +244,6 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
       appName: 'shop',
       appRoot: join(root, 'apps/shop'),
       topology: 'mono',
-      engine: 'none',
       baseImage: BASE_IMAGE,
       tag: 'test',
       external: [],
