@@ -67,7 +67,7 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
       expect(projectsOf(results)['apps/api/services/yo'].name).toBe('yo');
     });
 
-    it('infers an application per topo.json with a continuous serve target, a build and a cached catalog', async () => {
+    it('infers an application per topo.json with a serve target, a build and a cached catalog', async () => {
       const results = await createNodes(['apps/api/topo.json']);
 
       expect(results['apps/api/topo.json']).toEqual({
@@ -82,7 +82,6 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
               serve: {
                 executor: '@topo/nx:serve',
                 options: {},
-                continuous: true,
                 metadata: {
                   technologies: ['topo'],
                   description: expect.stringContaining('--topology or --env (default mono)'),

@@ -233,7 +233,8 @@ function appNode(app: AppNode, options: NormalizedOptions): { result?: CreateNod
   const serve: TargetConfiguration = {
     executor: '@topo/nx:serve',
     options: {},
-    continuous: true,
+    // Not `continuous`: Nx 23 reports a continuous target that ends by itself as a success
+    // whatever its exit code, and `nx serve` must fail when it refuses its options or the app.
     metadata: {
       technologies: TECHNOLOGIES,
       description: `Runs the app's services, in the topology of --topology or --env (default mono), on the port of ${APP_CONFIG_FILE}.`,

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, realpathSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linkNodeModules, removeWorkspace } from '../../testing/fixture-workspace';
@@ -69,6 +70,17 @@ async function startNxServe(args: string[]): Promise<{ child: ChildProcess; outp
   return { child, output: () => output };
 }
 
+/** Runs `nx serve demo` to its end (a refusal ends it): its exit code and what it printed. */
+function runNxServe(args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, [...nx(), 'serve', 'demo', ...args], {
+    cwd: root,
+    env: { ...process.env, ...NX_ENV, NX_NO_CLOUD: 'true' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, output: result.stdout + result.stderr };
+}
+
 function processesInGroup(pgid: number): number[] {
   try {
     return execFileSync('ps', ['-o', 'pid=', '-g', String(pgid)], { encoding: 'utf8' })
@@ -104,17 +116,31 @@ describe("nx serve demo, through the Nx CLI, in a copy of this repository's work
     await expect(get(port, '/hello/Ada')).rejects.toThrow(/ECONNREFUSED/);
   });
 
-  it('refuses an unknown topology with a message naming the known ones', () => {
-    // Nx reports a continuous target that stops by itself as finished, whatever its exit code,
-    // so the refusal is checked by what it says.
-    const result = spawnSync(process.execPath, [...nx(), 'serve', 'demo', '--topology=nope'], {
-      cwd: root,
-      env: { ...process.env, ...NX_ENV },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    const message = result.stdout + result.stderr;
-    expect(message).toContain('Topology "nope" is not defined in packages/demo/topo.json');
-    expect(message).toMatch(/Use one of: mono, micro/);
+  it.each([
+    ['an unknown topology', ['--topology=nope'], /Topology "nope" is not defined in packages\/demo\/topo\.json\.\s+Use one of: mono, micro/],
+    ['a port that is not a number', ['--port=abc'], /Property 'port' does not match the schema\. 'abc' should be a 'number'/],
+    ['a port out of range', ['--port=70000'], /--port must be a whole number from 1 to 65535 \(got 70000\)/],
+    ['--topology together with --env', ['--topology=mono', '--env=prod'], /Give --topology or --env, not both \(got --topology=mono --env=prod\)/],
+    ['an unknown environment', ['--env=nope'], /Environment "nope" is not defined in packages\/demo\/topo\.json/],
+    ['an option it does not have', ['--topolgy=micro'], /'topolgy' is not found in schema/],
+  ])('refuses %s: prints why, and Nx reports the failure and exits non-zero', (_case, args, message) => {
+    const result = runNxServe(args);
+    expect(result.output).toMatch(message);
+    expect(result.output).toContain('Running target serve for project demo failed');
+    expect(result.output).not.toContain('Successfully ran target serve');
+    expect(result.status).toBe(1);
+  });
+
+  it("refuses a port that is taken, naming it and the way out, and exits non-zero", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const result = runNxServe([`--port=${port}`]);
+      expect(result.output).toContain(`Port ${port} on 127.0.0.1 is already in use. Stop what listens there, or pass --port=<another>`);
+      expect(result.status).toBe(1);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
