@@ -23,7 +23,8 @@ function run(command: string, args: readonly string[], timeoutMs: number): Promi
     let output = '';
     let child;
     try {
-      child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      // The environment as it is now (PATH included), which is not always the one the process started with.
+      child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     } catch (error) {
       resolve({ code: null, output: String(error) });
       return;

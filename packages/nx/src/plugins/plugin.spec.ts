@@ -87,12 +87,19 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
                   description: expect.stringContaining('--topology or --env (default mono)'),
                 },
               },
+              // The build depends on no service task (mono needs none) and needs no engine; the images come from container, after it.
               build: {
                 executor: '@topo/nx:build',
                 options: {},
-                dependsOn: [{ target: 'container', dependencies: true, params: 'forward' }],
                 cache: false,
-                metadata: { technologies: ['topo'], description: expect.stringContaining('docker-compose.yml and Kubernetes manifests') },
+                metadata: { technologies: ['topo'], description: expect.stringContaining('Needs no container engine') },
+              },
+              container: {
+                executor: '@topo/nx:container',
+                options: {},
+                dependsOn: [{ target: 'build', params: 'forward' }],
+                cache: false,
+                metadata: { technologies: ['topo'], description: expect.stringContaining("the gateway's among them") },
               },
               catalog: {
                 executor: '@topo/nx:catalog',
@@ -126,10 +133,10 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
 
       expect(projects['apps/api'].name).toBe('api-app');
       expect(projects['apps/shop'].name).toBe('shop-app');
-      expect(Object.keys(projects['apps/api'].targets!)).toEqual(['dev', 'bundle', 'docs']);
-      expect(projects['apps/api'].targets!.bundle.dependsOn).toEqual([{ target: 'image', dependencies: true, params: 'forward' }]);
+      expect(Object.keys(projects['apps/api'].targets!)).toEqual(['dev', 'bundle', 'image', 'docs']);
+      expect(projects['apps/api'].targets!.image.dependsOn).toEqual([{ target: 'bundle', params: 'forward' }]);
       expect(Object.keys(projects['apps/api/services/hello'].targets!)).toEqual(['bundle', 'image']);
-      expect(projects['apps/api/services/hello'].targets!.image.dependsOn).toEqual([{ target: 'bundle', params: 'forward' }]);
+      expect(projects['apps/api/services/hello'].targets!.image.dependsOn).toEqual([{ target: 'bundle', params: 'ignore' }]);
     });
 
     it("gives each service an app serves a build and a container target, cached, writing to the app's dist", async () => {
@@ -144,11 +151,14 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
           inputs: ['default', '^default'],
           outputs: ['{workspaceRoot}/dist/api/services/hello'],
         }),
+        // The engines on the PATH are part of the image's cache key; nothing of the caller's
+        // options reaches the bundle's (--topology, --engine, --tag would split it).
         container: expect.objectContaining({
           executor: '@topo/nx:container',
           options: { app: 'api' },
           cache: true,
-          dependsOn: [{ target: 'build', params: 'forward' }],
+          inputs: ['default', '^default', { runtime: 'command -v podman docker || true' }],
+          dependsOn: [{ target: 'build', params: 'ignore' }],
           outputs: ['{workspaceRoot}/dist/api/services/hello/image.json'],
         }),
       });
