@@ -8,7 +8,8 @@ import { typecheckTree } from '../__fixtures__/typecheck-tree';
 import { splitServiceGenerator } from '../split-service/split-service';
 import { mergeServiceGenerator } from './merge-service';
 
-const DEMO = join(__dirname, '..', '..', '..', '..', 'demo', 'services', 'hello');
+/** The guide's monolith before its split (hello with h1 and h2), as packages/demo was before it showed the split. */
+const DEMO = join(__dirname, '..', '__fixtures__', 'guide-monolith', 'hello');
 const SERVICES = 'apps/api/services';
 
 describe('merge-service generator', () => {

@@ -8,7 +8,8 @@ import { typecheckTree } from '../__fixtures__/typecheck-tree';
 import type { SplitServiceGeneratorSchema } from './schema';
 import { splitServiceGenerator } from './split-service';
 
-const DEMO = join(__dirname, '..', '..', '..', '..', 'demo', 'services', 'hello');
+/** The guide's monolith before its split (hello with h1 and h2), as packages/demo was before it showed the split. */
+const DEMO = join(__dirname, '..', '__fixtures__', 'guide-monolith', 'hello');
 const SERVICES = 'apps/api/services';
 
 describe('split-service generator', () => {
@@ -33,7 +34,7 @@ describe('split-service generator', () => {
     return tree.read(path, 'utf-8');
   }
 
-  /** The guide's monolith: hello with h1 and h2, its spec and client, as in packages/demo. */
+  /** The guide's monolith: hello with h1 and h2, its spec and client. */
   function demo(): void {
     service(
       'hello',

@@ -1,0 +1,4 @@
+/** What every greeting answers. */
+export interface Response {
+  message: string;
+}

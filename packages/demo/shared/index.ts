@@ -1,0 +1,2 @@
+// What the services of this app share: written by `nx g @topo/nx:split-service`.
+export * from './hello/hello';
