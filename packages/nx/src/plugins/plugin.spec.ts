@@ -115,6 +115,34 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
       });
     });
 
+    it("gives each service a test target that runs its specs alone, with the nearest jest or vitest config above it", async () => {
+      const hello = 'apps/api/services/hello/service.ts';
+      expect(projectsOf(await createNodes([hello]))['apps/api/services/hello'].targets?.test).toBeUndefined();
+
+      workspace.write({ 'apps/api/jest.config.cjs': 'module.exports = {};' });
+      expect(projectsOf(await createNodes([hello]))['apps/api/services/hello'].targets?.test).toEqual({
+        executor: 'nx:run-commands',
+        options: { command: 'jest --config apps/api/jest.config.cjs --passWithNoTests "apps/api/services/hello/"', cwd: '{workspaceRoot}' },
+        cache: true,
+        inputs: ['default', '^default', '{workspaceRoot}/apps/api/jest.config.cjs', { externalDependencies: ['jest'] }],
+        outputs: [],
+        metadata: { technologies: ['topo', 'jest'], description: "Runs the service's specs with jest (apps/api/jest.config.cjs)." },
+      });
+
+      // A config nearer the service wins, and a dot in a folder name is no wildcard for jest; vitest takes the path as it is.
+      workspace.write({
+        'apps/api/services/v1.0/service.ts': serviceFile('legacy'),
+        'apps/api/services/v1.0/jest.config.ts': 'export default {};',
+        'libs/notes/service.ts': serviceFile('notes'),
+        'vitest.config.mts': 'export default {};',
+      });
+      const projects = projectsOf(await createNodes(['apps/api/services/v1.0/service.ts', 'libs/notes/service.ts'], { testTargetName: 'spec' }));
+      expect(projects['apps/api/services/v1.0'].targets?.spec.options.command).toBe(
+        'jest --config apps/api/services/v1.0/jest.config.ts --passWithNoTests "apps/api/services/v1\\.0/"',
+      );
+      expect(projects['libs/notes'].targets?.spec.options.command).toBe('vitest run --config vitest.config.mts --passWithNoTests "libs/notes/"');
+    });
+
     it('takes the app name from package.json or project.json, and the target name from the options', async () => {
       workspace.write({
         'apps/api/package.json': JSON.stringify({ name: '@acme/api', nx: { name: 'api-app' } }),

@@ -35,6 +35,7 @@ import {
 import { ENGINE_IDENTITY_COMMAND } from '../deploy/engine';
 import { deployName } from '../deploy/names';
 import { readPluginCache, workspaceDataDirectory, writePluginCache } from './cache';
+import { serviceTestTarget } from './test-target';
 
 /** Options of the plugin in nx.json: `{ "plugin": "@topo/nx", "options": { ... } }`. */
 export interface TopoPluginOptions {
@@ -46,6 +47,8 @@ export interface TopoPluginOptions {
   containerTargetName?: string;
   /** Name of the app's catalog target; default `catalog`. */
   catalogTargetName?: string;
+  /** Name of each service's test target (its specs, by the nearest jest or vitest config); default `test`. */
+  testTargetName?: string;
 }
 
 type NormalizedOptions = Required<TopoPluginOptions>;
@@ -90,7 +93,7 @@ export const createNodesV2: CreateNodesV2<TopoPluginOptions> = [
       const errors: [string, Error][] = [];
       for (const file of files) {
         const app = apps.find((a) => a.file === file);
-        const { result, problems } = app ? appNode(app, options) : serviceNode(file, workspace, servedBy, options);
+        const { result, problems } = app ? appNode(app, options) : serviceNode(file, workspace, servedBy, options, context.workspaceRoot);
         if (result) results.push([file, result]);
         if (problems.length) errors.push([file, problemsError(problems)]);
       }
@@ -111,6 +114,7 @@ function normalizeOptions(options: TopoPluginOptions | undefined): NormalizedOpt
     buildTargetName: options?.buildTargetName ?? 'build',
     containerTargetName: options?.containerTargetName ?? 'container',
     catalogTargetName: options?.catalogTargetName ?? 'catalog',
+    testTargetName: options?.testTargetName ?? 'test',
   };
 }
 
@@ -158,6 +162,7 @@ function serviceNode(
   workspace: WorkspaceAnalysis,
   servedBy: ReadonlyMap<string, string>,
   options: NormalizedOptions,
+  workspaceRoot: string,
 ): { result?: CreateNodesResult; problems: AnalysisError[] } {
   const service = workspace.services.find((s) => s.serviceFile === file);
   if (!service) {
@@ -168,7 +173,10 @@ function serviceNode(
   // Its own problems and those of its files; a service.ts nested below reports its own.
   const problems = workspace.errors.filter((e) => e.file === file || (isInside(e.file, service.root) && basename(e.file) !== SERVICE_FILE));
   const databases = workspace.databases.filter((d) => d.service === service.name || d.users.includes(service.name));
-  return { result: { projects: { [service.root]: serviceProject(service, databases, servedBy.get(service.name), options) } }, problems };
+  const project = serviceProject(service, databases, servedBy.get(service.name), options);
+  const test = serviceTestTarget(workspaceRoot, service.root);
+  if (test) project.targets = { ...project.targets, [options.testTargetName]: test };
+  return { result: { projects: { [service.root]: project } }, problems };
 }
 
 /**
