@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as k8s from 'kubernetes-models';
@@ -86,8 +87,13 @@ describe('nx build (buildApp) on a fixture app with calls between services', () 
       expect(await answers(runBundle(build.outDir))).toEqual(served);
     });
 
-    it('says how to build the image when no engine is used', () => {
+    it('says how to build the image: the container target, or the engine by hand', () => {
+      expect(logged.join('\n')).toContain('nx run shop:container --topology=mono');
       expect(logged.join('\n')).toContain('docker build --build-arg BASE_IMAGE=node:20-slim -t shop-mono:test dist/shop/mono');
+    });
+
+    it("builds no service's own bundle: the monolith holds every service", () => {
+      expect(existsSync(join(workspaceRoot, 'dist/shop/services'))).toBe(false);
     });
   });
 
@@ -171,6 +177,43 @@ describe('nx build (buildApp) on a fixture app with calls between services', () 
       expect(Object.keys(JSON.parse(configMap.data.TOPO_DISCOVERY)).sort()).toEqual(SERVICES);
     });
 
+    it("gives each process one port everywhere: its Dockerfile's EXPOSE, compose, the Deployment and the Service; the gateway the app's", () => {
+      const compose = readCompose(build.outDir);
+      const dir = join(build.outDir, 'k8s');
+      const object = (file: string) => parseAllDocuments(readFileSync(join(dir, file), 'utf8'))[0].toJSON();
+      for (const process of build.processes) {
+        const exposed = Number(/^EXPOSE (\d+)$/m.exec(readFileSync(join(process.dir, 'Dockerfile'), 'utf8'))?.[1]);
+        const deployment = object(`${process.name}-deployment.yaml`);
+        const [container] = deployment.spec.template.spec.containers;
+        const service = object(`${process.name}-service.yaml`);
+        expect({
+          process: process.name,
+          compose: Number(compose.services[process.name].environment.PORT),
+          env: Number(container.env.find((e: { name: string }) => e.name === 'PORT').value),
+          containerPort: container.ports[0].containerPort,
+          service: service.spec.ports[0].port,
+        }).toEqual({ process: process.name, compose: exposed, env: exposed, containerPort: exposed, service: exposed });
+        expect({ process: process.name, port: exposed }).toEqual({ process: process.name, port: process.name === 'gateway' ? 4300 : 8080 });
+      }
+      expect(compose.services.gateway.ports).toEqual(['4300:4300']);
+    });
+
+    it('names the ConfigMap by a hash of its data, and pauses each container before SIGTERM for less than its grace period', () => {
+      const dir = join(build.outDir, 'k8s');
+      const configMap = parseAllDocuments(readFileSync(join(dir, 'configmap.yaml'), 'utf8'))[0].toJSON();
+      const hash = createHash('sha256').update(JSON.stringify(configMap.data)).digest('hex').slice(0, 10);
+      expect(configMap.metadata.name).toBe(`shop-discovery-${hash}`);
+      for (const process of build.processes) {
+        const deployment = parseAllDocuments(readFileSync(join(dir, `${process.name}-deployment.yaml`), 'utf8'))[0].toJSON();
+        const pod = deployment.spec.template.spec;
+        const [container] = pod.containers;
+        expect(container.env.find((e: { name: string }) => e.name === 'TOPO_DISCOVERY').valueFrom.configMapKeyRef.name).toBe(configMap.metadata.name);
+        expect(container.lifecycle.preStop.exec.command).toEqual(['node', '-e', 'setTimeout(() => {}, 5000)']);
+        // The pause (5 s) and the runtime's shutdown (10 s by default) fit in the grace period.
+        expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(5 + 10);
+      }
+    });
+
     const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
     (kubectl ? it : it.skip)('passes kubectl kustomize (kubectl is on the PATH)', () => {
       const result = spawnSync('kubectl', ['kustomize', join(build.outDir, 'k8s')], { encoding: 'utf8' });
@@ -249,6 +292,29 @@ describe('nx build (buildApp) on a fixture app with calls between services', () 
     rmSync(join(workspaceRoot, 'package-lock.json'));
   });
 
+  it('tags images by a content hash of their build context by default: the same code the same tag, a change a new one', async () => {
+    const first = await buildApp({ ...settings('micro'), tag: undefined });
+    const tags = (build: AppBuild) => Object.fromEntries(build.processes.map((p) => [p.name, p.image]));
+    for (const process of first.processes) expect(process.image).toMatch(new RegExp(`^shop-${process.name}:[0-9a-f]{12}$`));
+    // Compose and Kubernetes name the same images.
+    const compose = readCompose(first.outDir);
+    expect(Object.fromEntries(Object.entries(compose.services).map(([name, service]) => [name, service.image]))).toEqual(tags(first));
+    const deployment = parseAllDocuments(readFileSync(join(first.outDir, 'k8s', 'users-deployment.yaml'), 'utf8'))[0].toJSON();
+    expect(deployment.spec.template.spec.containers[0].image).toBe(tags(first).users);
+
+    expect(tags(await buildApp({ ...settings('micro'), tag: undefined }))).toEqual(tags(first));
+    const file = join(workspaceRoot, 'apps/shop/services/greeter/greeter.ts');
+    const before = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, `${before}\n(globalThis as { greeterEdition?: number }).greeterEdition = 2;\n`);
+      const edited = tags(await buildApp({ ...settings('micro'), tag: undefined }));
+      expect(edited.greeter).not.toBe(tags(first).greeter);
+      expect({ ...edited, greeter: undefined }).toEqual({ ...tags(first), greeter: undefined });
+    } finally {
+      writeFileSync(file, before);
+    }
+  });
+
   it('refuses an unknown topology, naming the ones there are', async () => {
     await expect(buildApp(settings('trio'))).rejects.toThrow(/Cannot build shop:[\s\S]*trio/);
   });
@@ -267,14 +333,32 @@ describe('nx build (buildApp) on a fixture app with calls between services', () 
 
 describe('nx build (buildApp) on the demo app of this repository', () => {
   const workspaceRoot = join(__dirname, '..', '..', '..', '..', '..');
-  const requests: ServeRequest[] = ['/hello/Ada', '/yo/Grace%20Hopper', '/hello', '/nope'].map((path) => ({ method: 'GET', path }));
+  // The demo's whole shape: a public GET of each service, a POST with a body (and one its
+  // schema refuses), the private endpoint from outside, the call between services, a path there is not.
+  const requests: ServeRequest[] = [
+    { method: 'GET', path: '/hello/Ada' },
+    { method: 'GET', path: '/yo/Grace%20Hopper' },
+    { method: 'POST', path: '/hello', body: JSON.stringify({ names: ['Ada', 'Grace'], greeting: 'Hi' }) },
+    { method: 'POST', path: '/hello', body: JSON.stringify({ names: 'Ada' }) },
+    { method: 'GET', path: '/formal/Ada' },
+    { method: 'GET', path: '/both/Ada' },
+    { method: 'GET', path: '/nope' },
+  ];
   let served: Awaited<ReturnType<typeof answersIn>>;
   const running: RunningBuild[] = [];
 
   beforeAll(async () => {
     const [port] = await findFreePorts(1, '127.0.0.1');
     served = await answersIn({ workspaceRoot, appName: 'demo', appRoot: 'packages/demo', port }, 'mono', requests);
-    expect(served[0]).toEqual({ status: 200, body: { message: 'Hello, Ada!' } });
+    expect(served).toEqual([
+      { status: 200, body: { message: 'Hello, Ada!' } },
+      { status: 200, body: { message: 'Yo, Grace Hopper!' } },
+      { status: 200, body: { message: 'Hi, Ada and Grace!' } },
+      { status: 400, body: { code: 'invalid_argument', message: 'names: expected array, got "Ada"' } },
+      { status: 404, body: { code: 'not_found', message: 'no endpoint for GET /formal/Ada' } },
+      { status: 200, body: { message: 'Yo, Ada! Good day, Ada.' } },
+      { status: 404, body: { code: 'not_found', message: 'no endpoint for GET /nope' } },
+    ]);
   });
 
   afterEach(async () => {
