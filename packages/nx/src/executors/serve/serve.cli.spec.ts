@@ -107,7 +107,14 @@ describe("nx serve demo, through the Nx CLI, in a copy of this repository's work
     try {
       expect(await get(port, '/hello/Ada')).toEqual({ status: 200, body: { message: 'Hello, Ada!' } });
       expect(await get(port, '/yo/Ada')).toEqual({ status: 200, body: { message: 'Yo, Ada!' } });
+      // yo asks hello's private endpoint through its client: in micro, from process to process.
+      expect(await get(port, '/both/Ada')).toEqual({ status: 200, body: { message: 'Yo, Ada! Good day, Ada.' } });
+      expect(await get(port, '/formal/Ada')).toEqual({ status: 404, body: { code: 'not_found', message: 'no endpoint for GET /formal/Ada' } });
       expect(output()).toContain(`topology ${topology}`);
+      // The table the README shows: the demo's two services in one process, or each in its own behind the gateway.
+      const address = `http://127\\.0\\.0\\.1:${port}$`;
+      const table = topology === 'mono' ? [`mono\\s+hello, yo\\s+${address}`] : ['hello\\s+hello\\s', 'yo\\s+yo\\s', `gateway\\s.*${address}`];
+      for (const row of table) expect(output()).toMatch(new RegExp(`^\\s+${row}`, 'm'));
     } finally {
       const left = await interrupt(child);
       if (left.length > 0) process.kill(-child.pid!, 'SIGKILL');
