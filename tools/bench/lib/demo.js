@@ -74,10 +74,10 @@ async function buildMonoBundle(workspaceRoot, cacheDir) {
 }
 
 /**
- * The hello service as a process behind a gateway, and that gateway. The demo has one
- * service, so its own micro topology is a single edge process with no gateway; this is the
- * layout `nx serve` plans for any topology of more than one group (a non-edge process per
- * group, plus a gateway routing every public endpoint), made from the same plan pieces.
+ * The hello service as a process behind a gateway, and that gateway: the demo's micro
+ * topology without yo's process, since the bench measures the hop to hello alone. Made from
+ * the plan pieces `nx serve` uses for any topology of more than one group (a non-edge
+ * process per group, plus a gateway routing their public endpoints).
  */
 async function buildMicroBundles(workspaceRoot, cacheDir) {
   const { planProcesses } = nx(workspaceRoot, 'app/plan-processes');

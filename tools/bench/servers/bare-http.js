@@ -1,10 +1,12 @@
 'use strict';
-// Baseline: the demo's routes on bare node:http, the least a server can do for them.
+// Baseline: the demo's public GET routes on bare node:http, the least a server can do for them
+// (the bench asks GET /hello/Ada; the demo's POST /hello is left out).
 const http = require('node:http');
 
 const ROUTES = [
   { prefix: '/hello/', greet: (name) => ({ message: `Hello, ${name}!` }) },
   { prefix: '/yo/', greet: (name) => ({ message: `Yo, ${name}!` }) },
+  { prefix: '/both/', greet: (name) => ({ message: `Yo, ${name}! Good day, ${name}.` }) },
 ];
 
 function send(res, status, value) {

@@ -1,5 +1,6 @@
 'use strict';
-// Baseline: the demo's routes as a hand-written express 5 app, with express's defaults.
+// Baseline: the demo's public GET routes as a hand-written express 5 app, with express's
+// defaults (the bench asks GET /hello/Ada; the demo's POST /hello is left out).
 const http = require('node:http');
 const express = require('express');
 
@@ -9,6 +10,9 @@ app.get('/hello/:name', (req, res) => {
 });
 app.get('/yo/:name', (req, res) => {
   res.json({ message: `Yo, ${req.params.name}!` });
+});
+app.get('/both/:name', (req, res) => {
+  res.json({ message: `Yo, ${req.params.name}! Good day, ${req.params.name}.` });
 });
 
 const server = http.createServer(app);
