@@ -148,6 +148,20 @@ export function resolveGatewayTimeout(env: Env): number {
   return timeout;
 }
 
+/** How long the gateway waits, at start, for every process to answer its health before it listens anyway. */
+export const DEFAULT_GATEWAY_STARTUP_TIMEOUT_MS = 15_000;
+
+/** TOPO_GATEWAY_STARTUP_TIMEOUT_MS, else the default; 0 listens at once. */
+export function resolveGatewayStartupTimeout(env: Env): number {
+  const raw = env.TOPO_GATEWAY_STARTUP_TIMEOUT_MS;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_GATEWAY_STARTUP_TIMEOUT_MS;
+  const timeout = Number(raw);
+  if (!Number.isInteger(timeout) || timeout < 0) {
+    throw new ConfigError(`TOPO_GATEWAY_STARTUP_TIMEOUT_MS is ${JSON.stringify(raw)}: set it to a whole number of milliseconds (0 to listen without waiting)`);
+  }
+  return timeout;
+}
+
 /** `http://host:port` for a listening address, brackets around IPv6. */
 export function formatAddress(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -1,6 +1,19 @@
-import { DEFAULT_EDGE_PORT, formatAddress, resolveCatalogDir, resolveCatalogUrl, resolveDiscovery, resolveGatewayTimeout, resolveHost, resolvePort, resolveShutdownTimeout } from '../environment';
+import {
+  ConfigError,
+  DEFAULT_EDGE_PORT,
+  formatAddress,
+  resolveCatalogDir,
+  resolveCatalogUrl,
+  resolveDiscovery,
+  resolveGatewayStartupTimeout,
+  resolveGatewayTimeout,
+  resolveHost,
+  resolvePort,
+  resolveShutdownTimeout,
+} from '../environment';
 import { exitOnSignals, logUnhandledRejections, startOrExit } from '../http/lifecycle';
 import { createGateway, type Gateway, type GatewayRoute } from './gateway';
+import { describeUnready, waitForProcesses } from './wait-for-processes';
 
 /**
  * What a generated gateway entry passes to {@link runGateway}.
@@ -23,13 +36,19 @@ export interface RunGatewayConfig {
   catalog?: string;
   /** A catalog folder to serve at /__topo/catalog; default: TOPO_CATALOG_DIR, else none. */
   catalogDir?: string;
+  /**
+   * How long to wait, before listening, for every process of the discovery to answer its
+   * health; default: TOPO_GATEWAY_STARTUP_TIMEOUT_MS, else 15 000; 0 listens at once.
+   */
+  startupTimeoutMs?: number;
 }
 
 /**
- * Runs the gateway of a Topo app: listens on the app's port, routes public paths to their
- * services' processes, prints where it listens, and on SIGTERM or SIGINT finishes the
- * requests in flight and exits 0. A configuration problem is printed as one line and the
- * process exits 1.
+ * Runs the gateway of a Topo app: waits until every process of the discovery answers its
+ * health (at most TOPO_GATEWAY_STARTUP_TIMEOUT_MS, then it names those that do not), listens
+ * on the app's port, routes public paths to their services' processes, prints where it
+ * listens, and on SIGTERM or SIGINT finishes the requests in flight and exits 0. A
+ * configuration problem is printed as one line and the process exits 1.
  *
  * @example
  * ```ts
@@ -44,10 +63,15 @@ export function runGateway(config: RunGatewayConfig): Promise<Gateway> {
     const port = resolvePort(config.port, env, DEFAULT_EDGE_PORT);
     const hostname = resolveHost(config.host, env);
     const shutdownTimeout = resolveShutdownTimeout(env);
+    const startupTimeout = config.startupTimeoutMs ?? resolveGatewayStartupTimeout(env);
+    if (!Number.isInteger(startupTimeout) || startupTimeout < 0) {
+      throw new ConfigError(`gateway config: "startupTimeoutMs" must be a whole number of milliseconds (0 to listen without waiting), got ${JSON.stringify(startupTimeout)}`);
+    }
+    const discovery = { ...resolveDiscovery(config.discovery, env) };
     const gateway = createGateway({
       app: config.app,
       routes: config.routes,
-      discovery: { ...resolveDiscovery(config.discovery, env) },
+      discovery,
       catalog: resolveCatalogUrl(config.catalog, env),
       catalogDir: resolveCatalogDir(config.catalogDir, env),
       timeoutMs: resolveGatewayTimeout(env),
@@ -55,6 +79,10 @@ export function runGateway(config: RunGatewayConfig): Promise<Gateway> {
     logUnhandledRejections('gateway');
     // Before the line that says we listen: whoever reads it may signal at once.
     exitOnSignals('gateway', () => gateway.close(shutdownTimeout), shutdownTimeout);
+    // Listening only once the processes answer: a client that reaches the gateway the moment
+    // it accepts connections gets a service's answer, not a 503 for a process still starting.
+    const unready = startupTimeout > 0 ? await waitForProcesses(discovery, startupTimeout) : [];
+    if (unready.length > 0) process.stderr.write(`topo: gateway of ${config.app}: ${describeUnready(unready, startupTimeout)}\n`);
     const address = await gateway.listen(port, hostname);
     process.stdout.write(`topo: gateway of ${config.app} listening on ${formatAddress(hostname, address.port)}\n`);
     return gateway;

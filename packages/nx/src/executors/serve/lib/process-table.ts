@@ -5,7 +5,7 @@ export interface ProcessRow {
   url: string;
 }
 
-/** The table `nx serve` prints once every process listens. */
+/** The table `nx serve` prints once every process is ready: each listens, the gateway after every process answered its health. */
 export function renderProcessTable(app: string, topology: string, rows: ProcessRow[]): string {
   const table = [
     ['process', 'services', 'listening on'],

@@ -17,6 +17,8 @@ import { SupervisedProcess } from './supervisor';
 import type { NormalizedServeOptions } from './normalize-options';
 
 const START_TIMEOUT_MS = 20_000;
+/** What the gateway needs beyond its wait for the processes: its own start and listen. */
+const GATEWAY_START_MARGIN_MS = 5_000;
 const WATCH_DEBOUNCE_MS = 150;
 
 interface RunningProcess {
@@ -125,11 +127,21 @@ export class ServeSession {
           ...(plan.kind === 'process' ? this.databases.environmentOf(this.services.filter((s) => plan.services.some((p) => p.name === s.name))) : {}),
           // The process that faces clients passes /__topo/catalog on to the catalog server.
           ...(plan.kind === 'gateway' || plan.edge ? { TOPO_CATALOG_URL: this.catalogUrl } : {}),
+          // The gateway listens once every process answers its health, for as long as this waits for them.
+          ...(plan.kind === 'gateway' ? { TOPO_GATEWAY_STARTUP_TIMEOUT_MS: String(START_TIMEOUT_MS) } : {}),
         },
       }),
     }));
     for (const r of this.running) r.process.start();
-    await Promise.all(this.running.map((r) => waitForPort(r.port, this.options.host, START_TIMEOUT_MS)));
+    // The gateway listens only after the processes are healthy (or after the same deadline,
+    // naming those that are not): once every port accepts connections, the app answers.
+    await Promise.all(
+      this.running.map((r) =>
+        waitForPort(r.port, this.options.host, r.plan.kind === 'gateway' ? START_TIMEOUT_MS + GATEWAY_START_MARGIN_MS : START_TIMEOUT_MS).catch((error: Error) => {
+          throw new Error(`process ${r.plan.name} did not start: ${error.message} Its output above says why.`);
+        }),
+      ),
+    );
     logger.info(renderProcessTable(this.options.appName, topology, this.running.map((r) => ({ plan: r.plan, url: `http://${displayHost(this.options.host)}:${r.port}` }))));
     const databases = this.databases.describe();
     if (databases) logger.info(databases);

@@ -1,0 +1,3 @@
+import { Service } from '@topo/runtime';
+
+export default new Service('sluggish');
