@@ -1,10 +1,12 @@
 import { addProjectConfiguration, logger, readJson, readNxJson, type Tree, updateNxJson, writeJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initGenerator } from './init';
 
 const VERSION = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf-8')).version as string;
+const NX_VERSION = JSON.parse(readFileSync(require.resolve('nx/package.json'), 'utf-8')).version as string;
 
 /** The files `create-nx-workspace --preset=ts` starts from, as far as init cares. */
 function tsSolutionWorkspace(): Tree {
@@ -32,7 +34,7 @@ describe('init generator', () => {
     await initGenerator(tree, {});
     await initGenerator(tree, {});
 
-    expect(readNxJson(tree)?.plugins).toEqual(['@topo/nx']);
+    expect(readNxJson(tree)?.plugins).toEqual(['@topo/nx', { plugin: '@nx/jest/plugin', options: { targetName: 'test' } }]);
   });
 
   it('keeps a registration that carries options', async () => {
@@ -40,7 +42,7 @@ describe('init generator', () => {
 
     await initGenerator(tree, {});
 
-    expect(readNxJson(tree)?.plugins).toEqual([{ plugin: '@topo/nx', options: { serveTargetName: 'dev' } }]);
+    expect(readNxJson(tree)?.plugins?.[0]).toEqual({ plugin: '@topo/nx', options: { serveTargetName: 'dev' } });
   });
 
   it('adds @topo/runtime and @topo/nx at its own version and returns the install task', async () => {
@@ -56,6 +58,147 @@ describe('init generator', () => {
     await initGenerator(tree, { skipPackageJson: true });
 
     expect(readJson(tree, 'package.json').dependencies).toEqual({});
+    expect(readJson(tree, 'package.json').devDependencies).toEqual({});
+  });
+
+  it("accepts the options nx add passes (its init runs with --keepExistingVersions when the schema has it)", () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, 'schema.json'), 'utf-8'));
+    expect(schema.properties.keepExistingVersions).toMatchObject({ type: 'boolean' });
+    expect(schema.additionalProperties).toBe(false);
+  });
+
+  describe('takes @topo/runtime from where @topo/nx came from', () => {
+    let folder: string;
+
+    beforeEach(() => {
+      folder = mkdtempSync(join(tmpdir(), 'topo-init-'));
+    });
+
+    afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+    function withPlugin(spec: string, runtime?: string): void {
+      writeJson(tree, 'package.json', {
+        name: '@proj/source',
+        dependencies: runtime ? { '@topo/runtime': runtime } : {},
+        devDependencies: { '@topo/nx': spec },
+      });
+    }
+
+    it('the same version from the registry when @topo/nx came from one', async () => {
+      withPlugin(`^${VERSION}`);
+
+      await initGenerator(tree, {});
+
+      expect(readJson(tree, 'package.json').dependencies['@topo/runtime']).toBe(VERSION);
+      expect(readJson(tree, 'package.json').devDependencies['@topo/nx']).toBe(`^${VERSION}`);
+    });
+
+    it('the runtime tarball beside the @topo/nx tarball', async () => {
+      writeFileSync(join(folder, `topo-nx-${VERSION}.tgz`), '');
+      writeFileSync(join(folder, `topo-runtime-${VERSION}.tgz`), '');
+      withPlugin(`file:${folder}/topo-nx-${VERSION}.tgz`);
+
+      await initGenerator(tree, {});
+
+      expect(readJson(tree, 'package.json').dependencies['@topo/runtime']).toBe(`file:${folder}/topo-runtime-${VERSION}.tgz`);
+      expect(readJson(tree, 'package.json').devDependencies['@topo/nx']).toBe(`file:${folder}/topo-nx-${VERSION}.tgz`);
+    });
+
+    it("the runtime's folder beside @topo/nx's folder, at the same version", async () => {
+      mkdirSync(join(folder, 'runtime'));
+      writeFileSync(join(folder, 'runtime', 'package.json'), JSON.stringify({ name: '@topo/runtime', version: VERSION }));
+      withPlugin(`file:${folder}/nx`);
+
+      await initGenerator(tree, {});
+
+      expect(readJson(tree, 'package.json').dependencies['@topo/runtime']).toBe(`file:${folder}/runtime`);
+    });
+
+    it('the one package.json names already; a plain version other than its own is moved, unless keepExistingVersions', async () => {
+      withPlugin(VERSION, 'file:vendor/topo-runtime.tgz');
+      await initGenerator(tree, {});
+      expect(readJson(tree, 'package.json').dependencies['@topo/runtime']).toBe('file:vendor/topo-runtime.tgz');
+
+      withPlugin(VERSION, '0.0.1');
+      await initGenerator(tree, { keepExistingVersions: true });
+      expect(readJson(tree, 'package.json').dependencies['@topo/runtime']).toBe('0.0.1');
+
+      await initGenerator(tree, {});
+      expect(readJson(tree, 'package.json').dependencies['@topo/runtime']).toBe(VERSION);
+    });
+
+    it('and refuses, writing nothing, when it is not there', async () => {
+      writeFileSync(join(folder, `topo-nx-${VERSION}.tgz`), '');
+      withPlugin(`file:${folder}/topo-nx-${VERSION}.tgz`);
+      const before = tree.listChanges().map((c) => `${c.path} ${c.content?.toString()}`);
+
+      await expect(initGenerator(tree, {})).rejects.toThrow(
+        `@topo/runtime ${VERSION} cannot be installed: @topo/nx comes from file:${folder}/topo-nx-${VERSION}.tgz, and ` +
+          `${folder}/topo-runtime-${VERSION}.tgz is not there. Nothing was written. Put @topo/runtime ${VERSION} beside it, ` +
+          `or install both packages at once (npm install -D ${folder}/topo-nx-${VERSION}.tgz <folder>/topo-runtime-${VERSION}.tgz), ` +
+          'then run nx g @topo/nx:init again.',
+      );
+      expect(tree.listChanges().map((c) => `${c.path} ${c.content?.toString()}`)).toEqual(before);
+      expect(tree.exists('packages/api')).toBe(false);
+    });
+  });
+
+  describe('sets up a test runner', () => {
+    it('jest through @nx/jest by default, at the workspace Nx version, with a config at the app root', async () => {
+      await initGenerator(tree, {});
+
+      expect(readJson(tree, 'package.json').devDependencies).toMatchObject({
+        '@nx/jest': NX_VERSION,
+        jest: '~30.3.0',
+        'ts-jest': '^29.4.7',
+        '@types/jest': '~30.0.0',
+      });
+      expect(readNxJson(tree)?.plugins).toContainEqual({ plugin: '@nx/jest/plugin', options: { targetName: 'test' } });
+      expect(tree.read('packages/api/jest.config.cjs', 'utf-8')).toContain(
+        `transform: { '^.+\\\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },`,
+      );
+      expect(readJson(tree, 'packages/api/tsconfig.spec.json')).toEqual({
+        extends: './tsconfig.json',
+        compilerOptions: { outDir: '../../dist/out-tsc', module: 'commonjs', types: ['jest'] },
+        include: ['**/*.spec.ts', '**/*.test.ts', '**/*.d.ts'],
+        exclude: ['node_modules', 'dist', 'out-tsc'],
+      });
+    });
+
+    it('keeps the jest version the workspace has', async () => {
+      writeJson(tree, 'package.json', { name: '@proj/source', devDependencies: { jest: '^29.7.0', nx: '23.2.1' } });
+
+      await initGenerator(tree, {});
+
+      expect(readJson(tree, 'package.json').devDependencies).toMatchObject({ jest: '^29.7.0', '@nx/jest': '23.2.1' });
+    });
+
+    it('vitest through @nx/vitest when the workspace uses vitest', async () => {
+      writeJson(tree, 'package.json', { name: '@proj/source', devDependencies: { vitest: '^3.2.0' } });
+
+      await initGenerator(tree, {});
+
+      const { devDependencies } = readJson(tree, 'package.json');
+      expect(devDependencies).toMatchObject({ vitest: '^3.2.0', '@nx/vitest': NX_VERSION });
+      expect(devDependencies.jest).toBeUndefined();
+      expect(readNxJson(tree)?.plugins).toContainEqual({ plugin: '@nx/vitest', options: { testTargetName: 'test' } });
+      expect(tree.read('packages/api/vitest.config.mts', 'utf-8')).toContain(`include: ['**/*.{spec,test}.ts'],`);
+      expect(tree.exists('packages/api/jest.config.cjs')).toBe(false);
+    });
+
+    it('for an app the workspace has already, keeping its config; none with --testRunner=none', async () => {
+      tree.write('apps/shop/topo.json', JSON.stringify({ services: '*', port: 4000 }));
+      tree.write('apps/shop/vitest.config.ts', 'export default {};');
+      tree.write('apps/blog/topo.json', JSON.stringify({ services: '*', port: 4001 }));
+
+      await initGenerator(tree, { testRunner: 'none' });
+      expect(tree.exists('apps/blog/jest.config.cjs')).toBe(false);
+      expect(readJson(tree, 'package.json').devDependencies['@nx/jest']).toBeUndefined();
+
+      await initGenerator(tree, {});
+      expect(tree.exists('apps/blog/jest.config.cjs')).toBe(true);
+      expect(tree.exists('apps/shop/jest.config.cjs')).toBe(false);
+    });
   });
 
   it('creates an app with a topo.json taking every service below it', async () => {

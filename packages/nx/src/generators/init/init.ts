@@ -1,9 +1,12 @@
 import { formatFiles, type GeneratorCallback, getProjects, logger, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { APP_CONFIG_FILE, findServices, isValidServiceName, treeHost } from '../../analysis';
+import { topoVersion } from '../utils/package-files';
 import { addDependencies } from './lib/add-dependencies';
 import { createApp, type NewApp } from './lib/create-app';
 import { registerPlugin } from './lib/register-plugin';
+import { findRuntimeSource, type RuntimeSource } from './lib/runtime-source';
+import { detectTestRunner, setUpTestRunner, type TestRunner, testRunnerPackages, workspaceNxVersion } from './lib/test-runner';
 import type { InitGeneratorSchema } from './schema';
 
 interface NormalizedOptions {
@@ -11,13 +14,18 @@ interface NormalizedOptions {
   app?: NewApp;
   /** Apps (folders with topo.json) the workspace already has. */
   existingApps: string[];
-  skipPackageJson: boolean;
+  /** The version of this plugin, which @topo/runtime must have too. */
+  version: string;
+  /** Where @topo/runtime comes from; absent with --skipPackageJson. */
+  runtime?: RuntimeSource;
+  testRunner?: TestRunner;
   skipFormat: boolean;
 }
 
 /**
- * `nx g @topo/nx:init`: registers the plugin, adds the dependencies, and creates an app
- * when the workspace has none. Running it again changes nothing.
+ * `nx g @topo/nx:init`: registers the plugin, adds the dependencies and a test runner, and
+ * creates an app when the workspace has none. Running it again changes nothing. When
+ * `@topo/runtime` could not be installed, it refuses before writing anything.
  *
  * @example
  * nx g @topo/nx:init --app=shop
@@ -26,8 +34,14 @@ export async function initGenerator(tree: Tree, schema: InitGeneratorSchema): Pr
   const options = normalizeOptions(tree, schema);
   if (options.app) checkApp(tree, options.app);
   registerPlugin(tree);
-  const installTask = options.skipPackageJson ? () => undefined : addDependencies(tree);
   if (options.app) createApp(tree, options.app);
+  if (options.testRunner) {
+    for (const directory of options.app ? [options.app.directory] : options.existingApps) {
+      setUpTestRunner(tree, options.testRunner, directory, options.app?.name ?? posix.basename(directory));
+    }
+  }
+  const runnerPackages = options.testRunner ? testRunnerPackages(options.testRunner, workspaceNxVersion(tree)) : {};
+  const installTask = options.runtime ? addDependencies(tree, options.runtime, options.version, runnerPackages) : () => undefined;
   if (!options.skipFormat) await formatFiles(tree);
   if (options.app) {
     logger.info(`Created app "${options.app.name}" in ${options.app.directory}. Add a service: nx g @topo/nx:service <name>`);
@@ -45,7 +59,10 @@ function normalizeOptions(tree: Tree, schema: InitGeneratorSchema): NormalizedOp
     .filter((file) => posix.basename(file) === APP_CONFIG_FILE)
     .map((file) => posix.dirname(file));
   const asked = schema.app !== undefined || schema.directory !== undefined;
-  const common = { existingApps, skipPackageJson: schema.skipPackageJson ?? false, skipFormat: schema.skipFormat ?? false };
+  const version = topoVersion();
+  const runtime = schema.skipPackageJson ? undefined : findRuntimeSource(tree, version, schema.keepExistingVersions ?? false);
+  const testRunner = schema.testRunner === 'none' ? undefined : (schema.testRunner ?? detectTestRunner(tree));
+  const common = { existingApps, version, runtime, testRunner, skipFormat: schema.skipFormat ?? false };
   if (existingApps.length > 0 && !asked) return common;
   const name = schema.app ?? 'api';
   const directory = schema.directory

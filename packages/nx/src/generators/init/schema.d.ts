@@ -5,7 +5,11 @@ export interface InitGeneratorSchema {
   directory?: string;
   /** Port of the app; default 4000. */
   port?: number;
+  /** Test runner for the services' specs; default: the workspace's, else jest. */
+  testRunner?: 'jest' | 'vitest' | 'none';
   /** Leave package.json alone: no dependencies added, nothing to install. */
   skipPackageJson?: boolean;
+  /** Keep the versions package.json has already (`nx add` passes it). */
+  keepExistingVersions?: boolean;
   skipFormat?: boolean;
 }
