@@ -255,7 +255,8 @@ function decodeSegment(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    // A malformed escape is kept as sent rather than failing the whole request.
+    // The host and the gateway refuse a path with a malformed escape (400) before routing;
+    // other callers get the segment as sent.
     return raw;
   }
 }

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { closedPort, request } from '../__fixtures__/http';
 import { helloService } from '../__fixtures__/services';
@@ -219,6 +220,41 @@ describe('gateway', () => {
     hello = createHost({ app: 'demo', process: 'hello', edge: false, secret: SECRET, services: [helloService()] });
     await hello.listen(helloPort, '127.0.0.1');
     expect(await quietly(() => request(gatewayPort, 'GET', '/hello/back'))).toMatchObject({ status: 200, json: { message: 'Hello, back!' } });
+  });
+});
+
+describe('gateway and malformed percent-encoding in the path', () => {
+  /** Paths whose escapes are malformed or are not UTF-8: one on a parameter, a wildcard, a static route, a reserved path, no route. */
+  const MALFORMED = ['/hello/%ZZ', '/hello/%E0%A4%A', '/hello/%', '/files/a/%C3', '/ping%ZZ', '/__topo/health%ZZ', '/nowhere/%ZZ'];
+
+  it('answers 400 invalid_argument itself, sends nothing on to the service, and keeps serving', async () => {
+    const received: string[] = [];
+    const upstream = http.createServer((req, res) => {
+      received.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"upstream":true}');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const gateway = createGateway({
+      app: 'demo',
+      routes: publicRoutes(helloService()),
+      discovery: { hello: `http://127.0.0.1:${(upstream.address() as net.AddressInfo).port}` },
+    });
+    const { port } = await gateway.listen(0, '127.0.0.1');
+    try {
+      for (const path of MALFORMED) {
+        expect({ path, ...(await request(port, 'GET', path)) }).toMatchObject({
+          path,
+          status: 400,
+          json: { code: 'invalid_argument', message: `malformed percent-encoding in the path ${path}: each "%" must start an escape of UTF-8 bytes such as %C3%A9; send a literal "%" as %25` },
+        });
+      }
+      expect(received).toEqual([]);
+      expect(await request(port, 'GET', '/hello/J%C3%BCrgen%25')).toMatchObject({ status: 200, json: { upstream: true } });
+      expect(received).toEqual(['/hello/J%C3%BCrgen%25']);
+    } finally {
+      await gateway.close();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { stripInternalHeaders } from '../credential';
 import { ConfigError, DEFAULT_GATEWAY_TIMEOUT_MS, type Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
 import { catalogOf, isCatalogPath } from '../http/catalog';
-import { BodyTooLarge, pathOf, queryOf } from '../http/incoming';
+import { BodyTooLarge, pathEncodingError, pathOf, queryOf } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { CONNECT_TIMEOUT_MS, keepAliveAgent, limitConnectTime } from '../http/outgoing';
 import { answerClientError, answerConnect, sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
@@ -118,6 +118,8 @@ export function createGateway(config: GatewayConfig): Gateway {
     try {
       if (state.draining) res.setHeader('connection', 'close');
       path = pathOf(req.url ?? '/');
+      const malformed = pathEncodingError(path);
+      if (malformed !== undefined) return sendError(res, malformed);
       if (path === HEALTH_PATH && (method === 'GET' || method === 'HEAD')) return sendJson(res, 200, health);
       if (catalog && isCatalogPath(path)) return catalog.forward(req, res, method);
       const match = routes.lookup(path);

@@ -35,6 +35,24 @@ async function started(edge: boolean, secret: string | null = SECRET): Promise<{
   return { host, port };
 }
 
+/** Paths whose escapes are malformed or are not UTF-8: on a typed parameter, a wildcard, an express route, a static route, a reserved path, no route. */
+const MALFORMED_PATHS = ['/hello/%ZZ', '/hello/%E0%A4%A', '/hello/%', '/files/a/%C3', '/web/raw/%ZZ', '/web/typed/%E0', '/ping%ZZ', '/__topo/health%ZZ', '/nowhere/%ZZ'];
+
+/** Every malformed path is answered 400 invalid_argument, with no handler run, and the host keeps serving. */
+async function expectMalformedPathsRefused(port: number): Promise<void> {
+  for (const path of MALFORMED_PATHS) {
+    for (const method of ['GET', 'POST']) {
+      expect({ method, path, ...(await request(port, method, path, method === 'POST' ? { body: {} } : {})) }).toMatchObject({
+        method,
+        path,
+        status: 400,
+        json: { code: 'invalid_argument', message: `malformed percent-encoding in the path ${path}: each "%" must start an escape of UTF-8 bytes such as %C3%A9; send a literal "%" as %25` },
+      });
+    }
+  }
+  expect(await request(port, 'GET', '/hello/J%C3%BCrgen%25')).toMatchObject({ status: 200, json: { message: 'Hello, Jürgen%!' } });
+}
+
 describe('host (behind a gateway: edge false)', () => {
   let host: Host;
   let port: number;
@@ -108,6 +126,10 @@ describe('host (behind a gateway: edge false)', () => {
   });
 
   describe('error answers', () => {
+    it('answers a path with malformed percent-encoding 400 invalid_argument, before any handler, and keeps serving', async () => {
+      await expectMalformedPathsRefused(port);
+    });
+
     it('answers malformed JSON with 400 invalid_argument', async () => {
       const answer = await request(port, 'POST', '/items/1', { body: '{"count": 1,' });
       expect(answer.status).toBe(400);
@@ -425,6 +447,10 @@ describe('host facing clients (edge true, the monolith)', () => {
   let port: number;
   beforeAll(async () => ({ host, port } = await started(true)));
   afterAll(() => host.close());
+
+  it('answers a path with malformed percent-encoding 400 invalid_argument, before any handler, and keeps serving', async () => {
+    await expectMalformedPathsRefused(port);
+  });
 
   it('answers a private path without a credential exactly as an unknown path', async () => {
     const privatePath = await request(port, 'GET', '/secret');

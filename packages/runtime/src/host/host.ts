@@ -6,7 +6,7 @@ import { DEADLINE_HEADER, deadlineOf, remainingFromHeader } from '../deadline';
 import type { Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
 import { catalogOf, isCatalogPath, type CatalogPassThrough } from '../http/catalog';
-import { hasBody, pathOf, readBody } from '../http/incoming';
+import { hasBody, pathEncodingError, pathOf, readBody } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { answerClientError, answerConnect, sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
 import { registerServices } from '../registry';
@@ -242,6 +242,8 @@ function createRequestHandler(context: RequestContext): (req: IncomingMessage, r
     try {
       if (state.draining) res.setHeader('connection', 'close');
       path = pathOf(req.url ?? '/');
+      const malformed = pathEncodingError(path);
+      if (malformed !== undefined) return sendError(res, malformed);
       if (path.startsWith(RESERVED_PREFIX)) serveTopo(req, res, method, path);
       else serveRoute(req, res, method, path);
     } catch (error) {

@@ -23,6 +23,25 @@ function absolutePath(target: string): string {
   }
 }
 
+/**
+ * The 400 for a path whose percent escapes are malformed (`%ZZ`) or do not decode to UTF-8
+ * (`%E0%A4%A`); undefined for a well-formed path. The host and the gateway refuse such a
+ * path before routing, so that no handler gets a parameter other than what the client meant.
+ */
+export function pathEncodingError(path: string): APIError | undefined {
+  if (path.indexOf('%') === -1) return undefined;
+  try {
+    decodeURIComponent(path);
+    return undefined;
+  } catch {
+    const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path;
+    return new APIError(
+      ErrCode.InvalidArgument,
+      `malformed percent-encoding in the path ${shown}: each "%" must start an escape of UTF-8 bytes such as %C3%A9; send a literal "%" as %25`,
+    );
+  }
+}
+
 /** The query string of a request target, without the "?"; '' when there is none. */
 export function queryOf(url: string): string {
   const query = url.indexOf('?');
