@@ -1,5 +1,7 @@
 import { addProjectConfiguration, logger, readJson, type Tree, writeJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyzeWorkspace, treeHost } from '../../analysis';
 import { typecheckTree } from '../__fixtures__/typecheck-tree';
 import { serviceGenerator } from './service';
@@ -80,6 +82,29 @@ export const greet = api({ path: '/yo/greet/:who' }, async ({ who }: { who: stri
     // The check can fail: a wrong argument through the client is a type error.
     tree.write('apps/api/services/yo/wrong.ts', `import { hello } from '../hello/client';\nexport const wrong = () => hello.hello({ who: 42 });\n`);
     expect(typecheckTree(tree).join('\n')).toMatch(/wrong\.ts:2: Type 'number' is not assignable to type 'string'/);
+  });
+
+  it('agrees with docs/getting-started.md: the files it shows are the ones written, and the call it shows typechecks beside them', async () => {
+    const docs = readFileSync(join(__dirname, '..', '..', '..', '..', '..', 'docs', 'getting-started.md'), 'utf-8');
+    // The code blocks that name their file on their first line.
+    const blocks = [...docs.matchAll(/```ts\n\/\/ (\S+)\n([\s\S]*?)```/g)].map(([, path, text]) => ({ path, text }));
+    expect(blocks.map((b) => b.path)).toEqual([
+      'packages/api/services/hello/hello.ts',
+      'packages/api/services/hello/client.ts',
+      'packages/api/services/yo/greet.ts',
+    ]);
+    const docsTree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    writeJson(docsTree, 'packages/api/topo.json', { services: '*', port: 4000 });
+    addProjectConfiguration(docsTree, 'api', { root: 'packages/api', projectType: 'application' });
+
+    await serviceGenerator(docsTree, { name: 'hello' });
+    await serviceGenerator(docsTree, { name: 'yo' });
+
+    for (const { path, text } of blocks) {
+      if (docsTree.exists(path)) expect(docsTree.read(path, 'utf-8')).toBe(text);
+      else docsTree.write(path, text);
+    }
+    expect(typecheckTree(docsTree)).toEqual([]);
   });
 
   it('imports with .js extensions in an ES module package, and the code typechecks under nodenext', async () => {
