@@ -1,33 +1,35 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { buildApp } from '../../deploy/build-app';
 import { composeOnHost, type HostedProcess, waitForHealth } from '../../testing/built-processes';
 import { type CommandResult, copyFixtureWorkspace, removeWorkspace, runNx } from '../../testing/fixture-workspace';
+import { pathWithout } from '../../testing/hidden-command';
 import { buildNodeBaseImage, hasPodman, type PodmanSandbox, podmanSandbox } from '../../testing/podman';
 import { answersIn, replay } from '../../testing/serve-replay';
 import { SHOP_REQUESTS } from '../serve/__fixtures__/shop-requests';
 import { findFreePorts } from '../serve/lib/ports';
 
 /**
- * `nx build` through the real Nx CLI on the fixture app (orders calls greeter and users,
- * greeter calls users): the inferred targets; micro built as a task per service (its bundle,
- * then its image), then the gateway, compose and Kubernetes files; and Nx's cache per
- * service: after an edit to one service, a second build runs that service's bundle and image
- * tasks again and takes the others from the cache.
+ * `nx build` and the `container` targets through the real Nx CLI on the fixture app (orders
+ * calls greeter and users, greeter calls users): the inferred targets; `nx build` with no
+ * engine on the PATH (bundles, compose and Kubernetes files, one task); the services'
+ * `container` targets with podman hidden from the PATH (a clear failure, nothing cached),
+ * then with podman (the images built, not the failure replayed), then hidden again (the
+ * success not replayed either: the engines on the PATH are part of the cache key); the
+ * app's `container` target (every image, the gateway's among them); and Nx's cache per
+ * service: after an edit to one service, only its bundle and image build again.
  *
- * The builds make images with podman, and the images run for real: a base image built FROM
- * scratch with this machine's node (nothing can be pulled here), the images on top of it
- * (`--baseImage`), each container with host networking and the environment the compose file
- * gives, every request through the gateway container; then the same for the mono image.
- * Everything lives in a podman storage of its own, removed at the end. CI installs podman
- * (.ci/run); elsewhere the builds use `--engine=none`, with the same tasks, and the image
+ * The images run for real: a base image built FROM scratch with this machine's node
+ * (nothing can be pulled here), the images on top of it (`--baseImage`), run by
+ * podman-compose and podman kube play; then the mono image. Everything lives in a podman
+ * storage of its own, removed at the end. CI installs podman (.ci/run); elsewhere the image
  * tests are skipped.
  *
- * `nx build --topology=mono` through the CLI (the services' tasks have nothing to do) is in
- * the e2e suite (tools/e2e/src/topo.spec.ts); every topology's build run from dist, in
- * build.spec.ts.
+ * `nx build --topology=mono` through the CLI is in the e2e suite (tools/e2e/src/topo.spec.ts);
+ * every topology's build run from dist, in build.spec.ts.
  */
 
 const FIXTURE = join(__dirname, '..', 'serve', '__fixtures__', 'shop');
@@ -41,7 +43,6 @@ if (!podman && process.env.CI === 'true') {
   throw new Error('podman is not installed: CI needs it for the container tests (.ci/run installs it with apt-get).');
 }
 const withPodman = podman ? it : it.skip;
-const ENGINE = podman ? 'podman' : 'none';
 
 /** `nx run <project>:<target>` lines of a static-style run: the tasks that ran and those that came from the cache. */
 function tasks(result: CommandResult): { ran: string[]; cached: string[] } {
@@ -74,7 +75,7 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
   let root: string;
   let sandbox: PodmanSandbox | undefined;
   let served: Awaited<ReturnType<typeof answersIn>>;
-  const containers: string[] = [];
+  const started: string[] = [];
   /** Stops what podman-compose started, while it runs. */
   let composeRunning: (() => void) | undefined;
   /** Stops what podman kube play started, while it runs. */
@@ -93,7 +94,7 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
   });
 
   afterEach(() => {
-    for (const name of containers.splice(0)) sandbox?.podman(['rm', '--force', '--time', '10', name]);
+    for (const name of started.splice(0)) sandbox?.podman(['rm', '--force', '--time', '10', name]);
     composeRunning?.();
     composeRunning = undefined;
     kubeRunning?.();
@@ -105,15 +106,28 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
     removeWorkspace(root);
   });
 
-  const build = (...args: string[]) =>
-    runNx(root, ['build', 'shop', `--engine=${ENGINE}`, `--baseImage=${BASE_IMAGE}`, '--tag=test', '--output-style=static', ...args]);
+  const build = (...args: string[]) => runNx(root, ['build', 'shop', `--baseImage=${BASE_IMAGE}`, '--tag=test', '--output-style=static', ...args]);
+  const containers = (...args: string[]) => runNx(root, ['run-many', '-t', 'container', `--baseImage=${BASE_IMAGE}`, '--tag=test', '--output-style=static', ...args]);
+
+  /** Runs `command` with podman not on the PATH. */
+  async function withoutPodman<T>(command: () => Promise<T>): Promise<T> {
+    const hidden = pathWithout('podman');
+    const saved = process.env.PATH;
+    process.env.PATH = hidden.path;
+    try {
+      return await command();
+    } finally {
+      process.env.PATH = saved;
+      hidden.dispose();
+    }
+  }
 
   /** Starts a container of `process` with host networking and its environment; waits until it is healthy. */
   async function start(process: HostedProcess): Promise<string> {
     const name = `topo-test-${process.name}-${Date.now()}`;
     const env = Object.entries(process.env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
     sandbox!.podman(['run', '--detach', '--name', name, '--network', 'host', '--no-healthcheck', ...env, '--env', 'HOST=127.0.0.1', process.image]);
-    containers.push(name);
+    started.push(name);
     await waitForHealth(process.port, () => sandbox!.podman(['logs', name]));
     return name;
   }
@@ -126,20 +140,61 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
     const { nodes } = (JSON.parse(readFileSync(file, 'utf8')) as { graph: { nodes: Record<string, { data: { targets?: Record<string, unknown> } }> } }).graph;
     const targets = (name: string) => nodes[name]?.data.targets ?? {};
     expect(targets('orders').build).toMatchObject({ executor: '@topo/nx:build-service', cache: true, options: { app: 'shop' }, outputs: ['{workspaceRoot}/dist/shop/services/orders'] });
-    expect(targets('orders').container).toMatchObject({ executor: '@topo/nx:container', cache: true, dependsOn: [{ target: 'build', params: 'forward' }] });
-    expect(targets('shop').build).toMatchObject({ executor: '@topo/nx:build', dependsOn: [{ target: 'container', dependencies: true, params: 'forward' }] });
+    expect(targets('orders').container).toMatchObject({
+      executor: '@topo/nx:container',
+      cache: true,
+      inputs: ['default', '^default', { runtime: 'command -v podman docker || true' }],
+      dependsOn: [{ target: 'build', params: 'ignore' }],
+    });
+    expect(targets('shop').build).toMatchObject({ executor: '@topo/nx:build' });
+    expect(targets('shop').build).not.toHaveProperty('dependsOn');
+    expect(targets('shop').container).toMatchObject({ executor: '@topo/nx:container', dependsOn: [{ target: 'build', params: 'forward' }] });
   });
 
-  it(`nx build shop --topology=micro --engine=${ENGINE} builds each service as a task, then the gateway, compose and Kubernetes files`, async () => {
-    const result = await build('--topology=micro');
+  it('nx build shop --topology=micro needs no engine: with podman off the PATH, one task writes every bundle, compose and Kubernetes file', async () => {
+    const result = await withoutPodman(() => build('--topology=micro'));
     expect(exitOf(result)).toBe('exit 0');
-    expect(tasks(result)).toEqual({
-      ran: ['greeter:build', 'greeter:container', 'orders:build', 'orders:container', 'shop:build', 'users:build', 'users:container'],
-      cached: [],
-    });
+    expect(tasks(result)).toEqual({ ran: ['shop:build'], cached: [] });
     for (const file of ['services/orders/main.js', 'services/users/Dockerfile', 'micro/gateway/main.js', 'micro/docker-compose.yml', 'micro/k8s/kustomization.yaml']) {
       expect(existsSync(join(root, 'dist/shop', file))).toBe(true);
     }
+    expect(result.output).toContain('nx run shop:container --topology=micro');
+  });
+
+  it('nx run-many -t container with podman off the PATH fails saying what it looked for, after the bundles are written; nothing is cached', async () => {
+    rmSync(join(root, 'dist/shop/services'), { recursive: true, force: true });
+    const result = await withoutPodman(() => containers('--exclude=shop'));
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('No container engine can build images here: --engine=auto looked for podman, then docker on the PATH');
+    expect(tasks(result).ran).toEqual(['greeter:build', 'greeter:container', 'orders:build', 'orders:container', 'users:build', 'users:container']);
+    for (const service of ['greeter', 'orders', 'users']) expect(existsSync(join(root, 'dist/shop/services', service, 'main.js'))).toBe(true);
+  });
+
+  withPodman('then with podman on the PATH builds the images instead of replaying the failure; hidden again, does not replay the success', async () => {
+    const result = await containers('--exclude=shop');
+    expect(exitOf(result)).toBe('exit 0');
+    expect(tasks(result)).toEqual({ ran: ['greeter:container', 'orders:container', 'users:container'], cached: ['greeter:build', 'orders:build', 'users:build'] });
+    for (const service of ['greeter', 'orders', 'users']) sandbox!.podman(['image', 'exists', `shop-${service}:test`]);
+
+    const again = await containers('--exclude=shop');
+    expect(tasks(again)).toEqual({ ran: [], cached: ['greeter:build', 'greeter:container', 'orders:build', 'orders:container', 'users:build', 'users:container'] });
+    const hidden = await withoutPodman(() => containers('--exclude=shop'));
+    expect(hidden.status).not.toBe(0);
+    expect(hidden.output).toContain('No container engine can build images here');
+  });
+
+  withPodman('names the base image and --baseImage when podman cannot find or pull it', async () => {
+    const result = await runNx(root, ['run', 'users:container', '--baseImage=localhost:1/topo-no-such-base:1', '--output-style=static']);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('podman cannot find or pull the base image localhost:1/topo-no-such-base:1');
+    expect(result.output).toContain('Pass --baseImage=');
+  });
+
+  withPodman('nx run shop:container --topology=micro builds every image of the topology, the gateway\'s among them, after the build', async () => {
+    const result = await runNx(root, ['run', 'shop:container', '--topology=micro', `--baseImage=${BASE_IMAGE}`, '--tag=test', '--output-style=static']);
+    expect(exitOf(result)).toBe('exit 0');
+    expect(tasks(result)).toEqual({ ran: ['shop:build', 'shop:container'], cached: [] });
+    for (const process of ['gateway', 'greeter', 'orders', 'users']) sandbox!.podman(['image', 'exists', `shop-${process}:test`]);
   });
 
   withPodman('has built an image per process and the gateway, non-root, with a health check, that podman-compose runs from the compose file, answering every request as nx serve does', async () => {
@@ -197,7 +252,19 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
     // holding {"<key>": "<base64>"}, the Secret `shop-internal` the manifests name.
     const play = join(root, 'dist/shop/kube-play.yaml');
     const files = readdirSync(k8s).filter((file) => file === 'configmap.yaml' || file.endsWith('-deployment.yaml'));
-    writeFileSync(play, files.map((file) => readFileSync(join(k8s, file), 'utf8')).join('\n---\n'));
+    // podman 4.3 publishes each containerPort on the host, which Kubernetes never does: the
+    // services, all on 8080 in their own pods, would take one host port. Each Deployment
+    // gets a free port of its own here (its containerPort and PORT), as a cluster needs not.
+    const free = await findFreePorts(files.length, '127.0.0.1');
+    const documents = files.map((file, i) => {
+      const object = parse(readFileSync(join(k8s, file), 'utf8'));
+      if (object.kind !== 'Deployment') return object;
+      const [container] = object.spec.template.spec.containers;
+      container.ports[0].containerPort = free[i];
+      container.env.find((e: { name: string }) => e.name === 'PORT').value = String(free[i]);
+      return object;
+    });
+    writeFileSync(play, documents.map((object) => stringify(object)).join('\n---\n'));
     const secret = join(root, 'dist/shop/kube-secret.json');
     writeFileSync(secret, JSON.stringify({ secret: Buffer.from(randomBytes(32).toString('hex')).toString('base64') }));
     sandbox!.podman(['secret', 'create', 'shop-internal', secret]);
@@ -222,13 +289,13 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
     kubeRunning = undefined;
   });
 
-  it('after an edit to orders, rebuilds only orders: the other services come from the cache', async () => {
+  (podman ? it : it.skip)('after an edit to orders, nx run-many -t container rebuilds only orders: the other services come from the cache', async () => {
     const file = join(root, 'apps/shop/services/orders/orders.ts');
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n(globalThis as { ordersEdition?: string }).ordersEdition = 'edited for the cache test';\n`);
-    const result = await build('--topology=micro');
+    const result = await containers('--exclude=shop');
     expect(exitOf(result)).toBe('exit 0');
     expect(tasks(result)).toEqual({
-      ran: ['orders:build', 'orders:container', 'shop:build'],
+      ran: ['orders:build', 'orders:container'],
       cached: ['greeter:build', 'greeter:container', 'users:build', 'users:container'],
     });
     expect(readFileSync(join(root, 'dist/shop/services/orders/main.js'), 'utf8')).toContain('edited for the cache test');
@@ -258,8 +325,8 @@ describe('nx build through the Nx CLI, and the images it builds', () => {
   });
 
   it('refuses an unknown engine, saying which there are', async () => {
-    const result = await runNx(root, ['build', 'shop', '--topology=micro', '--engine=lxc', '--skip-nx-cache']);
+    const result = await runNx(root, ['run', 'users:container', '--engine=lxc', '--skip-nx-cache']);
     expect(result.status).not.toBe(0);
-    expect(result.output).toMatch(/engine[\s\S]*auto[\s\S]*podman[\s\S]*docker[\s\S]*none/);
+    expect(result.output).toMatch(/engine[\s\S]*auto[\s\S]*podman[\s\S]*docker/);
   });
 });
