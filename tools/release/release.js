@@ -1,7 +1,8 @@
 // `npm run release`: installable, versioned tarballs of @topo/runtime and @topo/nx in
 // dist/packages/ (topo-runtime-<version>.tgz, topo-nx-<version>.tgz), built from the
 // sources as they are now. Install them into a workspace with
-//   npm install -D ./dist/packages/topo-nx-<version>.tgz ./dist/packages/topo-runtime-<version>.tgz
+//   npm install -D <path>/topo-runtime-<version>.tgz
+//   npx nx add @topo/nx@file:<path>/topo-nx-<version>.tgz   (installs the plugin, runs its init)
 //
 //   node tools/release/release.js [--out <folder>]   (default dist/packages)
 const { execFileSync } = require('node:child_process');
@@ -21,9 +22,15 @@ function main(argv) {
   build();
   fs.mkdirSync(out, { recursive: true });
   const tarballs = PACKAGES.map((dir) => pack(dir, out));
-  for (const tarball of tarballs) console.log(`release: ${path.relative(process.cwd(), tarball) || tarball}`);
-  const [runtime, nx] = tarballs.map((t) => path.relative(process.cwd(), t));
-  console.log(`release: install with npm install -D ./${nx} ./${runtime}`);
+  const [runtime, nx] = tarballs.map(shown);
+  for (const tarball of [runtime, nx]) console.log(`release: ${tarball}`);
+  console.log(`release: in a workspace, npm install -D ${runtime}, then npx nx add @topo/nx@file:${nx}`);
+}
+
+/** A tarball as a user would type it from here: `./dist/packages/…` below this folder, else its absolute path. */
+function shown(tarball) {
+  const relative = path.relative(process.cwd(), tarball);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? tarball : `./${relative}`;
 }
 
 function parseOut(argv) {

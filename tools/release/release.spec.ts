@@ -37,7 +37,10 @@ describe('npm run release', () => {
 
   it('writes one versioned tarball per package, and says how to install them', () => {
     expect(fs.readdirSync(out).sort()).toEqual([`topo-nx-${nx.version}.tgz`, `topo-runtime-${runtime.version}.tgz`]);
-    expect(output).toContain(`npm install -D ./${path.relative(ROOT, path.join(out, `topo-nx-${nx.version}.tgz`))}`);
+    // Outside the folder it runs in, the tarballs are named by their absolute paths.
+    expect(output).toContain(
+      `npm install -D ${path.join(out, `topo-runtime-${runtime.version}.tgz`)}, then npx nx add @topo/nx@file:${path.join(out, `topo-nx-${nx.version}.tgz`)}`,
+    );
   });
 
   it.each([

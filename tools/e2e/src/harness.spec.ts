@@ -1,10 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   e2eContext,
   findFreePort,
   getJson,
-  httpRequest,
   isListening,
   listProcesses,
   makeTempDir,
@@ -12,52 +12,48 @@ import {
   removeTempDir,
   resolveFromWorkspace,
   runNx,
-  startLocalRegistry,
   startProcessGroup,
   whenPrepared,
 } from './setup';
 import { writeFakeServer } from './support/fake-server';
 
 /**
- * The harness itself, before any Topo feature: the registry serves what the global setup
- * published, and the workspace the global setup prepared for the specs came from
- * create-nx-workspace through it and installed this run's packages from it. That workspace
- * is only read here: the specs copy it.
+ * The harness itself, before any Topo feature: the release tarballs this run made, and the
+ * workspace the global setup prepared for the specs, which came from create-nx-workspace and
+ * installed those tarballs as docs/getting-started.md says. That workspace is only read
+ * here: the specs copy it.
  */
 describe('e2e harness', () => {
-  const { registryUrl, published } = e2eContext();
+  const { released } = e2eContext();
   let root: string;
 
   beforeAll(async () => {
     root = (await whenPrepared('template')).root;
   });
 
-  it('publishes every Topo package to the local registry under this run’s version', async () => {
-    for (const [name, version] of Object.entries(published.packages)) {
-      const response = await httpRequest<{ 'dist-tags': Record<string, string>; versions: Record<string, unknown> }>(
-        `${registryUrl}${name.replace('/', '%2f')}`,
-      );
-      expect(response.status).toBe(200);
-      expect(response.json?.['dist-tags'].latest).toBe(version);
-      expect(Object.keys(response.json?.versions ?? {})).toEqual([version]);
+  it('makes one release tarball per package, with its README, LICENSE and compiled code and no spec', () => {
+    expect(Object.keys(released.tarballs).sort()).toEqual(['@topo/nx', '@topo/runtime']);
+    for (const [name, tarball] of Object.entries(released.tarballs)) {
+      const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
+      expect({ name, has: ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/index.js'].filter((f) => files.includes(f)).length }).toEqual({ name, has: 4 });
+      // The service generator's template of a spec (`__fileName__.spec.ts__tmpl__`) ships; no spec of ours does.
+      expect(files.filter((file) => /\.spec\.(ts|js|d\.ts)$/.test(file))).toEqual([]);
     }
   });
 
-  it('creates a workspace that uses the local registry', () => {
+  it('creates the workspace from the registry npm is configured with, as a new user does', () => {
     expect(readWorkspaceJson(root, 'package.json')).toMatchObject({ devDependencies: { nx: '23.2.1' } });
-    expect(fs.readFileSync(path.join(root, '.npmrc'), 'utf8')).toContain(`registry=${registryUrl}`);
+    expect(fs.existsSync(path.join(root, '.npmrc'))).toBe(false);
   });
 
-  it('installs the published packages into the workspace', () => {
-    // `npm install -D @topo/nx@<this run's version>`, then `nx g @topo/nx:init`, which adds
-    // @topo/runtime and installs it (see startTopo).
+  it('installs the release tarballs into the workspace', () => {
+    // `npm install -D …/topo-runtime-<version>.tgz`, then `nx add @topo/nx@file:…/topo-nx-<version>.tgz` (see startTopo).
     const manifest = readWorkspaceJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(root, 'package.json');
     const saved = { ...manifest.dependencies, ...manifest.devDependencies };
-    for (const [name, version] of Object.entries(published.packages)) {
-      // npm saves a range (`^0.1.0-e2e.…`); the installed copy must be this run's build.
-      expect(saved[name]).toContain(version);
+    for (const [name, tarball] of Object.entries(released.tarballs)) {
+      expect({ name, saved: saved[name] }).toEqual({ name, saved: expect.stringMatching(new RegExp(`^file:.*${path.basename(tarball).replace(/\./g, '\\.')}$`)) });
       const installed = readWorkspaceJson<{ version: string }>(root, `node_modules/${name}/package.json`);
-      expect(installed.version).toBe(version);
+      expect(installed.version).toBe(released.version);
     }
     expect(resolveFromWorkspace(root, '@topo/runtime')).toBe(
       fs.realpathSync(path.join(root, 'node_modules/@topo/runtime/dist/index.js')),
@@ -65,17 +61,6 @@ describe('e2e harness', () => {
     expect(resolveFromWorkspace(root, '@topo/nx')).toBe(
       fs.realpathSync(path.join(root, 'node_modules/@topo/nx/dist/index.js')),
     );
-  });
-
-  it('stops a local registry completely', async () => {
-    const registry = await startLocalRegistry();
-    const port = Number(new URL(registry.url).port);
-    expect(await isListening(port)).toBe(true);
-    expect(await answersPing(registry.url)).toBe(true);
-    await registry.stop();
-    // Other tests run in parallel and may be handed the freed port, so what must be gone is
-    // the registry itself: nothing answers its ping any more.
-    expect(await answersPing(registry.url)).toBe(false);
   });
 
   it('runs nx in the workspace without the daemon', async () => {
@@ -119,13 +104,3 @@ describe('e2e harness', () => {
     }
   });
 });
-
-/** Whether a verdaccio answers its ping at `url`. */
-async function answersPing(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(new URL('-/ping', url), { signal: AbortSignal.timeout(2_000) });
-    return response.status === 200;
-  } catch {
-    return false;
-  }
-}

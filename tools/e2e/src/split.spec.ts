@@ -34,7 +34,7 @@ import { readServiceSource, type ServiceSource } from './support/service-source'
  * The corpus spec of split-service splits and merges the guide's workspace too, through
  * the Nx CLI on a fixture, and compares its answers before the split, after it and after
  * the merge in mono and micro; here the same happens in a new user's workspace, with the
- * published packages and `nx serve`.
+ * released packages and `nx serve`.
  */
 describe("the guide's walk-through: split h2 out of hello into yo, and merge it back", () => {
   let root: string;

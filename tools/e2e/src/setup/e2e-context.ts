@@ -1,16 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sleep } from './process-tree';
-import type { PublishedPackages } from './publish-packages';
+import type { ReleasedPackages } from './release';
 import type { TemplateWorkspace } from './test-workspace';
 
 /**
- * What the global setup hands to every spec: the registry, the versions it publishes, and
- * the folder where the work it does in the background reports (see {@link whenPrepared}).
+ * What the global setup hands to every spec: the release tarballs of this run, and the
+ * folder where the work it does in the background reports (see {@link whenPrepared}).
  */
 export interface E2eContext {
-  registryUrl: string;
-  published: PublishedPackages;
+  released: ReleasedPackages;
+  /** The folder of the tarballs, removed by the teardown. */
+  releaseDir: string;
   preparedDir: string;
 }
 
@@ -21,21 +22,17 @@ export function shareE2eContext(context: E2eContext): void {
   process.env[VARIABLE] = JSON.stringify(context);
 }
 
-/** The registry and published versions, for a spec. */
+/** This run's release tarballs, for a spec. */
 export function e2eContext(): E2eContext {
   const value = process.env[VARIABLE];
   if (value === undefined) {
-    throw new Error(`${VARIABLE} is not set: run the e2e specs with \`npx jest -c tools/e2e/jest.config.ts\`, whose global setup starts the registry.`);
+    throw new Error(`${VARIABLE} is not set: run the e2e specs with \`npx jest -c tools/e2e/jest.config.ts\`, whose global setup makes the release tarballs.`);
   }
   return JSON.parse(value) as E2eContext;
 }
 
-/**
- * What the global setup prepares while the first tests run: the packages published to the
- * registry, and the workspace every spec copies.
- */
+/** What the global setup prepares while the first tests run: the workspace every spec copies. */
 export interface Prepared {
-  published: PublishedPackages;
   /** The workspace create-nx-workspace made, with Topo installed, the app and service hello (see `startTopo`). */
   template: TemplateWorkspace;
 }

@@ -2,7 +2,7 @@ import * as net from 'node:net';
 
 /**
  * A port on 127.0.0.1 that the OS reports free. For programs that must be told a port up
- * front (verdaccio, an app's `topo.json`); prefer port 0 wherever the program reports back.
+ * front (an app's `topo.json`); prefer port 0 wherever the program reports back.
  */
 export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {

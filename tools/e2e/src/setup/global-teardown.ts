@@ -5,19 +5,18 @@ import { removeTempDir } from './temp-dir';
 import { removeTestWorkspace } from './test-workspace';
 
 /**
- * Waits for what the global setup still prepares, stops the registry (removing its
- * storage), and removes the prepared workspace the specs copied.
+ * Waits for what the global setup still prepares, and removes the release tarballs and the
+ * prepared workspace the specs copied.
  */
 export default async function globalTeardown(): Promise<void> {
   await globalThis.topoE2ePreparing;
   globalThis.topoE2ePreparing = undefined;
-  await globalThis.topoE2eRegistry?.stop();
-  globalThis.topoE2eRegistry = undefined;
-  const { preparedDir } = e2eContext();
+  const { preparedDir, releaseDir } = e2eContext();
   const template = path.join(preparedDir, 'template.json');
   if (fs.existsSync(template)) {
     const outcome = JSON.parse(fs.readFileSync(template, 'utf8')) as { value?: { root: string } };
     if (outcome.value) removeTestWorkspace(outcome.value.root);
   }
   removeTempDir(preparedDir);
+  removeTempDir(releaseDir);
 }

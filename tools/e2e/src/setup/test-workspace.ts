@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AS_A_NEW_USER, childEnv, registryEnv } from './child-env';
+import { AS_A_NEW_USER, childEnv } from './child-env';
 import { whenPrepared } from './e2e-context';
+import { guideArgs, readGettingStarted } from './getting-started';
 import { timed } from './log';
 import { findWorkspaceFiles, readProjectGraph } from './project-graph';
-import type { PublishedPackages } from './publish-packages';
-import { runCommand, runCommandOrThrow, runNxOrThrow, describeFailure, CommandResult } from './run-command';
+import type { ReleasedPackages } from './release';
+import { runCommand, runCommandOrThrow, runNxOrThrow, describeFailure } from './run-command';
 import { makeTempDir, removeTempDir } from './temp-dir';
 
 /** The Nx version users start from; Topo is tested against it. */
@@ -13,11 +14,10 @@ export const NX_VERSION = '23.2.1';
 
 /**
  * A fresh workspace made the way a new user makes one, `create-nx-workspace` with the TS
- * preset (npm workspaces), in a new temporary dir. Every package comes through the given
- * registry, and the workspace keeps it in its own `.npmrc`, so that `npm install` and `nx`
- * run there later use it too. Returns the workspace's root.
+ * preset (npm workspaces), in a new temporary dir, from the registry npm is configured with.
+ * Returns the workspace's root.
  */
-export async function createTestWorkspace(name: string, registryUrl: string): Promise<string> {
+export async function createTestWorkspace(name: string): Promise<string> {
   const parent = makeTempDir('workspace');
   const args = [
     '-y',
@@ -31,14 +31,13 @@ export async function createTestWorkspace(name: string, registryUrl: string): Pr
     '--skipGitHubPush',
   ];
   const result = await timed('create-nx-workspace', () =>
-    runCommand('npx', args, { cwd: parent, env: registryEnv(registryUrl) }),
+    runCommand('npx', args, { cwd: parent, env: childEnv() }),
   );
   const root = path.join(parent, name);
   if (result.code !== 0 || !fs.existsSync(path.join(root, 'nx.json'))) {
     removeTempDir(parent);
     throw new Error(describeFailure(result));
   }
-  fs.writeFileSync(path.join(root, '.npmrc'), `registry=${registryUrl}\n`);
   return root;
 }
 
@@ -63,28 +62,40 @@ interface WorkspaceLayout {
  * The workspace the global setup prepares once for every spec (see {@link startTopo}): the
  * root is absolute, the other paths are relative to it.
  */
-export type TemplateWorkspace = WorkspaceLayout;
+export interface TemplateWorkspace extends WorkspaceLayout {
+  /** The lines of docs/getting-started.md that made it, as the guide writes them, in order. */
+  guideLines: string[];
+}
 
 /** A spec's own copy of the {@link TemplateWorkspace}, every path absolute. */
 export type TestWorkspace = WorkspaceLayout;
 
 /**
  * What a new user does first in the workspace create-nx-workspace made, done once by the
- * global setup for every spec: `npm install -D @topo/nx` from the registry, `nx g
- * @topo/nx:init` (which adds `@topo/runtime` and installs it) and `nx g @topo/nx:service
- * hello`. Returns where the app and the projects are, as found on disk and in the project
- * graph; the specs check what these commands made (init and the service in `topo.spec.ts`,
- * the install in `harness.spec.ts`).
+ * global setup for every spec, line by line as docs/getting-started.md says: the release
+ * tarballs installed (`npm install -D …/topo-runtime-<version>.tgz`, then `nx add
+ * @topo/nx@file:…/topo-nx-<version>.tgz`, which runs `nx g @topo/nx:init`), then the first
+ * line of its Services block, `nx g @topo/nx:service hello`. Returns where the app and the
+ * projects are, as found on disk and in the project graph; the specs check what these
+ * commands made (init and the service in `topo.spec.ts`, the install in `harness.spec.ts`,
+ * the guide's lines in `getting-started.spec.ts`).
  */
-export async function startTopo(root: string, registryUrl: string, published: PublishedPackages): Promise<TemplateWorkspace> {
-  await npmInstall(root, ['-D', `@topo/nx@${published.packages['@topo/nx']}`], registryUrl);
+export async function startTopo(root: string, released: ReleasedPackages): Promise<TemplateWorkspace> {
+  const guide = readGettingStarted();
+  const tarballDir = path.dirname(released.tarballs['@topo/nx']);
+  const lines = [...guide.fromTarballs, guide.services[0]];
   // As a new user has Nx, plugin workers and all (see AS_A_NEW_USER).
   const env = childEnv(AS_A_NEW_USER);
-  await timed('nx g @topo/nx:init', () => runNxOrThrow(root, ['g', '@topo/nx:init', '--no-interactive'], { env }));
-  await timed('nx g @topo/nx:service hello', () => runNxOrThrow(root, ['g', '@topo/nx:service', 'hello', '--no-interactive'], { env }));
+  for (const line of lines) {
+    const [program, ...args] = guideArgs(line, tarballDir);
+    if (program === 'npx' && args[0] === 'nx') await timed(line.command, () => runNxOrThrow(root, args.slice(1), { env }));
+    else if (program === 'npm') await timed(line.command, () => runCommandOrThrow('npm', args, { cwd: root, env }));
+    else throw new Error(`docs/getting-started.md: the e2e setup runs npm and npx nx lines, not "${line.command}".`);
+  }
   const graph = await timed('nx graph', () => readProjectGraph(root, { env }));
   return {
     root,
+    guideLines: lines.map((line) => line.command),
     topoJsonFiles: findWorkspaceFiles(root, 'topo.json').map((file) => path.relative(root, file)),
     projectRoots: Object.fromEntries(Object.entries(graph.nodes).map(([name, project]) => [name, project.data.root])),
   };
@@ -93,13 +104,12 @@ export async function startTopo(root: string, registryUrl: string, published: Pu
 /**
  * A fresh workspace for one spec: a copy, in a new temporary dir, of the workspace that the
  * global setup prepared (create-nx-workspace with {@link createTestWorkspace}, then
- * {@link startTopo}; a spec must not change it), once this run's packages are in the
- * registry: the workspace of a new user who has just installed Topo, made the app and a
- * first service, `hello`. `.npmrc` included; Nx's cache (`.nx`) is left out, as it holds
- * paths of the original.
+ * {@link startTopo}; a spec must not change it): the workspace of a new user who has just
+ * installed Topo, made the app and a first service, `hello`. Nx's cache (`.nx`) is left
+ * out, as it holds paths of the original.
  */
 export async function freshTestWorkspace(name: string): Promise<TestWorkspace> {
-  const [template] = await Promise.all([whenPrepared('template'), whenPrepared('published')]);
+  const template = await whenPrepared('template');
   const parent = makeTempDir('workspace');
   const root = path.join(parent, name);
   await timed('copy the prepared workspace', () => runCommandOrThrow('cp', ['-a', template.root, root], { cwd: parent }));
@@ -114,13 +124,6 @@ export async function freshTestWorkspace(name: string): Promise<TestWorkspace> {
 /** The name of the project whose folder is `dir` (absolute), in a spec's workspace. */
 export function projectAt(workspace: TestWorkspace, dir: string): string | undefined {
   return Object.entries(workspace.projectRoots).find(([, projectRoot]) => projectRoot === dir)?.[0];
-}
-
-/** `npm install <args>` in a workspace, through the given registry. */
-export function npmInstall(root: string, args: readonly string[], registryUrl: string): Promise<CommandResult> {
-  return timed(`npm install ${args.join(' ')}`, () =>
-    runCommandOrThrow('npm', ['install', ...args], { cwd: root, env: registryEnv(registryUrl) }),
-  );
 }
 
 /** Reads a JSON file of the workspace, e.g. `readWorkspaceJson(root, 'nx.json')`. */
