@@ -23,6 +23,11 @@ export interface SchemaOptions {
    * nearest tsconfig.json above the first service, else the root tsconfig.base.json.
    */
   tsconfig?: string;
+  /**
+   * Told of every path outside the workspace's own files that the program reads or probes
+   * (TypeScript's libraries, installed packages): a cache of the schemas checks them.
+   */
+  onInstalledPath?: (path: string) => void;
 }
 
 /**
@@ -41,7 +46,7 @@ export function endpointSchemas(host: SourceHost, services: readonly ServiceInfo
   const endpoints = services.flatMap((service) => service.endpoints).filter((e) => e.kind === 'typed');
   if (endpoints.length === 0) return schemas;
   ts = typescript();
-  const files = workspaceFiles(host);
+  const files = workspaceFiles(host, options.onInstalledPath);
   const program = ts.createProgram({
     rootNames: services.flatMap((service) => service.sourceFiles).map(files.absolute),
     options: compilerOptions(host, files, services, options),
@@ -79,7 +84,7 @@ interface WorkspaceFiles {
  * A compiler host that reads the workspace's own files through `host` and everything
  * else (TypeScript's libraries, node_modules) from the disk.
  */
-function workspaceFiles(host: SourceHost): WorkspaceFiles {
+function workspaceFiles(host: SourceHost, onInstalledPath: (path: string) => void = () => undefined): WorkspaceFiles {
   const root = host.root.replace(/\\/g, '/');
   const absolute = (file: string) => posix.join(root, file);
   /** The workspace-relative path of an absolute one, when the host owns it. */
@@ -91,13 +96,16 @@ function workspaceFiles(host: SourceHost): WorkspaceFiles {
   };
   const readFile = (path: string) => {
     const relative = own(path);
-    return relative === undefined ? ts.sys.readFile(path) : host.read(relative);
+    if (relative !== undefined) return host.read(relative);
+    onInstalledPath(path);
+    return ts.sys.readFile(path);
   };
   // Module resolution asks about the same installed files and folders again and again (each
   // import probes every node_modules above it): what the disk answered holds for this program.
   const installedFiles = new Map<string, boolean>();
   const installedFolders = new Map<string, boolean>();
   const remembered = (answers: Map<string, boolean>, path: string, ask: (path: string) => boolean) => {
+    onInstalledPath(path);
     let answer = answers.get(path);
     if (answer === undefined) answers.set(path, (answer = ask(path)));
     return answer;
@@ -116,6 +124,7 @@ function workspaceFiles(host: SourceHost): WorkspaceFiles {
     // TypeScript's libraries and installed packages are parsed once per process: they are
     // most of what a program reads, and they do not change while it runs.
     const installed = own(fileName) === undefined;
+    if (installed) onInstalledPath(fileName);
     const key = `${fileName}\0${typeof languageVersion === 'object' ? languageVersion.languageVersion : languageVersion}`;
     if (installed && PARSED_INSTALLED.has(key)) return PARSED_INSTALLED.get(key);
     const text = readFile(fileName);

@@ -13,7 +13,9 @@ import {
   readAppConfig,
   resolveTopology,
   type ServiceInfo,
+  type SourceHost,
 } from '../analysis';
+import { cachedByInputs } from './app-cache';
 import { buildCatalog, type Catalog } from '../catalog/model';
 
 /** Which app to load, and the topology (or environment) to resolve. */
@@ -58,11 +60,17 @@ export function readAppPort(workspaceRoot: string, appRoot: string): number {
  * const app = loadApp({ workspaceRoot, appName: 'demo', appRoot: join(workspaceRoot, 'packages/demo'), topology: 'micro' }, 'build');
  */
 export function loadApp(options: AppToLoad, verb = 'serve'): LoadedApp {
-  const { config, services, databases, errors } = analyzeAppAt(options, verb);
+  // The error messages' verb is not part of the key: what is cached never failed.
+  const key = { load: 'app', appName: options.appName, appRoot: options.appRoot, topology: options.topology, env: options.env };
+  return cachedByInputs(options.workspaceRoot, key, (host, onInstalledPath) => loadAppFrom(host, options, verb, onInstalledPath), toJson, fromJson);
+}
+
+function loadAppFrom(host: SourceHost, options: AppToLoad, verb: string, onInstalledPath: (path: string) => void): LoadedApp {
+  const { config, services, databases, errors } = analyzeAppAt(options, verb, host);
   const resolved = resolveTopology(config, services.map((service) => service.name), { topology: options.topology, env: options.env });
   if (errors.length > 0 || resolved.errors.length > 0 || !resolved.topology) fail(verb, options.appName, [...errors, ...resolved.errors]);
 
-  const schemas = endpointSchemas(diskHost(options.workspaceRoot), services);
+  const schemas = endpointSchemas(host, services, { onInstalledPath });
   return {
     config,
     port: config.port,
@@ -73,6 +81,16 @@ export function loadApp(options: AppToLoad, verb = 'serve'): LoadedApp {
     schemas,
     catalog: buildCatalog({ name: options.appName, config, services, databases, schemas }),
   };
+}
+
+/** A loaded app as JSON, for the cache: its schemas are a Map. */
+function toJson(app: LoadedApp): unknown {
+  return { ...app, schemas: [...app.schemas] };
+}
+
+function fromJson(json: unknown): LoadedApp {
+  const app = json as Omit<LoadedApp, 'schemas'> & { schemas: [string, EndpointSchemas][] };
+  return { ...app, schemas: new Map(app.schemas) };
 }
 
 /**
@@ -92,11 +110,12 @@ export function loadCatalog(options: Omit<AppToLoad, 'topology' | 'env'>, verb =
 function analyzeAppAt(
   options: Omit<AppToLoad, 'topology' | 'env'>,
   verb: string,
+  host: SourceHost = diskHost(options.workspaceRoot),
 ): { config: AppConfig; services: ServiceInfo[]; databases: DatabaseInfo[]; errors: AnalysisError[] } {
   const appRoot = relative(options.workspaceRoot, options.appRoot).split('\\').join('/');
-  const { config, errors: configErrors } = readAppConfig(options.workspaceRoot, appRoot);
+  const { config, errors: configErrors } = readAppConfig(options.workspaceRoot, appRoot, host);
   if (!config) fail(verb, options.appName, configErrors);
-  const workspace = analyzeWorkspace(options.workspaceRoot);
+  const workspace = analyzeWorkspace(options.workspaceRoot, { host });
   const app = analyzeApp(config, workspace);
   return { config, services: app.services, databases: app.databases, errors: [...workspace.errors, ...app.errors] };
 }
