@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { Credentials, internalCallHeaders } from '../credential';
+import { AUTH_HEADER, CALLER_HEADER, Credentials } from '../credential';
 import { DEADLINE_HEADER, deadlineExceeded, timeLeftForCall } from '../deadline';
 import { ConfigError, parseDiscovery, type Discovery } from '../environment';
 import { APIError, ErrCode } from '../errors';
@@ -75,6 +75,7 @@ function sendCall(call: ResolvedCall, service: string, name: string, body: strin
   // learns it, and the call gives up when it runs out.
   const left = timeLeftForCall();
   if (left <= 0) return Promise.reject(deadlineExceeded(`${service}.${name}`));
+  const caller = call.context.caller;
   return new Promise<unknown>((resolve, reject) => {
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -102,8 +103,9 @@ function sendCall(call: ResolvedCall, service: string, name: string, body: strin
       headers: {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
+        [CALLER_HEADER]: caller,
         // A credential for this request only: a retry below signs again.
-        ...internalCallHeaders(call.credentials, { method: 'POST', target: path, caller: call.context.caller, body }),
+        [AUTH_HEADER]: call.credentials.sign({ method: 'POST', target: path, caller, body }),
         [DEADLINE_HEADER]: String(left),
       },
     });

@@ -6,7 +6,7 @@ import { DEADLINE_HEADER, deadlineOf, remainingFromHeader } from '../deadline';
 import type { Discovery } from '../environment';
 import { APIError, ErrCode, internalError, logUnexpectedError } from '../errors';
 import { catalogOf, isCatalogPath, type CatalogPassThrough } from '../http/catalog';
-import { hasBody, pathEncodingError, pathOf, readBody } from '../http/incoming';
+import { hasBody, pathEncodingError, pathOf, readBodyBytes } from '../http/incoming';
 import { drain, listen, type Drainable } from '../http/lifecycle';
 import { answerClientError, answerConnect, sendError, sendJson, sendMethodNotAllowed, sendNotFound } from '../http/respond';
 import { registerServices } from '../registry';
@@ -218,6 +218,7 @@ function createRequestHandler(context: RequestContext): (req: IncomingMessage, r
     const route = endpoints?.get(name);
     readRequestBody(req, route?.bodyLimit ?? DEFAULT_BODY_LIMIT).then(
       (body) => {
+        // The credential covers the bytes as sent: checked before they are decoded, once.
         if (!credentials.verify(auth, { method, target: req.url ?? path, caller: callerOf(req), body })) return refuseInternalCall(res, credentials);
         if (method !== 'POST') return sendMethodNotAllowed(res, method, path, 'POST');
         if (endpoints === undefined) {
@@ -230,7 +231,7 @@ function createRequestHandler(context: RequestContext): (req: IncomingMessage, r
           return sendError(res, noSuchEndpoint(service, name));
         }
         // The caller's deadline, when sooner than the endpoint's own timeout.
-        serveInternalCall(route, body, res, deadlineOf(route.timeout, arrived, remainingFromHeader(req.headers[DEADLINE_HEADER])));
+        serveInternalCall(route, body.toString('utf8'), res, deadlineOf(route.timeout, arrived, remainingFromHeader(req.headers[DEADLINE_HEADER])));
       },
       (error: unknown) => sendRequestError(res, error),
     );
@@ -261,9 +262,11 @@ function callerOf(req: IncomingMessage): string {
   return typeof caller === 'string' ? caller : '';
 }
 
-/** The whole body of a request, '' when it declares none. */
-function readRequestBody(req: IncomingMessage, limit: number): Promise<string> {
-  return hasBody(req) ? readBody(req, limit) : Promise.resolve('');
+const NO_BODY = Buffer.alloc(0);
+
+/** The whole body of a request as bytes, none when it declares none. */
+function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return hasBody(req) ? readBodyBytes(req, limit) : Promise.resolve(NO_BODY);
 }
 
 function refusePrivate(res: ServerResponse, credentials: Credentials | undefined, req: IncomingMessage): void {

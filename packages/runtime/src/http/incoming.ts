@@ -100,9 +100,21 @@ export class BodyTooLarge extends APIError {
  * content-length when declared, else while reading).
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return collectBody(req, limit, (bytes) => bytes.toString('utf8'));
+}
+
+/**
+ * Collects a request body as bytes, as {@link readBody} does: for a check over the bytes as
+ * sent (an internal call's credential) before they are decoded once.
+ */
+export function readBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return collectBody(req, limit, (bytes) => bytes);
+}
+
+function collectBody<T>(req: IncomingMessage, limit: number, finish: (bytes: Buffer) => T): Promise<T> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) return Promise.reject(new BodyTooLarge(limit));
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
@@ -117,7 +129,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.once('end', () => resolve(finish(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
     req.once('error', reject);
   });
 }
