@@ -10,6 +10,11 @@
  *   database point selects through SQLDatabase vs a raw pg Pool on one real Postgres, and a
  *            test file's fresh migrated embedded database vs a fresh PGlite initdb
  *            (database.js; it reads --rounds, --duration and --quiet-wait)
+ *   graph    `npx nx show projects` on 200 services with and without the plugin, cold and
+ *            warm (graph-plugin.js; it reads --rounds and --quiet-wait)
+ *   serve-startup  `nx serve demo` to its first 200, and an edit to its new answer, vs Nx's
+ *            boot plus a bare node start of the same bundles (serve-startup.js; it reads
+ *            --rounds and --quiet-wait)
  *
  * Every figure a target judges is a ratio against a baseline measured in the same run with
  * the same load tool (autocannon, in this process; each server in its own child process).
@@ -29,9 +34,11 @@ const BENCHMARKS = {
   gateway: require('./benchmarks/gateway-hop'),
   catalog: require('./catalog'),
   database: require('./database'),
+  'serve-startup': require('./serve-startup'),
+  graph: require('./graph-plugin'),
 };
 /** The benchmarks that time work rather than serve load: lib/options.js knows only the others. */
-const TIMED = ['catalog', 'database'];
+const TIMED = ['catalog', 'database', 'serve-startup', 'graph'];
 
 /** The options, and the benchmarks named (all of them when none is). */
 function readCommandLine(argv, env) {
@@ -40,7 +47,9 @@ function readCommandLine(argv, env) {
   const options = parseOptions(rest, env);
   const usage =
     `${options.usage}\n  catalog, a fourth name: catalog generation vs the static analysis alone (tools/bench/catalog.js)\n` +
-    '  database, a fifth: point selects through SQLDatabase vs raw pg, a test database vs a fresh initdb (tools/bench/database.js)\n';
+    '  database, a fifth: point selects through SQLDatabase vs raw pg, a test database vs a fresh initdb (tools/bench/database.js)\n' +
+    '  serve-startup: nx serve demo to its first 200 and an edit to its new answer vs nx boot + bare node (tools/bench/serve-startup.js)\n' +
+    "  graph: npx nx show projects on 200 services with and without '@topo/nx', cold and warm (tools/bench/graph-plugin.js)\n";
   if (options.help) return { ...options, usage };
   const named = rest.some((arg) => !arg.startsWith('-') && arg !== 'all');
   const all = rest.includes('all') || (!named && timed.length === 0);

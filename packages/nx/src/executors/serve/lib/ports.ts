@@ -33,14 +33,30 @@ export async function assertPortFree(port: number, host: string): Promise<void> 
   });
 }
 
-/** Resolves once something accepts TCP connections on host:port, or rejects after timeoutMs. */
-export async function waitForPort(port: number, host: string, timeoutMs: number): Promise<void> {
+/**
+ * Resolves once something accepts TCP connections on host:port (or once `done` is aborted:
+ * the process said it listens), or rejects after timeoutMs.
+ */
+export async function waitForPort(port: number, host: string, timeoutMs: number, done?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await canConnect(port, host)) return;
+    if (done?.aborted || (await canConnect(port, host))) return;
     if (Date.now() > deadline) throw new Error(`Nothing listens on ${host}:${port} after ${timeoutMs} ms.`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pause(50, done);
   }
+}
+
+/** Waits `ms`, or less when `done` is aborted meanwhile. */
+function pause(ms: number, done?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      done?.removeEventListener('abort', finish);
+      resolve();
+    };
+    const timer = setTimeout(finish, ms);
+    done?.addEventListener('abort', finish);
+  });
 }
 
 function canConnect(port: number, host: string): Promise<boolean> {

@@ -19,7 +19,8 @@ import type { NormalizedServeOptions } from './normalize-options';
 const START_TIMEOUT_MS = 20_000;
 /** What the gateway needs beyond its wait for the processes: its own start and listen. */
 const GATEWAY_START_MARGIN_MS = 5_000;
-const WATCH_DEBOUNCE_MS = 150;
+// Editors write a file in a burst of events; one refresh per burst, started soon after it.
+const WATCH_DEBOUNCE_MS = 50;
 
 interface RunningProcess {
   plan: ProcessPlan;
@@ -135,12 +136,17 @@ export class ServeSession {
     for (const r of this.running) r.process.start();
     // The gateway listens only after the processes are healthy (or after the same deadline,
     // naming those that are not): once every port accepts connections, the app answers.
+    // Each process says when it listens; the probe of its port stays for one that does not say so.
     await Promise.all(
-      this.running.map((r) =>
-        waitForPort(r.port, this.options.host, r.plan.kind === 'gateway' ? START_TIMEOUT_MS + GATEWAY_START_MARGIN_MS : START_TIMEOUT_MS).catch((error: Error) => {
-          throw new Error(`process ${r.plan.name} did not start: ${error.message} Its output above says why.`);
-        }),
-      ),
+      this.running.map((r) => {
+        const said = new AbortController();
+        void r.process.listening().then(() => said.abort());
+        return waitForPort(r.port, this.options.host, r.plan.kind === 'gateway' ? START_TIMEOUT_MS + GATEWAY_START_MARGIN_MS : START_TIMEOUT_MS, said.signal).catch(
+          (error: Error) => {
+            throw new Error(`process ${r.plan.name} did not start: ${error.message} Its output above says why.`);
+          },
+        );
+      }),
     );
     logger.info(renderProcessTable(this.options.appName, topology, this.running.map((r) => ({ plan: r.plan, url: `http://${displayHost(this.options.host)}:${r.port}` }))));
     const databases = this.databases.describe();

@@ -95,3 +95,28 @@ it('does not restart a process that exits 0 (told to stop), and restarts one tha
   await new Promise((resolve) => setTimeout(resolve, 1000));
   expect(await ping(port)).toBe('ECONNREFUSED');
 });
+
+it('says when the process listens, as the process reports it, and again after a crash', async () => {
+  const { SupervisedProcess } = await import('./supervisor');
+  const [port] = await findFreePorts(1, '127.0.0.1');
+  const supervised = new SupervisedProcess({ name: 'slow', bundleFile: BUNDLE, cwd: process.cwd(), env: { ...process.env, PORT: String(port), TOPO_SECRET: SECRET } });
+  const write = process.stdout.write;
+  process.stdout.write = () => true;
+  try {
+    const first = supervised.listening();
+    supervised.start();
+    await first;
+    // Said, not guessed: the port accepts at once.
+    expect(await ping(port)).toBe(200);
+
+    const again = supervised.listening();
+    const pid = supervised.pid!;
+    process.kill(pid, 'SIGKILL');
+    await again;
+    expect(supervised.pid).not.toBe(pid);
+    expect(await ping(port)).toBe(200);
+  } finally {
+    await supervised.stop();
+    process.stdout.write = write;
+  }
+});

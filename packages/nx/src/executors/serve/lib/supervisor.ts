@@ -9,6 +9,8 @@ export interface SupervisedProcessOptions {
 }
 
 const RESTART_DELAYS_MS = [200, 500, 1000, 2000, 5000];
+/** The line a Topo process (or gateway) prints once it accepts connections (see @topo/runtime's run-process and run-gateway). */
+const LISTENING_LINE = /^topo: (process|gateway) .* listening on \S+$/;
 const STOP_GRACE_MS = 5000;
 
 /**
@@ -22,6 +24,7 @@ export class SupervisedProcess {
   private stopping = false;
   private crashes = 0;
   private restartTimer: NodeJS.Timeout | undefined;
+  private listeningWaiters: (() => void)[] = [];
 
   constructor(private readonly options: SupervisedProcessOptions) {}
 
@@ -41,7 +44,9 @@ export class SupervisedProcess {
     // Nothing is sent over it: it must not keep this process alive either.
     child.channel?.unref();
     this.child = child;
-    pipeWithPrefix(child.stdout!, process.stdout, this.options.name);
+    pipeWithPrefix(child.stdout!, process.stdout, this.options.name, (line) => {
+      if (LISTENING_LINE.test(line)) for (const resolve of this.listeningWaiters.splice(0)) resolve();
+    });
     pipeWithPrefix(child.stderr!, process.stderr, this.options.name);
     const startedAt = Date.now();
     child.once('exit', (code, signal) => {
@@ -60,6 +65,14 @@ export class SupervisedProcess {
       logger.warn(`topo: process ${this.options.name} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
       this.restartTimer = setTimeout(() => this.start(), delay);
     });
+  }
+
+  /**
+   * Resolves when the process says it listens (the next time it does, after a crash too): the
+   * process reports it, so that nobody probes its port to learn it.
+   */
+  listening(): Promise<void> {
+    return new Promise((resolve) => this.listeningWaiters.push(resolve));
   }
 
   /** Stops the process and starts it again: after its code changed. */
@@ -93,13 +106,16 @@ export class SupervisedProcess {
   }
 }
 
-function pipeWithPrefix(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, name: string): void {
+function pipeWithPrefix(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, name: string, onLine: (line: string) => void = () => undefined): void {
   let pending = '';
   from.setEncoding('utf8');
   from.on('data', (chunk: string) => {
     const lines = (pending + chunk).split('\n');
     pending = lines.pop() ?? '';
-    for (const line of lines) to.write(`[${name}] ${line}\n`);
+    for (const line of lines) {
+      to.write(`[${name}] ${line}\n`);
+      onLine(line);
+    }
   });
   from.on('end', () => {
     if (pending) to.write(`[${name}] ${pending}\n`);
