@@ -1,10 +1,11 @@
 import { readJsonFile, writeJsonFile } from '@nx/devkit';
-import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { CachedFileFacts, FileFactsCache } from '../analysis';
+import { inputsUnchanged, type RecordedInputs } from './inputs';
 
 /** Bumped whenever what the plugin caches changes shape, so old caches are ignored. */
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 
 /**
  * Where Nx keeps per-workspace data such as plugin caches (`.nx/workspace-data` unless
@@ -43,11 +44,47 @@ export function readPluginCache(path: string): { facts: FileFactsCache } {
  */
 export function writePluginCache(path: string, facts: FileFactsCache, files: ReadonlySet<string>): void {
   const kept = Object.fromEntries([...facts].filter(([file]) => files.has(file)));
-  const cache: PluginCache = { version: CACHE_VERSION, facts: kept };
+  writeAtomically(path, { version: CACHE_VERSION, facts: kept } satisfies PluginCache);
+}
+
+/**
+ * A whole result of the plugin, kept with what it was computed from: `key` (the arguments
+ * and whatever Nx hashed for us) and `inputs` (what was read from the disk).
+ */
+export interface CachedResult<T> {
+  version: number;
+  key: string;
+  inputs: RecordedInputs;
+  value: T;
+}
+
+/**
+ * The result kept at `path` when it was computed for `key` and nothing it read has changed
+ * since; otherwise undefined (and always when NX_CACHE_PROJECT_GRAPH=false).
+ */
+export function readCachedResult<T>(path: string, key: string, workspaceRoot: string): T | undefined {
+  if (process.env.NX_CACHE_PROJECT_GRAPH === 'false' || !existsSync(path)) return undefined;
+  try {
+    // Plain JSON, as written: JSON.parse is several times quicker than a reader that allows comments.
+    const cached = JSON.parse(readFileSync(path, 'utf-8')) as CachedResult<T>;
+    if (cached.version !== CACHE_VERSION || cached.key !== key) return undefined;
+    return inputsUnchanged(workspaceRoot, cached.inputs) ? cached.value : undefined;
+  } catch {
+    // A broken cache is no cache.
+    return undefined;
+  }
+}
+
+/** Keeps a whole result for {@link readCachedResult}, written atomically. */
+export function writeCachedResult<T>(path: string, key: string, inputs: RecordedInputs, value: T): void {
+  writeAtomically(path, { version: CACHE_VERSION, key, inputs, value } satisfies CachedResult<T>);
+}
+
+function writeAtomically(path: string, value: object): void {
   const temporary = `${path}.${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeJsonFile(temporary, cache, { spaces: 0 });
+    writeJsonFile(temporary, value, { spaces: 0 });
     renameSync(temporary, path);
   } catch {
     try {

@@ -271,6 +271,44 @@ export const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async 
       expect(projects['apps/api/services/hello'].name).toBe('hello');
     });
 
+    it('keeps its whole result while nothing it read changes, and infers again after an edit, a new file or a new runner config', async () => {
+      const files = ['apps/api/topo.json', 'apps/api/services/hello/service.ts', 'apps/api/services/yo/service.ts'];
+      const first = await createNodes(files);
+      const resultFile = readdirSync(join(workspace.root, '.nx', 'workspace-data')).find((f) => f.startsWith('topo-result-nodes-'))!;
+      const resultPath = join(workspace.root, '.nx', 'workspace-data', resultFile);
+
+      // Prove the kept result is answered: doctor it while every input stays as it was.
+      const kept = JSON.parse(readFileSync(resultPath, 'utf-8'));
+      expect(kept.value.results).toEqual(Object.entries(first));
+      kept.value.results[1][1].projects['apps/api/services/hello'].name = 'kept-name';
+      writeFileSync(resultPath, JSON.stringify(kept));
+      expect(projectsOf(await createNodes(files))['apps/api/services/hello'].name).toBe('kept-name');
+
+      // An edit of a service's file, even to the same size, is read again.
+      workspace.write({ 'apps/api/services/hello/hello.ts': readFileSync(join(workspace.root, 'apps/api/services/hello/hello.ts'), 'utf-8').replace('h1', 'h9') });
+      expect(projectsOf(await createNodes(files))['apps/api/services/hello'].name).toBe('hello');
+
+      // A new file in a service's folder, with a problem in it.
+      workspace.write({ 'apps/api/services/yo/more.ts': `import { api } from '@topo/runtime';\nexport const lower = api({ method: 'get', path: '/lower' }, async () => 1);\n` });
+      const failure = (await Promise.resolve()
+        .then(() => createNodesFunction(files, {}, context))
+        .catch((e: unknown) => e)) as AggregateCreateNodesError;
+      expect(failure).toBeInstanceOf(AggregateCreateNodesError);
+      expect(failure.errors.map(([file, e]) => [file, e.message.split('\n')[0]])).toEqual([['apps/api/services/yo/service.ts', 'apps/api/services/yo/more.ts:2: Endpoint "lower": unknown method "get".']]);
+      // The kept result reports the same problem, the same way.
+      const again = (await Promise.resolve()
+        .then(() => createNodesFunction(files, {}, context))
+        .catch((e: unknown) => e)) as AggregateCreateNodesError;
+      expect(again).toBeInstanceOf(AggregateCreateNodesError);
+      expect(again.errors.map(([file, e]) => [file, e.message])).toEqual(failure.errors.map(([file, e]) => [file, e.message]));
+      expect(again.partialResults).toEqual(failure.partialResults);
+
+      // A jest config added above the services gives them a test target.
+      expect(projectsOf(Object.fromEntries(again.partialResults))['apps/api/services/yo'].targets?.['test']).toBeUndefined();
+      workspace.write({ 'apps/api/jest.config.cjs': 'module.exports = {};\n', 'apps/api/services/yo/more.ts': '' });
+      expect(projectsOf(await createNodes(files))['apps/api/services/yo'].targets?.['test']).toMatchObject({ options: { command: expect.stringContaining('jest --config apps/api/jest.config.cjs') } });
+    });
+
     it("reports what the runtime would refuse, with file, line and fix, against the service's and the app's files, keeping every project", async () => {
       workspace.write({
         'apps/api/services/hello/more.ts': `import { api } from '@topo/runtime';
@@ -358,6 +396,24 @@ export const dynamic = api({ path }, async () => 1);
         { source: 'yo', target: 'hello', sourceFile: 'apps/api/services/yo/yo.ts', type: 'static' },
       ]);
       for (const dependency of dependencies) expect(() => validateDependency(dependency, dependenciesContext)).not.toThrow();
+    });
+
+    it('keeps its edges while the hashes Nx gives of every file and the projects are the same', async () => {
+      const files = ['apps/api/topo.json', 'apps/api/services/hello/service.ts', 'apps/api/services/hello/hello.ts', 'apps/api/services/hello/client.ts', 'apps/api/services/yo/service.ts', 'apps/api/services/yo/yo.ts'];
+      const dependenciesContext = await dependenciesContextFor(files);
+      const first = await createDependencies({}, dependenciesContext);
+      expect(first).toContainEqual({ source: 'yo', target: 'hello', sourceFile: 'apps/api/services/yo/yo.ts', type: 'static' });
+
+      // yo stops calling hello; while Nx says its hash is unchanged, the kept edges answer.
+      workspace.write({ 'apps/api/services/yo/yo.ts': `import { api } from '@topo/runtime';\nexport const h2 = api({ expose: true, method: 'GET', path: '/yo/:name' }, async () => 1);\n` });
+      expect(await createDependencies({}, dependenciesContext)).toEqual(first);
+
+      // With the new hash, the edge is gone.
+      const yo = dependenciesContext.fileMap.projectFileMap['yo'].find((f) => f.file === 'apps/api/services/yo/yo.ts')!;
+      yo.hash = 'changed';
+      const after = await createDependencies({}, dependenciesContext);
+      expect(after.filter((d) => d.source === 'yo')).toEqual([]);
+      expect(after).toContainEqual({ source: 'api', target: 'yo', type: 'implicit' });
     });
 
     it('draws edges through a shared library: services that import it, and the services whose clients it calls', async () => {

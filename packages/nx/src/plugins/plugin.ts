@@ -21,7 +21,6 @@ import {
   type AppConfig,
   type DatabaseInfo,
   appProjectName,
-  diskHost,
   findServices,
   formatAnalysisErrors,
   isInside,
@@ -30,12 +29,14 @@ import {
   resolveTopology,
   SERVICE_FILE,
   type ServiceInfo,
+  type SourceHost,
   type WorkspaceAnalysis,
 } from '../analysis';
 import { ENGINE_IDENTITY_COMMAND } from '../deploy/engine';
 import { deployName } from '../deploy/names';
-import { readPluginCache, workspaceDataDirectory, writePluginCache } from './cache';
-import { serviceTestTarget } from './test-target';
+import { readCachedResult, readPluginCache, workspaceDataDirectory, writeCachedResult, writePluginCache } from './cache';
+import { codeSignature, recordingHost, type RecordedInputs } from './inputs';
+import { RUNNER_CONFIG_FILES, runnerConfigLookup, type RunnerConfigLookup, serviceTestTarget } from './test-target';
 
 /** Options of the plugin in nx.json: `{ "plugin": "@topo/nx", "options": { ... } }`. */
 export interface TopoPluginOptions {
@@ -76,34 +77,71 @@ export const createNodesV2: CreateNodesV2<TopoPluginOptions> = [
   `**/{${SERVICE_FILE},${APP_CONFIG_FILE}}`,
   async (files, rawOptions, context) => {
     const options = normalizeOptions(rawOptions);
-    const cachePath = join(workspaceDataDirectory(context.workspaceRoot), `topo-nodes-${hashArray([JSON.stringify(options)])}.hash`);
-    const cache = readPluginCache(cachePath);
-    const host = diskHost(context.workspaceRoot);
-    const serviceFiles = files.filter((file) => basename(file) === SERVICE_FILE);
-    const read = new Set(serviceFiles);
-    try {
-      // The service.ts files Nx matched, then everything below the services they declare.
-      for (const service of findServices(context.workspaceRoot, { files: serviceFiles, cache: cache.facts, host }).services) {
-        for (const file of host.list(service.root)) read.add(file);
-      }
-      const workspace = analyzeWorkspace(context.workspaceRoot, { files: [...read], cache: cache.facts, host });
-      const apps = files.filter((file) => basename(file) === APP_CONFIG_FILE).map((file) => readApp(file, context.workspaceRoot, workspace));
-      const servedBy = appsOfServices(apps, workspace);
-      const results: CreateNodesResultV2 = [];
-      const errors: [string, Error][] = [];
-      for (const file of files) {
-        const app = apps.find((a) => a.file === file);
-        const { result, problems } = app ? appNode(app, options) : serviceNode(file, workspace, servedBy, options, context.workspaceRoot);
-        if (result) results.push([file, result]);
-        if (problems.length) errors.push([file, problemsError(problems)]);
-      }
-      if (errors.length) throw new AggregateCreateNodesError(errors, results);
-      return results;
-    } finally {
-      writePluginCache(cachePath, cache.facts, read);
+    const dataDirectory = workspaceDataDirectory(context.workspaceRoot);
+    const optionsHash = hashArray([JSON.stringify(options)]);
+    const resultPath = join(dataDirectory, `topo-result-nodes-${optionsHash}.json`);
+    const key = hashArray([codeSignature(), ...files]);
+    let nodes = readCachedResult<InferredNodes>(resultPath, key, context.workspaceRoot);
+    if (!nodes) {
+      const inferred = inferNodes(files, options, context.workspaceRoot, join(dataDirectory, `topo-nodes-${optionsHash}.hash`));
+      writeCachedResult(resultPath, key, inferred.inputs, inferred.nodes);
+      nodes = inferred.nodes;
     }
+    if (nodes.errors.length) throw new AggregateCreateNodesError(nodes.errors.map(([file, message]) => [file, problemsError(message)]), nodes.results);
+    return nodes.results;
   },
 ];
+
+/** What createNodesV2 answers, kept whole between runs: the projects, and each file's problems as Nx prints them. */
+interface InferredNodes {
+  results: CreateNodesResultV2;
+  errors: [file: string, message: string][];
+}
+
+/**
+ * Reads the services and apps of `files`, through a host that records every file and
+ * folder it looks at: the result stands while they are unchanged, so a run in which no
+ * service changed reads only their stats. The analysis keeps each file's syntax facts in
+ * `factsPath` by a hash of its content, so a run after an edit parses only what changed.
+ */
+function inferNodes(files: readonly string[], options: NormalizedOptions, workspaceRoot: string, factsPath: string): { nodes: InferredNodes; inputs: RecordedInputs } {
+  const cache = readPluginCache(factsPath);
+  const { host, note, noteLookup, inputs } = recordingHost(workspaceRoot, RUNNER_CONFIG_FILES);
+  const serviceFiles = files.filter((file) => basename(file) === SERVICE_FILE);
+  const read = new Set(serviceFiles);
+  const nodes: InferredNodes = { results: [], errors: [] };
+  try {
+    // The service.ts files Nx matched, then everything below the services they declare.
+    for (const service of findServices(workspaceRoot, { files: serviceFiles, cache: cache.facts, host }).services) {
+      for (const file of host.list(service.root)) read.add(file);
+    }
+    const workspace = analyzeWorkspace(workspaceRoot, { files: [...read], cache: cache.facts, host });
+    const apps = files.filter((file) => basename(file) === APP_CONFIG_FILE).map((file) => readApp(file, host, workspace));
+    const servedBy = appsOfServices(apps, workspace);
+    // Where a service's test target looks for a jest or vitest config, found or not.
+    const folders = new Set(workspace.services.flatMap((service) => folderAndAbove(service.root)));
+    for (const folder of folders) noteLookup(folder);
+    const runnerConfigs = runnerConfigLookup();
+    for (const file of files) {
+      const app = apps.find((a) => a.file === file);
+      const { result, problems } = app ? appNode(app, options) : serviceNode(file, workspace, servedBy, options, workspaceRoot, runnerConfigs);
+      if (result) nodes.results.push([file, result]);
+      if (problems.length) nodes.errors.push([file, formatAnalysisErrors(problems)]);
+    }
+  } finally {
+    writePluginCache(factsPath, cache.facts, read);
+  }
+  // The facts the result was made from: if they are replaced, so is the result.
+  note(factsPath);
+  return { nodes, inputs: inputs() };
+}
+
+/** A folder and each one above it, up to the workspace root ('.'). */
+function folderAndAbove(folder: string): string[] {
+  const folders = [folder];
+  while (folders[folders.length - 1] !== '.') folders.push(posix.dirname(folders[folders.length - 1]));
+  return folders;
+}
 
 /** The same function under the name newer Nx versions look for first. */
 export const createNodes = createNodesV2;
@@ -127,11 +165,11 @@ interface AppNode {
   problems: AnalysisError[];
 }
 
-function readApp(file: string, workspaceRoot: string, workspace: WorkspaceAnalysis): AppNode {
+function readApp(file: string, host: SourceHost, workspace: WorkspaceAnalysis): AppNode {
   const root = posix.dirname(file);
-  const read = (path: string) => readText(join(workspaceRoot, root, path));
+  const read = (path: string) => host.read(posix.join(root, path));
   // The name comes from project.json or package.json when the app has one.
-  const name = appProjectName(root, { projectJson: read('project.json'), packageJson: read('package.json') }, workspaceRoot);
+  const name = appProjectName(root, { projectJson: read('project.json'), packageJson: read('package.json') }, host.root);
   const { config, errors } = parseAppConfig(file, read(APP_CONFIG_FILE) ?? '');
   if (!config) return { file, root, name, problems: errors };
   const app = analyzeApp(config, workspace);
@@ -163,6 +201,7 @@ function serviceNode(
   servedBy: ReadonlyMap<string, string>,
   options: NormalizedOptions,
   workspaceRoot: string,
+  runnerConfigs: RunnerConfigLookup,
 ): { result?: CreateNodesResult; problems: AnalysisError[] } {
   const service = workspace.services.find((s) => s.serviceFile === file);
   if (!service) {
@@ -174,7 +213,7 @@ function serviceNode(
   const problems = workspace.errors.filter((e) => e.file === file || (isInside(e.file, service.root) && basename(e.file) !== SERVICE_FILE));
   const databases = workspace.databases.filter((d) => d.service === service.name || d.users.includes(service.name));
   const project = serviceProject(service, databases, servedBy.get(service.name), options);
-  const test = serviceTestTarget(workspaceRoot, service.root);
+  const test = serviceTestTarget(workspaceRoot, service.root, runnerConfigs);
   if (test) project.targets = { ...project.targets, [options.testTargetName]: test };
   return { result: { projects: { [service.root]: project } }, problems };
 }
@@ -299,8 +338,8 @@ function appNode(app: AppNode, options: NormalizedOptions): { result?: CreateNod
 }
 
 /** The problems of one file as the error Nx prints: the message alone, since a stack trace of the plugin says nothing about the user's code. */
-function problemsError(problems: readonly AnalysisError[]): Error {
-  const error = new Error(formatAnalysisErrors(problems));
+function problemsError(message: string): Error {
+  const error = new Error(message);
   error.stack = error.message;
   return error;
 }
@@ -325,6 +364,20 @@ function readText(path: string): string | undefined {
  * // apps/api/services/yo/yo.ts: `await hello.h1({ name })` gives yo -> hello, sourceFile yo.ts
  */
 export const createDependencies: CreateDependencies<TopoPluginOptions> = (_options, context) => {
+  const resultPath = join(workspaceDataDirectory(context.workspaceRoot), 'topo-result-dependencies.json');
+  // Nx hashes every file of the workspace for us: the edges stand while those hashes and
+  // the projects do. Sorted, since Nx lists projects in the order its plugins answered.
+  const projects = Object.entries(context.projects).map(([name, project]) => JSON.stringify([name, project.root, project.tags ?? []]));
+  const files = Object.entries(context.fileMap.projectFileMap).flatMap(([project, list]) => list.map(({ file, hash }) => `${file}\0${hash}\0${project}`));
+  const key = hashArray([codeSignature(), ...projects.sort(), ...files.sort(), ...context.fileMap.nonProjectFiles.map(({ file, hash }) => `${file}\0${hash}`).sort()]);
+  const cached = readCachedResult<RawProjectGraphDependency[]>(resultPath, key, context.workspaceRoot);
+  if (cached) return cached;
+  const dependencies = analyzeDependencies(context);
+  writeCachedResult(resultPath, key, { paths: {}, lists: {}, lookups: { names: [], found: {} } }, dependencies);
+  return dependencies;
+};
+
+function analyzeDependencies(context: CreateDependenciesContext): RawProjectGraphDependency[] {
   const cachePath = join(workspaceDataDirectory(context.workspaceRoot), 'topo-dependencies.hash');
   const cache = readPluginCache(cachePath);
   const owners = fileOwners(context);
@@ -367,7 +420,7 @@ export const createDependencies: CreateDependencies<TopoPluginOptions> = (_optio
   } finally {
     writePluginCache(cachePath, cache.facts, new Set(owners.keys()));
   }
-};
+}
 
 /** Every file of the workspace, mapped to the project it belongs to ('' for none). */
 function fileOwners(context: CreateDependenciesContext): Map<string, string> {

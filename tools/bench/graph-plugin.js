@@ -1,0 +1,275 @@
+'use strict';
+/**
+ * The graph plugin benchmark: `node tools/bench/graph-plugin.js`, or
+ * `node tools/bench/run.js graph` beside the others.
+ *
+ * On the split-service benchmark's workspace (200 services, 2,000 endpoints, client calls
+ * throughout; see split-service.js), `npx nx show projects` (NX_DAEMON=false) with two
+ * nx.json files, measured in the same run in rotated order (round 1: without, with;
+ * round 2: with, without; ...):
+ *
+ *   without  `"plugins": []`: Nx's own boot and graph, the baseline
+ *   with     `"plugins": ["@topo/nx"]`, as split-service.js writes it
+ *
+ * Each contender's round is `nx reset`, then the command twice: cold (no project graph and
+ * no plugin cache, as after `nx reset` or a fresh clone) and warm (both in
+ * .nx/workspace-data, as every later command). The `nx reset` is not timed. Every run's
+ * project list is checked: 201 Topo projects and libs/util with the plugin, util alone
+ * without, or the run fails. Figures are medians across rounds.
+ *
+ * Targets: with / without at most 1.15 cold and 1.05 warm. Not a test: nothing here runs
+ * under `npm test`.
+ */
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+const { waitForQuiet } = require('./lib/cpu');
+const { median } = require('./lib/rounds');
+const { readFlags } = require('./lib/options');
+const { table, heading, formatMs, formatRatio, formatForeign, foreignNote, target, targetTable, round } = require('./lib/report');
+const { generateWorkspace, SERVICES, ENDPOINTS_PER_SERVICE } = require('./split-service');
+
+const WORKSPACE_ROOT = path.resolve(__dirname, '..', '..');
+const CONTENDERS = ['without', 'with'];
+const PLUGINS = { without: [], with: ['@topo/nx'] };
+const LABELS = { without: 'without the plugin', with: "with '@topo/nx'" };
+const GOAL_COLD = 1.15;
+const GOAL_WARM = 1.05;
+/** What `nx show projects` must list: every service and the app with the plugin, and the plain library. */
+const EXPECTED_PROJECTS = { without: 1, with: SERVICES + 2 };
+
+const USAGE = `usage: node tools/bench/graph-plugin.js [options]
+
+  --rounds=N       rounds of both contenders, in rotated order; the median counts
+                   (BENCH_ROUNDS, default 5)
+  --quiet-wait=S   before each round, wait up to S s for other processes to leave the CPU
+                   (BENCH_QUIET_WAIT, default 10; 0 does not wait)
+  --no-build       skip compiling packages/runtime and packages/nx before the run
+  --keep           keep the generated workspace (its path is printed)
+  --strict         exit 1 when a target is missed
+`;
+
+function parseOptions(argv, env) {
+  const flags = readFlags(argv, ['rounds', 'quiet-wait', 'no-build', 'keep', 'strict'], USAGE);
+  if (!flags) return { help: true };
+  const rawRounds = flags.get('rounds') ?? env.BENCH_ROUNDS ?? '5';
+  const rounds = Number(rawRounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number above 0, got ${JSON.stringify(rawRounds)}`);
+  const rawWait = flags.get('quiet-wait') ?? env.BENCH_QUIET_WAIT ?? '10';
+  const quietWait = Number(rawWait);
+  if (!Number.isFinite(quietWait) || quietWait < 0) throw new Error(`--quiet-wait must be a number of seconds, got ${JSON.stringify(rawWait)}`);
+  return {
+    help: false,
+    rounds,
+    quietWait,
+    build: flags.get('no-build') !== true,
+    keep: flags.get('keep') === true,
+    strict: flags.get('strict') === true,
+    workspaceRoot: WORKSPACE_ROOT,
+  };
+}
+
+/** The environment of every nx command: no daemon, no cloud, the plugin cache as a user has it. */
+function nxEnvironment() {
+  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+  delete env.NX_CACHE_PROJECT_GRAPH;
+  delete env.NX_WORKSPACE_DATA_DIRECTORY;
+  delete env.NX_PROJECT_GRAPH_CACHE_DIRECTORY;
+  return env;
+}
+
+function npxNx(workspace, args) {
+  return spawnSync('npx', ['nx', ...args], { cwd: workspace, env: nxEnvironment(), encoding: 'utf8' });
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ
+
+/** Busy ticks of the machine and of this process with the children it waited for (npx and the nx under it). */
+function cpuTicks() {
+  try {
+    const machine = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , , , steal] = machine;
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    // utime, stime, cutime and cstime: fields 14 to 17.
+    const own = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 15).map(Number);
+    return { at: performance.now(), machine: user + nice + system + (steal ?? 0), ours: own.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/** Cores' worth of CPU that others used between two samples; null off Linux. */
+function foreignCores(before, after) {
+  if (!before || !after) return null;
+  const foreign = (after.machine - before.machine - (after.ours - before.ours)) / TICKS_PER_SECOND / ((after.at - before.at) / 1000);
+  return Math.max(0, Math.round(foreign * 100) / 100);
+}
+
+/** One timed `npx nx show projects`: its wall time and the other processes' CPU meanwhile; fails on a wrong list. */
+function showProjects(workspace, contender) {
+  const before = cpuTicks();
+  const start = performance.now();
+  const result = npxNx(workspace, ['show', 'projects']);
+  const ms = performance.now() - start;
+  const foreign = foreignCores(before, cpuTicks());
+  if (result.status !== 0) throw new Error(`npx nx show projects (${LABELS[contender]}) failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  const projects = result.stdout.split('\n').filter((line) => line.trim() !== '');
+  if (projects.length !== EXPECTED_PROJECTS[contender] || !projects.includes('util')) {
+    throw new Error(`npx nx show projects (${LABELS[contender]}) listed ${projects.length} projects, expected ${EXPECTED_PROJECTS[contender]}:\n${result.stdout}\n${result.stderr}`);
+  }
+  return { ms, foreignCpu: foreign };
+}
+
+function usePlugins(workspace, contender) {
+  fs.writeFileSync(path.join(workspace, 'nx.json'), `${JSON.stringify({ plugins: PLUGINS[contender] }, null, 2)}\n`);
+}
+
+/** One contender's round: nx.json, `nx reset` (untimed), then cold and warm. */
+function measureRound(workspace, contender) {
+  usePlugins(workspace, contender);
+  const reset = npxNx(workspace, ['reset']);
+  if (reset.status !== 0) throw new Error(`npx nx reset failed (exit ${reset.status}):\n${reset.stdout}\n${reset.stderr}`);
+  const cold = showProjects(workspace, contender);
+  const warm = showProjects(workspace, contender);
+  return { cold, warm };
+}
+
+/**
+ * Runs the benchmark: `options` as parseOptions or tools/bench/run.js make them (rounds,
+ * quietWait, keep); returns what run.js's summary holds.
+ */
+async function runGraphPlugin(options, log) {
+  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'topo-bench-graph-')));
+  const workspace = path.join(base, 'ws');
+  try {
+    log(`generating the workspace (${SERVICES} services, ${SERVICES * ENDPOINTS_PER_SERVICE} endpoints) in ${workspace} ...`);
+    fs.mkdirSync(workspace);
+    generateWorkspace(workspace);
+    // Once untimed for each, so that npx and the file system caches are as warm for the first round as for the last.
+    for (const contender of CONTENDERS) measureRound(workspace, contender);
+
+    const samples = { without: [], with: [] };
+    for (let r = 0; r < options.rounds; r++) {
+      const order = CONTENDERS.map((_, i) => CONTENDERS[(i + r) % CONTENDERS.length]);
+      for (const contender of order) {
+        if (options.quietWait > 0) {
+          await waitForQuiet([process.pid], options.quietWait, (cores) => log(`waiting up to ${options.quietWait} s for other processes (using ${cores.toFixed(2)} cores) to quieten ...`));
+        }
+        const sample = measureRound(workspace, contender);
+        samples[contender].push(sample);
+        log(
+          `round ${r + 1}, ${LABELS[contender]}: cold ${formatMs(sample.cold.ms)} ms (other cpu ${formatForeign(sample.cold.foreignCpu)}), ` +
+            `warm ${formatMs(sample.warm.ms)} ms (other cpu ${formatForeign(sample.warm.foreignCpu)})`,
+        );
+      }
+    }
+    return summarize(samples, options);
+  } finally {
+    if (options.keep) log(`kept: ${workspace}`);
+    else fs.rmSync(base, { recursive: true, force: true });
+  }
+}
+
+function summarize(samples, options) {
+  const measurement = (contender) => {
+    const list = samples[contender];
+    return {
+      label: LABELS[contender],
+      coldMs: median(list.map((s) => s.cold.ms)),
+      warmMs: median(list.map((s) => s.warm.ms)),
+      foreignCpu: Math.max(0, ...list.flatMap((s) => [s.cold.foreignCpu ?? 0, s.warm.foreignCpu ?? 0])),
+      rounds: list.map((s) => ({ coldMs: round(s.cold.ms, 1), warmMs: round(s.warm.ms, 1), foreignCpu: s.cold.foreignCpu })),
+    };
+  };
+  const measurements = { without: measurement('without'), with: measurement('with') };
+  const ratios = {
+    cold: measurements.with.coldMs / measurements.without.coldMs,
+    warm: measurements.with.warmMs / measurements.without.warmMs,
+  };
+  return {
+    name: 'graph',
+    load: `npx nx show projects, NX_DAEMON=false, ${SERVICES} services, ${SERVICES * ENDPOINTS_PER_SERVICE} endpoints; ${options.rounds} round(s) in rotated order, median shown`,
+    measurements,
+    ratios,
+    targets: [
+      target("nx show projects with '@topo/nx' / without, cold (after nx reset)", ratios.cold, '<=', GOAL_COLD),
+      target("nx show projects with '@topo/nx' / without, warm", ratios.warm, '<=', GOAL_WARM),
+    ],
+  };
+}
+
+function renderGraphPlugin(result) {
+  const { without: a, with: b } = result.measurements;
+  return [
+    heading('the graph plugin: nx show projects with and without @topo/nx, same run'),
+    `  ${result.load}`,
+    '',
+    table(
+      ['nx.json', 'cold ms', 'warm ms', 'other cpu'],
+      [
+        [a.label, formatMs(a.coldMs), formatMs(a.warmMs), formatForeign(a.foreignCpu)],
+        [b.label, formatMs(b.coldMs), formatMs(b.warmMs), formatForeign(b.foreignCpu)],
+      ],
+    ),
+    '',
+    table(
+      ['ratio', 'value'],
+      [
+        ['with / without, cold', formatRatio(result.ratios.cold)],
+        ['with / without, warm', formatRatio(result.ratios.warm)],
+      ],
+    ),
+    '',
+    targetTable(result.targets),
+    foreignNote(result.measurements),
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n');
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const log = (line) => process.stdout.write(`  ${line}\n`);
+  const cpus = os.cpus();
+  process.stdout.write(
+    'topo benchmark: graph plugin\n' +
+      `  ${typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length} × ${cpus[0]?.model?.trim() ?? 'unknown'}, node ${process.version}, ${os.platform()} ${os.release()}; commit ${git('rev-parse', '--short', 'HEAD') || 'unknown'}${git('status', '--porcelain', '--', 'packages') ? ' (uncommitted changes)' : ''}\n`,
+  );
+  if (options.build) {
+    log('compiling packages/runtime and packages/nx ...');
+    require('./lib/demo').buildPackages(WORKSPACE_ROOT);
+  }
+  const result = await runGraphPlugin(options, log);
+  process.stdout.write(`${renderGraphPlugin(result)}\n`);
+  const file = path.join(os.tmpdir(), `topo-bench-graph-${Date.now()}.json`);
+  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...result }, null, 2)}\n`);
+  process.stdout.write(`\nresults: ${file}\n`);
+  return options.strict && result.targets.some((t) => !t.pass) ? 1 : 0;
+}
+
+function git(...args) {
+  try {
+    return execFileSync('git', args, { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+module.exports = { run: runGraphPlugin, render: renderGraphPlugin, parseOptions };
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (process.env.BENCH_DEBUG) process.stderr.write(`${error.stack}\n`);
+      process.exit(1);
+    },
+  );
+}
