@@ -20,6 +20,7 @@ import {
   APP_CONFIG_FILE,
   type AppConfig,
   type DatabaseInfo,
+  type FileFactsCache,
   appProjectName,
   findServices,
   formatAnalysisErrors,
@@ -92,6 +93,13 @@ export const createNodesV2: CreateNodesV2<TopoPluginOptions> = [
   },
 ];
 
+/**
+ * The syntax facts createNodesV2 last read in this process. Nx asks createDependencies
+ * next, in the same plugin worker: after `nx reset` it would otherwise parse every service
+ * file a second time. Facts are checked by content hash wherever they come from.
+ */
+let factsOfLastRun: FileFactsCache = new Map();
+
 /** What createNodesV2 answers, kept whole between runs: the projects, and each file's problems as Nx prints them. */
 interface InferredNodes {
   results: CreateNodesResultV2;
@@ -106,6 +114,7 @@ interface InferredNodes {
  */
 function inferNodes(files: readonly string[], options: NormalizedOptions, workspaceRoot: string, factsPath: string): { nodes: InferredNodes; inputs: RecordedInputs } {
   const cache = readPluginCache(factsPath);
+  factsOfLastRun = cache.facts;
   const { host, note, noteLookup, inputs } = recordingHost(workspaceRoot, RUNNER_CONFIG_FILES);
   const serviceFiles = files.filter((file) => basename(file) === SERVICE_FILE);
   const read = new Set(serviceFiles);
@@ -380,6 +389,7 @@ export const createDependencies: CreateDependencies<TopoPluginOptions> = (_optio
 function analyzeDependencies(context: CreateDependenciesContext): RawProjectGraphDependency[] {
   const cachePath = join(workspaceDataDirectory(context.workspaceRoot), 'topo-dependencies.hash');
   const cache = readPluginCache(cachePath);
+  for (const [file, facts] of factsOfLastRun) if (!cache.facts.has(file)) cache.facts.set(file, facts);
   const owners = fileOwners(context);
   try {
     const { services, libraryCalls } = analyzeWorkspace(context.workspaceRoot, { files: [...owners.keys()], cache: cache.facts });
