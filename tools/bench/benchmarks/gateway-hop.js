@@ -57,8 +57,8 @@ async function runGatewayHop(options, log) {
     measurements,
     ratios: {},
     targets: [
-      report.target('gateway / proxy req/s', gateway.requestsPerSec / proxy.requestsPerSec, '>=', 0.5),
-      report.target('gateway p99 / proxy p99', gateway.latencyMs.p99 / proxy.latencyMs.p99, '<=', 2),
+      report.target('gateway / proxy req/s', gateway.requestsPerSec / proxy.requestsPerSec, '>=', 0.9),
+      report.target('gateway p99 / proxy p99', gateway.latencyMs.p99 / proxy.latencyMs.p99, '<=', 1.2),
     ],
   };
 }
