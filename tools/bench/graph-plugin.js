@@ -33,13 +33,11 @@ const { table, heading, formatMs, formatRatio, formatForeign, foreignNote, targe
 const { generateWorkspace, SERVICES, ENDPOINTS_PER_SERVICE } = require('./split-service');
 
 const WORKSPACE_ROOT = path.resolve(__dirname, '..', '..');
-const CONTENDERS = ['without', 'with'];
-const PLUGINS = { without: [], with: ['@topo/nx'] };
-const LABELS = { without: 'without the plugin', with: "with '@topo/nx'" };
+const LABELS = { without: 'without the plugin', with: "with '@topo/nx'", before: 'with the --before build' };
 const GOAL_COLD = 1.15;
 const GOAL_WARM = 1.05;
 /** What `nx show projects` must list: every service and the app with the plugin, and the plain library. */
-const EXPECTED_PROJECTS = { without: 1, with: SERVICES + 2 };
+const EXPECTED_PROJECTS = { without: 1, with: SERVICES + 2, before: SERVICES + 2 };
 
 const USAGE = `usage: node tools/bench/graph-plugin.js [options]
 
@@ -48,12 +46,14 @@ const USAGE = `usage: node tools/bench/graph-plugin.js [options]
   --quiet-wait=S   before each round, wait up to S s for other processes to leave the CPU
                    (BENCH_QUIET_WAIT, default 10; 0 does not wait)
   --no-build       skip compiling packages/runtime and packages/nx before the run
+  --before=PATH    a third contender: another build of @topo/nx (its package folder, e.g. an
+                   older commit's packages/nx compiled elsewhere) in nx.json instead
   --keep           keep the generated workspace (its path is printed)
   --strict         exit 1 when a target is missed
 `;
 
 function parseOptions(argv, env) {
-  const flags = readFlags(argv, ['rounds', 'quiet-wait', 'no-build', 'keep', 'strict'], USAGE);
+  const flags = readFlags(argv, ['rounds', 'quiet-wait', 'no-build', 'before', 'keep', 'strict'], USAGE);
   if (!flags) return { help: true };
   const rawRounds = flags.get('rounds') ?? env.BENCH_ROUNDS ?? '5';
   const rounds = Number(rawRounds);
@@ -66,6 +66,7 @@ function parseOptions(argv, env) {
     rounds,
     quietWait,
     build: flags.get('no-build') !== true,
+    before: typeof flags.get('before') === 'string' ? path.resolve(flags.get('before')) : undefined,
     keep: flags.get('keep') === true,
     strict: flags.get('strict') === true,
     workspaceRoot: WORKSPACE_ROOT,
@@ -126,13 +127,14 @@ function showProjects(workspace, contender) {
   return { ms, cpuMs, foreignCpu: foreign };
 }
 
-function usePlugins(workspace, contender) {
-  fs.writeFileSync(path.join(workspace, 'nx.json'), `${JSON.stringify({ plugins: PLUGINS[contender] }, null, 2)}\n`);
+function usePlugins(workspace, contender, options) {
+  const plugins = { without: [], with: ['@topo/nx'], before: [options.before] }[contender];
+  fs.writeFileSync(path.join(workspace, 'nx.json'), `${JSON.stringify({ plugins }, null, 2)}\n`);
 }
 
 /** One contender's round: nx.json, `nx reset` (untimed), then cold and warm. */
-function measureRound(workspace, contender) {
-  usePlugins(workspace, contender);
+function measureRound(workspace, contender, options) {
+  usePlugins(workspace, contender, options);
   const reset = npxNx(workspace, ['reset']);
   if (reset.status !== 0) throw new Error(`npx nx reset failed (exit ${reset.status}):\n${reset.stdout}\n${reset.stderr}`);
   const cold = showProjects(workspace, contender);
@@ -152,16 +154,17 @@ async function runGraphPlugin(options, log) {
     fs.mkdirSync(workspace);
     generateWorkspace(workspace);
     // Once untimed for each, so that npx and the file system caches are as warm for the first round as for the last.
-    for (const contender of CONTENDERS) measureRound(workspace, contender);
+    const contenders = options.before ? ['without', 'with', 'before'] : ['without', 'with'];
+    for (const contender of contenders) measureRound(workspace, contender, options);
 
-    const samples = { without: [], with: [] };
+    const samples = Object.fromEntries(contenders.map((contender) => [contender, []]));
     for (let r = 0; r < options.rounds; r++) {
-      const order = CONTENDERS.map((_, i) => CONTENDERS[(i + r) % CONTENDERS.length]);
+      const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]);
       for (const contender of order) {
         if (options.quietWait > 0) {
           await waitForQuiet([process.pid], options.quietWait, (cores) => log(`waiting up to ${options.quietWait} s for other processes (using ${cores.toFixed(2)} cores) to quieten ...`));
         }
-        const sample = measureRound(workspace, contender);
+        const sample = measureRound(workspace, contender, options);
         samples[contender].push(sample);
         log(
           `round ${r + 1}, ${LABELS[contender]}: cold ${formatMs(sample.cold.ms)} ms (cpu ${formatMs(sample.cold.cpuMs)} ms, other cpu ${formatForeign(sample.cold.foreignCpu)}), ` +
@@ -189,13 +192,14 @@ function summarize(samples, options) {
       rounds: list.map((s) => ({ coldMs: round(s.cold.ms, 1), warmMs: round(s.warm.ms, 1), coldCpuMs: s.cold.cpuMs, warmCpuMs: s.warm.cpuMs, foreignCpu: s.cold.foreignCpu })),
     };
   };
-  const measurements = { without: measurement('without'), with: measurement('with') };
-  const ratios = {
-    cold: measurements.with.coldMs / measurements.without.coldMs,
-    warm: measurements.with.warmMs / measurements.without.warmMs,
-    coldCpu: measurements.with.coldCpuMs / measurements.without.coldCpuMs,
-    warmCpu: measurements.with.warmCpuMs / measurements.without.warmCpuMs,
-  };
+  const measurements = Object.fromEntries(Object.keys(samples).map((contender) => [contender, measurement(contender)]));
+  const over = (contender) => ({
+    cold: measurements[contender].coldMs / measurements.without.coldMs,
+    warm: measurements[contender].warmMs / measurements.without.warmMs,
+    coldCpu: measurements[contender].coldCpuMs / measurements.without.coldCpuMs,
+    warmCpu: measurements[contender].warmCpuMs / measurements.without.warmCpuMs,
+  });
+  const ratios = { ...over('with'), ...(measurements.before ? { before: over('before') } : {}) };
   return {
     name: 'graph',
     load: `npx nx show projects, NX_DAEMON=false, ${SERVICES} services, ${SERVICES * ENDPOINTS_PER_SERVICE} endpoints; ${options.rounds} round(s) in rotated order, median shown`,
@@ -209,17 +213,15 @@ function summarize(samples, options) {
 }
 
 function renderGraphPlugin(result) {
-  const { without: a, with: b } = result.measurements;
+  const contenders = Object.values(result.measurements);
+  const before = result.ratios.before;
   return [
     heading('the graph plugin: nx show projects with and without @topo/nx, same run'),
     `  ${result.load}`,
     '',
     table(
       ['nx.json', 'cold ms', 'warm ms', 'cold cpu ms', 'warm cpu ms', 'other cpu'],
-      [
-        [a.label, formatMs(a.coldMs), formatMs(a.warmMs), formatMs(a.coldCpuMs), formatMs(a.warmCpuMs), formatForeign(a.foreignCpu)],
-        [b.label, formatMs(b.coldMs), formatMs(b.warmMs), formatMs(b.coldCpuMs), formatMs(b.warmCpuMs), formatForeign(b.foreignCpu)],
-      ],
+      contenders.map((m) => [m.label, formatMs(m.coldMs), formatMs(m.warmMs), formatMs(m.coldCpuMs), formatMs(m.warmCpuMs), formatForeign(m.foreignCpu)]),
     ),
     '',
     table(
@@ -229,6 +231,14 @@ function renderGraphPlugin(result) {
         ['with / without, warm', formatRatio(result.ratios.warm)],
         ['with / without, CPU time, cold', formatRatio(result.ratios.coldCpu)],
         ['with / without, CPU time, warm', formatRatio(result.ratios.warmCpu)],
+        ...(before
+          ? [
+              ['--before build / without, cold', formatRatio(before.cold)],
+              ['--before build / without, warm', formatRatio(before.warm)],
+              ['--before build / without, CPU time, cold', formatRatio(before.coldCpu)],
+              ['--before build / without, CPU time, warm', formatRatio(before.warmCpu)],
+            ]
+          : []),
       ],
     ),
     '',

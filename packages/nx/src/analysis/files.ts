@@ -1,4 +1,5 @@
-import { visitNotIgnoredFiles, type Tree } from '@nx/devkit';
+import type * as Devkit from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 
@@ -83,7 +84,9 @@ export function treeHost(tree: Tree): SourceHost {
     },
     list(dir = '') {
       const files: string[] = [];
-      visitNotIgnoredFiles(tree, dir, (file) => {
+      // Loaded here, for generators only: the graph plugin reads the disk and should not pay for the devkit.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('@nx/devkit') as typeof Devkit).visitNotIgnoredFiles(tree, dir, (file) => {
         const path = file.replace(/^\.?\//, '');
         if (!isIgnoredPath(path)) files.push(path);
       });

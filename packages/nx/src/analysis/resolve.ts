@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { parseJson } from '@nx/devkit';
+import type * as Devkit from '@nx/devkit';
 import type { SourceHost } from './files';
 
 /** Resolves an import specifier to a workspace file, as TypeScript would for source files. */
@@ -243,4 +243,15 @@ function candidatesFor(path: string): string[] {
   }
   candidates.push(`${path}.ts`, `${path}.tsx`, `${path}/index.ts`, `${path}/index.tsx`);
   return candidates;
+}
+
+/**
+ * Nx's JSON reader (comments and trailing commas, as tsconfig files have them), loaded on
+ * first use: the graph plugin answers from its cache without reading a tsconfig, and
+ * loading @nx/devkit costs its worker about 200 ms.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function parseJson(text: string): any {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@nx/devkit') as typeof Devkit).parseJson(text);
 }

@@ -1,16 +1,16 @@
-import {
+import type {
   AggregateCreateNodesError,
-  type CreateDependencies,
-  type CreateDependenciesContext,
-  type CreateNodesResult,
-  type CreateNodesResultV2,
-  type CreateNodesV2,
+  CreateDependencies,
+  CreateDependenciesContext,
+  CreateNodesResult,
+  CreateNodesResultV2,
+  CreateNodesV2,
   DependencyType,
-  hashArray,
-  type ProjectConfiguration,
-  type RawProjectGraphDependency,
-  type TargetConfiguration,
+  ProjectConfiguration,
+  RawProjectGraphDependency,
+  TargetConfiguration,
 } from '@nx/devkit';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import {
@@ -79,16 +79,16 @@ export const createNodesV2: CreateNodesV2<TopoPluginOptions> = [
   async (files, rawOptions, context) => {
     const options = normalizeOptions(rawOptions);
     const dataDirectory = workspaceDataDirectory(context.workspaceRoot);
-    const optionsHash = hashArray([JSON.stringify(options)]);
+    const optionsHash = hashOf([JSON.stringify(options)]);
     const resultPath = join(dataDirectory, `topo-result-nodes-${optionsHash}.json`);
-    const key = hashArray([codeSignature(), ...files]);
+    const key = hashOf([codeSignature(), ...files]);
     let nodes = readCachedResult<InferredNodes>(resultPath, key, context.workspaceRoot);
     if (!nodes) {
       const inferred = inferNodes(files, options, context.workspaceRoot, join(dataDirectory, `topo-nodes-${optionsHash}.hash`));
       writeCachedResult(resultPath, key, inferred.inputs, inferred.nodes);
       nodes = inferred.nodes;
     }
-    if (nodes.errors.length) throw new AggregateCreateNodesError(nodes.errors.map(([file, message]) => [file, problemsError(message)]), nodes.results);
+    if (nodes.errors.length) throw aggregateError(nodes.errors.map(([file, message]) => [file, problemsError(message)]), nodes.results);
     return nodes.results;
   },
 ];
@@ -150,6 +150,23 @@ function folderAndAbove(folder: string): string[] {
   const folders = [folder];
   while (folders[folders.length - 1] !== '.') folders.push(posix.dirname(folders[folders.length - 1]));
   return folders;
+}
+
+/**
+ * Nx's error for problems beside partial results. @nx/devkit is loaded only then: it costs
+ * a plugin worker about 200 ms at start, and a graph without problems answered from the
+ * cache needs nothing else of it.
+ */
+function aggregateError(errors: [string, Error][], results: CreateNodesResultV2): AggregateCreateNodesError {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const devkit = require('@nx/devkit') as typeof import('@nx/devkit');
+  return new devkit.AggregateCreateNodesError(errors, results);
+}
+
+function hashOf(parts: readonly string[]): string {
+  const hash = createHash('sha1');
+  for (const part of parts) hash.update(part).update('\0');
+  return hash.digest('base64url');
 }
 
 /** The same function under the name newer Nx versions look for first. */
@@ -378,7 +395,7 @@ export const createDependencies: CreateDependencies<TopoPluginOptions> = (_optio
   // the projects do. Sorted, since Nx lists projects in the order its plugins answered.
   const projects = Object.entries(context.projects).map(([name, project]) => JSON.stringify([name, project.root, project.tags ?? []]));
   const files = Object.entries(context.fileMap.projectFileMap).flatMap(([project, list]) => list.map(({ file, hash }) => `${file}\0${hash}\0${project}`));
-  const key = hashArray([codeSignature(), ...projects.sort(), ...files.sort(), ...context.fileMap.nonProjectFiles.map(({ file, hash }) => `${file}\0${hash}`).sort()]);
+  const key = hashOf([codeSignature(), ...projects.sort(), ...files.sort(), ...context.fileMap.nonProjectFiles.map(({ file, hash }) => `${file}\0${hash}`).sort()]);
   const cached = readCachedResult<RawProjectGraphDependency[]>(resultPath, key, context.workspaceRoot);
   if (cached) return cached;
   const dependencies = analyzeDependencies(context);
@@ -403,14 +420,14 @@ function analyzeDependencies(context: CreateDependenciesContext): RawProjectGrap
       for (const service of resolveAppServices(config, services).services) {
         const target = projectAt.get(service.root);
         if (target && target !== name) {
-          dependencies.set(`${name}\0${target}`, { source: name, target, type: DependencyType.implicit });
+          dependencies.set(`${name}\0${target}`, { source: name, target, type: 'implicit' as DependencyType.implicit });
         }
       }
     }
     const serviceProject = new Map(services.map((s) => [s.name, projectAt.get(s.root)]));
     const addStatic = (source: string | undefined, target: string | undefined, sourceFile: string) => {
       if (!source || !target || source === target) return;
-      dependencies.set(`${source}\0${target}\0${sourceFile}`, { source, target, sourceFile, type: DependencyType.static });
+      dependencies.set(`${source}\0${target}\0${sourceFile}`, { source, target, sourceFile, type: 'static' as DependencyType.static });
     };
     // A call through a client, from a service or from a library (a split's shared library).
     for (const call of [...services.flatMap((s) => s.calls), ...libraryCalls]) {
