@@ -34,7 +34,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const { readFlags } = require('./lib/options');
+const { readFlags, readRounds } = require('./lib/options');
+const { git } = require('./lib/standalone');
 const { table, heading, formatMs } = require('./lib/report');
 const { generateWorkspace } = require('./split-service');
 
@@ -59,9 +60,7 @@ const USAGE = `usage: node tools/bench/catalog-page.js [options]
 function parseOptions(argv, env) {
   const flags = readFlags(argv, ['rounds', 'no-build', 'keep', 'strict'], USAGE);
   if (!flags) return { help: true };
-  const rawRounds = flags.get('rounds') ?? env.BENCH_ROUNDS ?? '5';
-  const rounds = Number(rawRounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number above 0, got ${JSON.stringify(rawRounds)}`);
+  const rounds = readRounds(flags, env, 5);
   return { help: false, rounds, build: flags.get('no-build') !== true, keep: flags.get('keep') === true, strict: flags.get('strict') === true };
 }
 
@@ -397,14 +396,6 @@ async function main() {
 
 function round2(value) {
   return Number.isFinite(value) ? Math.round(value * 100) / 100 : null;
-}
-
-function git(...args) {
-  try {
-    return execFileSync('git', args, { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return '';
-  }
 }
 
 module.exports = { layeredCatalog };

@@ -25,14 +25,15 @@
  * The page's load in a browser is tools/bench/catalog-page.js's business. Not a test:
  * nothing here runs under `npm test`.
  */
-const { execFileSync, spawn } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { foreignCpu, sampleCpu, waitForQuiet } = require('./lib/cpu');
 const { median } = require('./lib/rounds');
-const { readFlags } = require('./lib/options');
+const { readFlags, readRounds, readQuietWait } = require('./lib/options');
+const { runStandalone } = require('./lib/standalone');
 const { table, heading, formatMs, formatForeign, foreignNote, target, targetTable, round } = require('./lib/report');
 const { generateWorkspace, SERVICES, ENDPOINTS_PER_SERVICE } = require('./split-service');
 
@@ -56,12 +57,8 @@ const USAGE = `usage: node tools/bench/catalog.js [options]
 function parseOptions(argv, env) {
   const flags = readFlags(argv, ['rounds', 'quiet-wait', 'no-build', 'keep', 'strict'], USAGE);
   if (!flags) return { help: true };
-  const rawRounds = flags.get('rounds') ?? env.BENCH_ROUNDS ?? '5';
-  const rounds = Number(rawRounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number above 0, got ${JSON.stringify(rawRounds)}`);
-  const rawWait = flags.get('quiet-wait') ?? env.BENCH_QUIET_WAIT ?? '10';
-  const quietWait = Number(rawWait);
-  if (!Number.isFinite(quietWait) || quietWait < 0) throw new Error(`--quiet-wait must be a number of seconds, got ${JSON.stringify(rawWait)}`);
+  const rounds = readRounds(flags, env, 5);
+  const quietWait = readQuietWait(flags, env, 10);
   return {
     help: false,
     rounds,
@@ -233,47 +230,6 @@ function renderCatalog(result) {
     .join('\n');
 }
 
-async function main() {
-  const options = parseOptions(process.argv.slice(2), process.env);
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const log = (line) => process.stdout.write(`  ${line}\n`);
-  const cpus = os.cpus();
-  process.stdout.write(
-    'topo benchmark: catalog\n' +
-      `  ${typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length} × ${cpus[0]?.model?.trim() ?? 'unknown'}, node ${process.version}, ${os.platform()} ${os.release()}; commit ${git('rev-parse', '--short', 'HEAD') || 'unknown'}${git('status', '--porcelain', '--', 'packages') ? ' (uncommitted changes)' : ''}\n`,
-  );
-  if (options.build) {
-    log('compiling packages/runtime and packages/nx ...');
-    require('./lib/demo').buildPackages(WORKSPACE_ROOT);
-  }
-  const result = await runCatalog(options, log);
-  process.stdout.write(`${renderCatalog(result)}\n`);
-  const file = path.join(os.tmpdir(), `topo-bench-catalog-${Date.now()}.json`);
-  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...result }, null, 2)}\n`);
-  process.stdout.write(`\nresults: ${file}\n`);
-  return options.strict && result.targets.some((t) => !t.pass) ? 1 : 0;
-}
-
-function git(...args) {
-  try {
-    return execFileSync('git', args, { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return '';
-  }
-}
-
 module.exports = { run: runCatalog, render: renderCatalog, parseOptions };
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      if (process.env.BENCH_DEBUG) process.stderr.write(`${error.stack}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runStandalone({ title: 'catalog', slug: 'catalog', usage: USAGE, parseOptions, run: runCatalog, render: renderCatalog });

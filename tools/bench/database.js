@@ -32,6 +32,7 @@ const { performance } = require('node:perf_hooks');
 const { foreignCpu, sampleCpu, waitForQuiet } = require('./lib/cpu');
 const { median } = require('./lib/rounds');
 const { readFlags } = require('./lib/options');
+const { runStandalone } = require('./lib/standalone');
 const { table, heading, formatCount, formatMs, formatForeign, foreignNote, target, targetTable, round } = require('./lib/report');
 const { freePort } = require('./lib/processes');
 
@@ -379,44 +380,22 @@ function renderDatabase(result) {
     .join('\n');
 }
 
-async function main() {
-  const argv = process.argv.slice(2);
-  if (argv[0] === '--child') {
-    process.stdout.write(`${JSON.stringify(await runChild(argv.slice(1)))}\n`);
-    return 0;
-  }
-  const options = parseOptions(argv, process.env);
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const log = (line) => process.stdout.write(`  ${line}\n`);
-  const cpus = os.cpus();
-  process.stdout.write(
-    'topo benchmark: database\n' +
-      `  ${typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length} × ${cpus[0]?.model?.trim() ?? 'unknown'}, node ${process.version}, ${os.platform()} ${os.release()}\n`,
-  );
-  if (options.build) {
-    log('compiling packages/runtime and packages/nx ...');
-    require('./lib/demo').buildPackages(WORKSPACE_ROOT);
-  }
-  const result = await runDatabase(options, log);
-  process.stdout.write(`${renderDatabase(result)}\n`);
-  const file = path.join(os.tmpdir(), `topo-bench-database-${Date.now()}.json`);
-  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...result }, null, 2)}\n`);
-  process.stdout.write(`\nresults: ${file}\n`);
-  return options.strict && result.targets.some((t) => !t.pass) ? 1 : 0;
-}
-
 module.exports = { run: runDatabase, render: renderDatabase, parseOptions };
 
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      if (process.env.BENCH_DEBUG) process.stderr.write(`${error.stack}\n`);
-      process.exit(1);
-    },
-  );
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    runChild(argv.slice(1)).then(
+      (result) => {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        process.exit(0);
+      },
+      (error) => {
+        process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  } else {
+    runStandalone({ title: 'database', slug: 'database', usage: USAGE, parseOptions, run: runDatabase, render: renderDatabase });
+  }
 }

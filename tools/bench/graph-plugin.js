@@ -21,14 +21,15 @@
  * Targets: with / without at most 1.15 cold and 1.05 warm. Not a test: nothing here runs
  * under `npm test`.
  */
-const { execFileSync, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { waitForQuiet } = require('./lib/cpu');
 const { median } = require('./lib/rounds');
-const { readFlags } = require('./lib/options');
+const { readFlags, readRounds, readQuietWait } = require('./lib/options');
+const { runStandalone } = require('./lib/standalone');
 const { table, heading, formatMs, formatRatio, formatForeign, foreignNote, target, targetTable, round } = require('./lib/report');
 const { generateWorkspace, SERVICES, ENDPOINTS_PER_SERVICE } = require('./split-service');
 
@@ -55,12 +56,8 @@ const USAGE = `usage: node tools/bench/graph-plugin.js [options]
 function parseOptions(argv, env) {
   const flags = readFlags(argv, ['rounds', 'quiet-wait', 'no-build', 'before', 'keep', 'strict'], USAGE);
   if (!flags) return { help: true };
-  const rawRounds = flags.get('rounds') ?? env.BENCH_ROUNDS ?? '5';
-  const rounds = Number(rawRounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number above 0, got ${JSON.stringify(rawRounds)}`);
-  const rawWait = flags.get('quiet-wait') ?? env.BENCH_QUIET_WAIT ?? '10';
-  const quietWait = Number(rawWait);
-  if (!Number.isFinite(quietWait) || quietWait < 0) throw new Error(`--quiet-wait must be a number of seconds, got ${JSON.stringify(rawWait)}`);
+  const rounds = readRounds(flags, env, 5);
+  const quietWait = readQuietWait(flags, env, 10);
   return {
     help: false,
     rounds,
@@ -249,47 +246,6 @@ function renderGraphPlugin(result) {
     .join('\n');
 }
 
-async function main() {
-  const options = parseOptions(process.argv.slice(2), process.env);
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const log = (line) => process.stdout.write(`  ${line}\n`);
-  const cpus = os.cpus();
-  process.stdout.write(
-    'topo benchmark: graph plugin\n' +
-      `  ${typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length} × ${cpus[0]?.model?.trim() ?? 'unknown'}, node ${process.version}, ${os.platform()} ${os.release()}; commit ${git('rev-parse', '--short', 'HEAD') || 'unknown'}${git('status', '--porcelain', '--', 'packages') ? ' (uncommitted changes)' : ''}\n`,
-  );
-  if (options.build) {
-    log('compiling packages/runtime and packages/nx ...');
-    require('./lib/demo').buildPackages(WORKSPACE_ROOT);
-  }
-  const result = await runGraphPlugin(options, log);
-  process.stdout.write(`${renderGraphPlugin(result)}\n`);
-  const file = path.join(os.tmpdir(), `topo-bench-graph-${Date.now()}.json`);
-  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...result }, null, 2)}\n`);
-  process.stdout.write(`\nresults: ${file}\n`);
-  return options.strict && result.targets.some((t) => !t.pass) ? 1 : 0;
-}
-
-function git(...args) {
-  try {
-    return execFileSync('git', args, { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return '';
-  }
-}
-
 module.exports = { run: runGraphPlugin, render: renderGraphPlugin, parseOptions };
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      if (process.env.BENCH_DEBUG) process.stderr.write(`${error.stack}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runStandalone({ title: 'graph plugin', slug: 'graph', usage: USAGE, parseOptions, run: runGraphPlugin, render: renderGraphPlugin });

@@ -34,7 +34,8 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { waitForQuiet } = require('./lib/cpu');
 const { median } = require('./lib/rounds');
-const { readFlags } = require('./lib/options');
+const { readFlags, readRounds, readQuietWait } = require('./lib/options');
+const { runStandalone } = require('./lib/standalone');
 const { table, heading, formatMs, target, targetTable } = require('./lib/report');
 
 const WORKSPACE_ROOT = path.resolve(__dirname, '..', '..');
@@ -57,10 +58,8 @@ const STARTS = ['nx-boot', 'bare-mono', 'bare-micro', 'serve-mono', 'serve-micro
 function parseOptions(argv, env) {
   const flags = readFlags(argv, ['rounds', 'quiet-wait', 'no-build', 'keep', 'strict'], USAGE);
   if (!flags) return { help: true };
-  const rounds = Number(flags.get('rounds') ?? env.BENCH_ROUNDS ?? '5');
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number above 0\n\n${USAGE}`);
-  const quietWait = Number(flags.get('quiet-wait') ?? env.BENCH_QUIET_WAIT ?? '10');
-  if (!Number.isFinite(quietWait) || quietWait < 0) throw new Error(`--quiet-wait must be a number of seconds\n\n${USAGE}`);
+  const rounds = readRounds(flags, env, 5);
+  const quietWait = readQuietWait(flags, env, 10);
   return {
     help: false,
     rounds,
@@ -344,32 +343,6 @@ function renderServeStartup(result) {
   ].join('\n');
 }
 
-async function main() {
-  const options = parseOptions(process.argv.slice(2), process.env);
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const log = (line) => process.stdout.write(`  ${line}\n`);
-  process.stdout.write(`topo benchmark: serve-startup\n  ${os.cpus().length} × ${os.cpus()[0]?.model?.trim() ?? 'unknown'}, node ${process.version}\n`);
-  if (options.build) {
-    log('compiling packages/runtime and packages/nx ...');
-    require('./lib/demo').buildPackages(WORKSPACE_ROOT);
-  }
-  const result = await runServeStartup(options, log);
-  process.stdout.write(`${renderServeStartup(result)}\n`);
-  return options.strict && result.targets.some((t) => !t.pass) ? 1 : 0;
-}
-
 module.exports = { run: runServeStartup, render: renderServeStartup, parseOptions };
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      if (process.env.BENCH_DEBUG) process.stderr.write(`${error.stack}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runStandalone({ title: 'serve-startup', slug: 'serve-startup', usage: USAGE, parseOptions, run: runServeStartup, render: renderServeStartup });

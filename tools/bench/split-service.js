@@ -21,12 +21,13 @@
  * Target: split-service generator time under 3,000 ms. Results go to a JSON file in the OS
  * temp dir (its path is printed). Not a test: nothing here runs under `npm test`.
  */
-const { execFileSync, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { readFlags } = require('./lib/options');
+const { readFlags, readRounds } = require('./lib/options');
+const { git } = require('./lib/standalone');
 const { table, heading, formatMs } = require('./lib/report');
 
 process.env.NX_DAEMON = 'false';
@@ -57,9 +58,7 @@ const USAGE = `usage: node tools/bench/split-service.js [options]
 function parseOptions(argv, env) {
   const flags = readFlags(argv, ['rounds', 'no-cli', 'typecheck', 'no-build', 'keep', 'strict'], USAGE);
   if (!flags) return { help: true };
-  const rawRounds = flags.get('rounds') ?? env.BENCH_ROUNDS ?? '3';
-  const rounds = Number(rawRounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number above 0, got ${JSON.stringify(rawRounds)}`);
+  const rounds = readRounds(flags, env, 3);
   return {
     help: false,
     rounds,
@@ -445,14 +444,6 @@ async function main() {
 
 function round2(value) {
   return Number.isFinite(value) ? Math.round(value * 100) / 100 : null;
-}
-
-function git(...args) {
-  try {
-    return execFileSync('git', args, { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return '';
-  }
 }
 
 module.exports = { generateWorkspace, SERVICES, ENDPOINTS_PER_SERVICE };

@@ -107,4 +107,25 @@ function readFlags(argv, known, usage) {
   return flags;
 }
 
-module.exports = { parseOptions, readFlags, USAGE, BENCHMARKS, WORKSPACE_ROOT, BENCH_DIR };
+/**
+ * `--rounds` (else BENCH_ROUNDS, else `fallback`): a whole number above 0.
+ *
+ * @example
+ * readRounds(flags, process.env, 5); // 5 when neither is given
+ */
+function readRounds(flags, env, fallback) {
+  const raw = flags.get('rounds') ?? env.BENCH_ROUNDS ?? String(fallback);
+  const rounds = Number(raw);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number above 0, got ${JSON.stringify(raw)}`);
+  return rounds;
+}
+
+/** `--quiet-wait` (else BENCH_QUIET_WAIT, else `fallback`): seconds, 0 or more. */
+function readQuietWait(flags, env, fallback) {
+  const raw = flags.get('quiet-wait') ?? env.BENCH_QUIET_WAIT ?? String(fallback);
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`--quiet-wait must be a number of seconds, got ${JSON.stringify(raw)}`);
+  return seconds;
+}
+
+module.exports = { parseOptions, readFlags, readRounds, readQuietWait, USAGE, BENCHMARKS, WORKSPACE_ROOT, BENCH_DIR };
